@@ -1,0 +1,85 @@
+"""Live learning tables and fishbowl sessions. create_app() wires settings, database, formats and transports."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+
+from facilitation.config import INSTANCE, ROOT, Defaults, database_url, secret_key
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    test_config = dict(test_config or {})
+    instance_path = Path(test_config.pop("INSTANCE_PATH", None) or os.environ.get("FACILITATION_INSTANCE") or INSTANCE)
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
+                instance_path=str(instance_path.resolve()))
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app.config.from_object(Defaults)
+    app.config.from_prefixed_env("FACILITATION")
+    app.config.update(test_config)
+    app.config.setdefault("SECRET_KEY", None)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = secret_key(instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = database_url(instance_path)
+    if not app.config.get("SOCKETIO_MESSAGE_QUEUE") and os.environ.get("REDIS_URL"):
+        app.config["SOCKETIO_MESSAGE_QUEUE"] = os.environ["REDIS_URL"]
+
+    from facilitation.formats import load_formats
+    app.extensions["formats"] = load_formats(Path(app.config.get("FORMATS_DIR") or ROOT / "sessions"))
+
+    _init_database(app)
+    _init_web(app)
+    return app
+
+
+def _init_database(app: Flask) -> None:
+    from facilitation import migrations
+    from facilitation.extensions import db
+
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("sqlite"):
+        # one writer at a time, readers alongside (WAL); wait for the lock rather than fail at once
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("connect_args", {}).setdefault("timeout", 15)
+    db.init_app(app)
+    with app.app_context():
+        if url.startswith("sqlite"):
+            sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+        migrations.upgrade(db.engine)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.close()
+
+
+def _init_web(app: Flask) -> None:
+    from facilitation import i18n, realtime
+    from facilitation.extensions import babel, csrf, login_manager, socketio
+    from facilitation.web import register_blueprints
+
+    i18n.compile_catalogs()
+    babel.init_app(app, locale_selector=i18n.select_locale,
+                   default_translation_directories=str(i18n.TRANSLATIONS))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"),
+        message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+        # None means same-origin only; never "*" or [] (both switch the origin check off)
+        cors_allowed_origins=app.config.get("ALLOWED_ORIGINS") or None,
+        max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
+        logger=False,
+        engineio_logger=False,
+    )
+    realtime.init_app(app)
+    register_blueprints(app)

@@ -1,0 +1,220 @@
+"""The one path every live change takes: apply() checks role, status and phase, validates,
+writes the rows and one numbered Event in a single transaction, then signals `events_committed`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable
+
+import sqlalchemy as sa
+from blinker import Namespace
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from facilitation import participation, sessions
+from facilitation.extensions import db
+from facilitation.formats import Format
+from facilitation.models import Account, Event, Participant, Session, Status, utcnow
+from facilitation.validation import CommandError
+
+signals = Namespace()
+#: sent after a commit with (app, session_id=..., events=[Event, ...]); realtime broadcasts them
+events_committed = signals.signal("events-committed")
+
+# Roles an actor can have towards one session
+FACILITATOR = "facilitator"   # runs this session
+PARTICIPANT = "participant"   # joined this session from a phone
+ANONYMOUS = "anonymous"       # anyone else, with or without an account
+
+LIVE = frozenset({Status.LIVE.value})
+OPEN = frozenset({Status.DRAFT.value, Status.LIVE.value})
+ANY = frozenset(Status)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who issues a command: an account, a participant, or nobody known."""
+
+    account_id: int | None = None
+    participant_id: int | None = None
+
+    @property
+    def label(self) -> str:
+        if self.account_id is not None:
+            return f"account:{self.account_id}"
+        if self.participant_id is not None:
+            return f"participant:{self.participant_id}"
+        return "anonymous"
+
+
+@dataclass
+class Context:
+    """What a rule function gets: the locked session, its format, the actor, the time of the command."""
+
+    session: Session
+    format: Format
+    actor: Actor
+    role: str
+    participant: Participant | None
+    account: Account | None
+    client_id: str | None
+    now: datetime
+    #: "all" or "staff": who sees the resulting event; rules narrow it where needed
+    audience: str = "all"
+    #: returned to the caller only, never stored or broadcast (e.g. a new participant's token)
+    private: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Command:
+    rule: Callable[[Context, dict], dict]
+    roles: frozenset[str]
+    statuses: frozenset[str] = LIVE
+    #: a phase action ("write", "vote" ...) the current phase must allow, for participants
+    phase_action: str | None = None
+    #: participants must send a client id so retries are idempotent
+    needs_client_id: bool = False
+
+
+def _cmd(rule, *roles, statuses=LIVE, phase_action=None, needs_client_id=False) -> Command:
+    return Command(rule, frozenset(roles), frozenset(statuses), phase_action, needs_client_id)
+
+
+#: Every state change of a live session, and who may issue it. The authorisation matrix test reads this.
+COMMANDS: dict[str, Command] = {
+    "participant.join": _cmd(participation.join, ANONYMOUS, statuses=OPEN),
+    "session.start": _cmd(sessions.start, FACILITATOR, statuses={Status.DRAFT.value}),
+    "session.close": _cmd(sessions.close, FACILITATOR, statuses=OPEN),
+    "phase.goto": _cmd(sessions.go_to_phase, FACILITATOR),
+    "timer.start": _cmd(sessions.timer_start, FACILITATOR),
+    "timer.pause": _cmd(sessions.timer_pause, FACILITATOR),
+    "timer.extend": _cmd(sessions.timer_extend, FACILITATOR),
+    "reflection.post": _cmd(participation.post_reflection, PARTICIPANT, FACILITATOR,
+                            phase_action="write", needs_client_id=True),
+    "reflection.hide": _cmd(participation.hide_reflection, FACILITATOR),
+    "reflection.unhide": _cmd(participation.unhide_reflection, FACILITATOR),
+}
+
+
+@dataclass
+class Result:
+    ok: bool
+    seq: int | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    #: True when this was a resend of a command already applied
+    duplicate: bool = False
+
+    def to_ack(self, translate: Callable[[str, dict], str] | None = None) -> dict:
+        if self.ok:
+            return {"ok": True, "seq": self.seq, "data": self.data, "duplicate": self.duplicate}
+        message = translate(self.error, self.params) if translate else self.error
+        return {"ok": False, "error": self.error, "message": message}
+
+
+def role_of(session_: Session, actor: Actor) -> tuple[str, Participant | None, Account | None]:
+    if actor.participant_id is not None:
+        participant = db.session.get(Participant, actor.participant_id)
+        if participant is not None and participant.session_id == session_.id:
+            return PARTICIPANT, participant, None
+        return ANONYMOUS, None, None
+    if actor.account_id is not None:
+        account = db.session.get(Account, actor.account_id)
+        if account is not None and account.active and account.id == session_.facilitator_id:
+            return FACILITATOR, None, account
+        return ANONYMOUS, None, account
+    return ANONYMOUS, None, None
+
+
+def _valid_client_id(client_id: Any) -> str | None:
+    if client_id is None:
+        return None
+    if not isinstance(client_id, str) or not 8 <= len(client_id) <= 64 or not client_id.isascii():
+        raise CommandError("wrong_type", field="client_id")
+    return client_id
+
+
+def _previous(session_id: int, actor: Actor, client_id: str) -> Result | None:
+    event = db.session.scalar(sa.select(Event).where(Event.session_id == session_id, Event.client_id == client_id))
+    if event is None:
+        return None
+    if event.actor != actor.label:
+        # someone else's id: never reveal or reuse their event
+        return Result(False, error="duplicate_client_id")
+    return Result(True, seq=event.seq, data=event.payload, duplicate=True)
+
+
+def apply(session_id: int, actor: Actor, name: str, payload: Any, client_id: Any = None) -> Result:
+    """Apply one command to one session, or refuse it with nothing changed."""
+    try:
+        return _apply(session_id, actor, name, payload, client_id)
+    except CommandError as exc:
+        db.session.rollback()
+        return Result(False, error=exc.code, params=exc.params)
+    except IntegrityError:
+        # two copies of one command raced past the duplicate check; the loser answers like a resend
+        db.session.rollback()
+        if isinstance(client_id, str):
+            previous = _previous(session_id, actor, client_id)
+            if previous is not None:
+                return previous
+        return Result(False, error="conflict")
+
+
+def _apply(session_id: int, actor: Actor, name: str, payload: Any, client_id: Any) -> Result:
+    command = COMMANDS.get(name) if isinstance(name, str) else None
+    if command is None:
+        raise CommandError("unknown_command")
+    if not isinstance(payload, dict):
+        raise CommandError("wrong_type", field="args")
+    client_id = _valid_client_id(client_id)
+    if not isinstance(session_id, int):
+        raise CommandError("not_found", what="session")
+
+    # End any read transaction, then take the session's write lock first: a row lock on PostgreSQL,
+    # the database write lock on SQLite. Commands on one session are thereby applied one at a time.
+    db.session.rollback()
+    locked = db.session.execute(
+        sa.update(Session).where(Session.id == session_id).values(last_seq=Session.last_seq)
+    ).rowcount
+    if not locked:
+        raise CommandError("not_found", what="session")
+    session_ = db.session.get(Session, session_id, populate_existing=True)
+
+    role, participant, account = role_of(session_, actor)
+    if role not in command.roles:
+        current_app.logger.warning("refused %s for %s in session %s", name, actor.label, session_id)
+        raise CommandError("forbidden")
+    if session_.status not in command.statuses:
+        raise CommandError("session_closed" if session_.status == Status.CLOSED.value else "session_not_live")
+    if command.needs_client_id and client_id is None:
+        raise CommandError("missing_field", field="client_id")
+    if client_id is not None:
+        previous = _previous(session_id, actor, client_id)
+        if previous is not None:
+            db.session.rollback()
+            return previous
+    fmt = current_app.extensions["formats"][session_.format_key]
+    if role == PARTICIPANT and command.phase_action:
+        phase = fmt.phase(session_.phase_index)
+        if phase is None or command.phase_action not in phase.actions:
+            raise CommandError("phase_does_not_allow", action=command.phase_action)
+
+    ctx = Context(session=session_, format=fmt, actor=actor, role=role, participant=participant,
+                  account=account, client_id=client_id, now=utcnow())
+    data = command.rule(ctx, payload)
+    session_.last_seq += 1
+    event = Event(session_id=session_id, seq=session_.last_seq, name=name, payload=data,
+                  audience=ctx.audience, actor=actor.label, client_id=client_id, created_at=ctx.now,
+                  participant_id=participant.id if participant else ctx.private.get("participant_id"))
+    db.session.add(event)
+    db.session.commit()
+    events_committed.send(current_app._get_current_object(), session_id=session_id, events=[event])
+    return Result(True, seq=event.seq, data={**data, **ctx.private})
+
+
+def event_envelope(event: Event) -> dict:
+    """The shape every client receives for one event."""
+    return {"seq": event.seq, "name": event.name, "data": event.payload, "at": event.created_at.isoformat()}

@@ -1,0 +1,57 @@
+"""Settings: laptop defaults, overridden by the instance folder and FACILITATION_* environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+class Defaults:
+    #: SQLite file in instance/ so `python app.py` needs nothing else
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    #: Socket.IO message queue (Redis URL) when several worker processes serve one region
+    SOCKETIO_MESSAGE_QUEUE: str | None = None
+    #: the address phones reach the server at; by default the host the console was opened on
+    PUBLIC_URL: str | None = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    #: on by default; `python app.py` on plain http turns it off for the laptop path
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
+    WTF_CSRF_TIME_LIMIT = None
+    BABEL_DEFAULT_LOCALE = "nl"
+    LANGUAGES = ("nl", "en")
+    #: longest reflection in characters; shown to the participant while typing
+    REFLECTION_MAX_LENGTH = 500
+    #: bytes; Socket.IO frames above this close the connection (OWASP cheat sheet: 64 KB or less)
+    MAX_MESSAGE_BYTES = 64 * 1024
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+
+def database_url(instance_path: Path) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        # SQLAlchemy's psycopg 3 dialect, whatever spelling the operator used
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix):]
+        return url
+    return f"sqlite:///{instance_path / 'facilitation.sqlite'}"
+
+
+def secret_key(instance_path: Path) -> str:
+    """The key from the environment, else one generated on first run and kept in instance/."""
+    key = os.environ.get("SECRET_KEY") or os.environ.get("FACILITATION_SECRET_KEY")
+    if key:
+        return key
+    path = instance_path / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,15 @@
+"""The Flask extensions, created unbound so create_app() can wire them to each app."""
+
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_socketio import SocketIO
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from facilitation.models.base import Base
+
+db = SQLAlchemy(model_class=Base)
+socketio = SocketIO()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()

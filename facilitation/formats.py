@@ -1,0 +1,173 @@
+"""Session formats (werkvormen): loads sessions/*.toml into frozen dataclasses and says exactly what is wrong."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from facilitation.models.base import Level, ReflectionKind
+
+LANGUAGES = ("nl", "en")
+ACTIONS = ("read", "write", "vote", "fishbowl", "commit", "cluster", "followup")
+MODES = ("learning-table", "fishbowl")
+
+
+class FormatError(ValueError):
+    """A format file is broken; the message names the file, the field and what is wrong."""
+
+
+@dataclass(frozen=True)
+class Text:
+    """A string in every supported language."""
+
+    nl: str
+    en: str
+
+    def get(self, language: str) -> str:
+        return self.en if language == "en" else self.nl
+
+
+@dataclass(frozen=True)
+class Phase:
+    key: str
+    title: Text
+    #: planned minutes; the timer starts from this
+    duration: int
+    #: what participants can do: read / write / vote / fishbowl / commit ...
+    actions: frozenset[str]
+    #: reflection kinds allowed while writing
+    kinds: tuple[str, ...]
+    #: prompt per level, with "default" for levels without their own
+    prompts: dict[str, Text] = field(default_factory=dict)
+
+    def prompt(self, level: str | None, language: str) -> str:
+        text = self.prompts.get(level or "") or self.prompts.get("default")
+        return text.get(language) if text else ""
+
+
+@dataclass(frozen=True)
+class Format:
+    key: str
+    title: Text
+    description: Text
+    mode: str
+    #: whether participants see each other's reflections on their phones
+    share_reflections: bool
+    #: dots per participant in a voting round
+    vote_budget: int
+    phases: tuple[Phase, ...]
+
+    def phase(self, index: int | None) -> Phase | None:
+        if index is None or not 0 <= index < len(self.phases):
+            return None
+        return self.phases[index]
+
+
+class _Reader:
+    """Walks one parsed file, prefixing every error with the file and the field path."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, where: str, what: str) -> FormatError:
+        return FormatError(f"{self.path.name}: {where}: {what}")
+
+    def get(self, table: dict, key: str, kind: type | tuple, where: str, default: Any = ...) -> Any:
+        if key not in table:
+            if default is ...:
+                raise self.fail(f"{where}{key}", "is missing")
+            return default
+        value = table[key]
+        # bool is an int in Python; a duration of `true` is still wrong
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            raise self.fail(f"{where}{key}", f"must be {_article(names)}, not {type(value).__name__}")
+        return value
+
+    def text(self, table: dict, key: str, where: str) -> Text:
+        value = self.get(table, key, dict, where)
+        for language in LANGUAGES:
+            item = self.get(value, language, str, f"{where}{key}.")
+            if not item.strip():
+                raise self.fail(f"{where}{key}.{language}", "is empty")
+        return Text(nl=value["nl"], en=value["en"])
+
+
+def _article(name: str) -> str:
+    return {"str": "a string", "int": "a whole number", "bool": "true or false", "dict": "a table",
+            "list": "a list"}.get(name, name)
+
+
+def parse_format(path: Path) -> Format:
+    reader = _Reader(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise FormatError(f"{path.name}: not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise FormatError(f"{path.name}: not UTF-8 text") from exc
+
+    mode = reader.get(data, "mode", str, "")
+    if mode not in MODES:
+        raise reader.fail("mode", f"must be one of {', '.join(MODES)}, not {mode!r}")
+    budget = reader.get(data, "vote_budget", int, "", default=3)
+    if not 1 <= budget <= 20:
+        raise reader.fail("vote_budget", "must be between 1 and 20")
+    raw_phases = reader.get(data, "phases", list, "")
+    if not raw_phases:
+        raise reader.fail("phases", "needs at least one phase")
+    phases = tuple(_parse_phase(reader, raw, i) for i, raw in enumerate(raw_phases))
+    keys = [p.key for p in phases]
+    for key in keys:
+        if keys.count(key) > 1:
+            raise reader.fail(f"phases ({key})", "phase keys must be unique")
+    return Format(
+        key=path.stem,
+        title=reader.text(data, "title", ""),
+        description=reader.text(data, "description", ""),
+        mode=mode,
+        share_reflections=reader.get(data, "share_reflections", bool, "", default=False),
+        vote_budget=budget,
+        phases=phases,
+    )
+
+
+def _parse_phase(reader: _Reader, raw: Any, index: int) -> Phase:
+    where = f"phases[{index}]."
+    if not isinstance(raw, dict):
+        raise reader.fail(f"phases[{index}]", "must be a table ([[phases]])")
+    key = reader.get(raw, "key", str, where)
+    if not key.replace("-", "").replace("_", "").isalnum():
+        raise reader.fail(f"{where}key", "may only hold letters, digits, - and _")
+    where = f"phases[{index}] ({key})."
+    duration = reader.get(raw, "duration", int, where)
+    if not 0 <= duration <= 480:
+        raise reader.fail(f"{where}duration", "must be between 0 and 480 minutes")
+    actions = reader.get(raw, "actions", list, where)
+    for action in actions:
+        if action not in ACTIONS:
+            raise reader.fail(f"{where}actions", f"unknown action {action!r}; known: {', '.join(ACTIONS)}")
+    kinds = reader.get(raw, "kinds", list, where, default=[])
+    for kind in kinds:
+        if kind not in ReflectionKind.values():
+            raise reader.fail(f"{where}kinds", f"unknown kind {kind!r}; known: {', '.join(ReflectionKind.values())}")
+    if "write" in actions and not kinds:
+        raise reader.fail(f"{where}kinds", "a phase with 'write' needs at least one reflection kind")
+    prompts: dict[str, Text] = {}
+    raw_prompts = reader.get(raw, "prompt", dict, where, default={})
+    for level in raw_prompts:
+        if level != "default" and level not in Level.values():
+            raise reader.fail(f"{where}prompt.{level}", f"unknown level; known: default, {', '.join(Level.values())}")
+        prompts[level] = reader.text(raw_prompts, level, f"{where}prompt.")
+    return Phase(key=key, title=reader.text(raw, "title", where), duration=duration,
+                 actions=frozenset(actions), kinds=tuple(kinds), prompts=prompts)
+
+
+def load_formats(folder: Path) -> dict[str, Format]:
+    """Every format in the folder; the first broken file stops start-up."""
+    formats = {path.stem: parse_format(path) for path in sorted(folder.glob("*.toml"))}
+    if not formats:
+        raise FormatError(f"{folder}: no session formats (*.toml) found")
+    return formats

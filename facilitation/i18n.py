@@ -1,0 +1,39 @@
+"""Dutch and English: the locale for each request, and the message catalogs compiled from their .po files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import current_app, g, request
+from flask_login import current_user
+
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+
+
+def compile_catalogs() -> None:
+    """Write each messages.mo next to its .po when missing or older, so a checkout needs no build step."""
+    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+
+
+def select_locale() -> str:
+    """A participant gets the session's language (set in g); a facilitator their own choice or the browser's."""
+    languages = current_app.config["LANGUAGES"]
+    if g.get("locale") in languages:
+        return g.locale
+    chosen = request.cookies.get("lang") if request else None
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    if request:
+        return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]

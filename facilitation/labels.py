@@ -1,0 +1,27 @@
+"""Names of levels, reflection kinds and statuses as people read them, in both languages."""
+
+from __future__ import annotations
+
+from flask_babel import gettext
+
+from facilitation.messages import N_
+
+LEVELS = {
+    "execution": N_("Execution"),
+    "management": N_("Management"),
+    "policy": N_("Policy"),
+    "governance": N_("Governance"),
+}
+KINDS = {
+    "success": N_("Success factor"),
+    "bottleneck": N_("Bottleneck"),
+    "cause": N_("Cause"),
+    "idea": N_("Idea"),
+    "question": N_("Question"),
+}
+STATUSES = {"draft": N_("Not started"), "live": N_("Live"), "closed": N_("Closed")}
+ROLES = {"admin": N_("Administrator"), "facilitator": N_("Facilitator"), "organiser": N_("Organiser")}
+
+
+def translated(table: dict[str, str]) -> dict[str, str]:
+    return {key: gettext(value) for key, value in table.items()}

@@ -1,0 +1,44 @@
+"""The words for every refusal code, in the reader's language."""
+
+from __future__ import annotations
+
+from flask_babel import gettext
+
+
+def N_(message: str) -> str:
+    """Marks a string for translation where it is defined; it is translated where it is shown."""
+    return message
+
+
+ERRORS = {
+    "unknown_command": N_("This action does not exist."),
+    "forbidden": N_("You may not do this in this session."),
+    "not_found": N_("That no longer exists in this session."),
+    "missing_field": N_("Something is missing: %(field)s."),
+    "wrong_type": N_("This was sent in the wrong form: %(field)s."),
+    "invalid_text": N_("This text contains characters that cannot be stored."),
+    "empty_text": N_("Please write something first."),
+    "too_long": N_("This is too long: at most %(limit)s characters."),
+    "invalid_choice": N_("That is not one of the options: %(field)s."),
+    "out_of_range": N_("That number must be between %(low)s and %(high)s."),
+    "session_closed": N_("This session has been closed."),
+    "session_not_live": N_("This session has not started yet."),
+    "phase_does_not_allow": N_("That is not possible in this phase."),
+    "kind_not_allowed": N_("This kind of reflection is not asked for in this phase."),
+    "already_started": N_("The session has already started."),
+    "no_change": N_("Nothing to change."),
+    "timer_empty": N_("The timer has no time left; extend it first."),
+    "duplicate_client_id": N_("This was sent twice with the same id."),
+    "conflict": N_("Someone else changed this at the same moment; please try again."),
+    "bad_request": N_("The request could not be read."),
+    "not_connected": N_("You are not connected to a session."),
+    "rate_limited": N_("Slow down a little, and try again in a moment."),
+}
+
+
+def error_message(code: str | None, params: dict | None = None) -> str:
+    message = ERRORS.get(code or "", ERRORS["bad_request"])
+    try:
+        return gettext(message, **(params or {}))
+    except (KeyError, ValueError, TypeError):
+        return gettext(message.split(":")[0])

@@ -1,0 +1,11 @@
+"""Alembic environment: runs on the connection the app hands it, against the models' metadata."""
+
+from alembic import context
+
+from facilitation.models import Base
+
+connection = context.config.attributes["connection"]
+context.configure(connection=connection, target_metadata=Base.metadata,
+                  render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+with context.begin_transaction():
+    context.run_migrations()

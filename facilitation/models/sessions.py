@@ -1,0 +1,71 @@
+"""A live session: its format, levels, join code, status, current phase and timer; and who joined."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from facilitation.models.base import Base, UTCDateTime, utcnow
+
+
+class Status(str, enum.Enum):
+    DRAFT = "draft"    # prepared; people may already join and wait in the lobby
+    LIVE = "live"
+    CLOSED = "closed"
+
+
+class Session(Base):
+    """Bijeenkomst: one learning table or fishbowl, run from a format's phases."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id", ondelete="CASCADE"))
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id", ondelete="SET NULL"))
+    facilitator_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id"))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    #: key of a format in sessions/*.toml, e.g. "learning-table"
+    format_key: Mapped[str] = mapped_column(sa.String(60))
+    #: the levels invited, a list of Level values
+    levels: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    #: "nl" or "en": the participants' interface and the report
+    language: Mapped[str] = mapped_column(sa.String(5), default="nl")
+    #: six characters without look-alikes, typed at /join or carried by the QR code
+    join_code: Mapped[str] = mapped_column(sa.String(12), unique=True)
+    status: Mapped[str] = mapped_column(sa.String(10), default=Status.DRAFT.value)
+    #: index into the format's phases; None before the session starts
+    phase_index: Mapped[int | None] = mapped_column()
+    #: the phase timer: running while timer_ends_at is set, paused with timer_remaining_ms
+    timer_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    timer_remaining_ms: Mapped[int | None] = mapped_column()
+    #: seq of the last event written; bumped under the row lock so seqs are gap-free
+    last_seq: Mapped[int] = mapped_column(default=0)
+    scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    programme = relationship("Programme")
+    case = relationship("Case")
+    participants: Mapped[list["Participant"]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Participant(Base):
+    """Deelnemer: anonymous unless they give a display name; no IP, user agent or e-mail is kept."""
+
+    __tablename__ = "participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    #: sha256 of the random token in the phone's cookie; the token itself is never stored
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    display_name: Mapped[str | None] = mapped_column(sa.String(40))
+    level: Mapped[str] = mapped_column(sa.String(20))
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    session: Mapped[Session] = relationship(back_populates="participants")

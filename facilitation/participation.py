@@ -1,0 +1,139 @@
+"""Taking part: joining anonymously, and the reflections people post and facilitators moderate."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import sqlalchemy as sa
+from flask import current_app
+
+from facilitation import validation as v
+from facilitation.extensions import db
+from facilitation.models import Level, Participant, Reflection, ReflectionKind
+from facilitation.validation import CommandError
+
+NAME_MAX = 40
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def find_participant(session_id: int, token: str | None) -> Participant | None:
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(
+        sa.select(Participant).where(Participant.session_id == session_id,
+                                     Participant.token_hash == token_hash(token))
+    )
+
+
+def public_participant(participant: Participant) -> dict:
+    return {"id": participant.id, "level": participant.level, "name": participant.display_name}
+
+
+def join(ctx, payload: dict) -> dict:
+    """Anyone with the code joins: no account, no personal data; a display name only if they want one.
+
+    The token returned is the phone's only proof of identity; only its hash is stored.
+    """
+    level = v.choice(payload, "level", Level.values())
+    name = v.text(payload, "name", max_length=NAME_MAX, required=False, allow_empty=True) or None
+    token = secrets.token_urlsafe(24)
+    participant = Participant(session_id=ctx.session.id, token_hash=token_hash(token),
+                              display_name=name, level=level, joined_at=ctx.now)
+    db.session.add(participant)
+    db.session.flush()
+    ctx.private["token"] = token
+    ctx.private["participant_id"] = participant.id
+    count = db.session.scalar(sa.select(sa.func.count(Participant.id)).where(Participant.session_id == ctx.session.id))
+    return {"participant": public_participant(participant), "count": count}
+
+
+def reflection_view(reflection: Reflection, author: Participant | None) -> dict:
+    """What screens show of a reflection; the author's name only if they chose to show it."""
+    return {
+        "id": reflection.id,
+        "client_id": reflection.client_id,
+        "kind": reflection.kind,
+        "text": reflection.text,
+        "level": reflection.level,
+        "phase": reflection.phase_key,
+        "author": author.display_name if (author and reflection.show_name and author.display_name) else None,
+        "by_facilitator": reflection.participant_id is None,
+        "hidden": reflection.hidden,
+        "cluster_id": reflection.cluster_id,
+        "created_at": reflection.created_at.isoformat(),
+    }
+
+
+def post_reflection(ctx, payload: dict) -> dict:
+    """A participant (or the facilitator, for someone without a phone) adds a reflection of an allowed kind."""
+    phase = ctx.format.phase(ctx.session.phase_index)
+    if phase is None or "write" not in phase.actions:
+        raise CommandError("phase_does_not_allow", action="write")
+    if not ctx.client_id:
+        raise CommandError("missing_field", field="client_id")
+    kind = v.choice(payload, "kind", ReflectionKind.values())
+    if kind not in phase.kinds:
+        raise CommandError("kind_not_allowed")
+    text = v.text(payload, "text", max_length=current_app.config["REFLECTION_MAX_LENGTH"])
+    level = v.choice(payload, "level", Level.values(), required=False)
+    show_name = v.field(payload, "show_name", bool, required=False, default=False)
+    author = ctx.participant
+    reflection = Reflection(
+        session_id=ctx.session.id, participant_id=author.id if author else None, client_id=ctx.client_id,
+        kind=kind, text=text, level=level or (author.level if author else None), phase_key=phase.key,
+        show_name=bool(show_name and author and author.display_name), created_at=ctx.now,
+    )
+    db.session.add(reflection)
+    db.session.flush()
+    # participants see each other's reflections only when the format says so
+    ctx.audience = "all" if ctx.format.share_reflections else "staff"
+    return reflection_view(reflection, author)
+
+
+def _reflection_of(ctx, payload: dict) -> Reflection:
+    reflection_id = v.field(payload, "id", int)
+    reflection = db.session.get(Reflection, reflection_id)
+    if reflection is None or reflection.session_id != ctx.session.id:
+        raise CommandError("not_found", what="reflection")
+    return reflection
+
+
+def hide_reflection(ctx, payload: dict) -> dict:
+    """Moderation: gone from every screen and report at once, kept in the record as hidden."""
+    reflection = _reflection_of(ctx, payload)
+    if reflection.hidden:
+        raise CommandError("no_change")
+    reflection.hidden = True
+    return {"id": reflection.id}
+
+
+def unhide_reflection(ctx, payload: dict) -> dict:
+    reflection = _reflection_of(ctx, payload)
+    if not reflection.hidden:
+        raise CommandError("no_change")
+    reflection.hidden = False
+    ctx.audience = "all" if ctx.format.share_reflections else "staff"
+    return reflection_view(reflection, db.session.get(Participant, reflection.participant_id)
+                           if reflection.participant_id else None)
+
+
+def list_reflections(session_id: int, *, include_hidden: bool, participant_id: int | None = None,
+                     only_own: bool = False) -> list[dict]:
+    query = (sa.select(Reflection, Participant)
+             .outerjoin(Participant, Participant.id == Reflection.participant_id)
+             .where(Reflection.session_id == session_id).order_by(Reflection.id))
+    if not include_hidden:
+        query = query.where(Reflection.hidden.is_(False))
+    if only_own:
+        query = query.where(Reflection.participant_id == participant_id)
+    rows = []
+    for reflection, author in db.session.execute(query):
+        view = reflection_view(reflection, author)
+        if participant_id is not None:
+            view["mine"] = reflection.participant_id == participant_id
+        rows.append(view)
+    return rows

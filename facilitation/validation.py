@@ -1,0 +1,56 @@
+"""Refusals with a reason, and the checks that turn an untrusted payload into typed values."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+
+class CommandError(Exception):
+    """A command was refused; nothing changed. `code` is stable for clients, `params` fill the message."""
+
+    def __init__(self, code: str, **params: Any):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def field(payload: dict, name: str, kind: type, *, required: bool = True, default: Any = None) -> Any:
+    if name not in payload or payload[name] is None:
+        if required:
+            raise CommandError("missing_field", field=name)
+        return default
+    value = payload[name]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise CommandError("wrong_type", field=name)
+    return value
+
+
+def text(payload: dict, name: str, *, max_length: int, required: bool = True, allow_empty: bool = False) -> str | None:
+    value = field(payload, name, str, required=required)
+    if value is None:
+        return None
+    # unpaired surrogates cannot be stored or encoded; refuse rather than mangle
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise CommandError("invalid_text", field=name) from None
+    value = value.replace("\x00", "").strip()
+    if not value and not allow_empty:
+        raise CommandError("empty_text", field=name)
+    if len(value) > max_length:
+        raise CommandError("too_long", field=name, limit=max_length)
+    return value
+
+
+def choice(payload: dict, name: str, options: Iterable[str], *, required: bool = True, default: str | None = None) -> str | None:
+    value = field(payload, name, str, required=required, default=default)
+    if value is not None and value not in set(options):
+        raise CommandError("invalid_choice", field=name)
+    return value
+
+
+def integer(payload: dict, name: str, *, low: int, high: int, required: bool = True, default: int | None = None) -> int | None:
+    value = field(payload, name, int, required=required, default=default)
+    if value is not None and not low <= value <= high:
+        raise CommandError("out_of_range", field=name, low=low, high=high)
+    return value

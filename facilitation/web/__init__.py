@@ -1,0 +1,74 @@
+"""HTTP transport: one blueprint per audience, shared security headers and error pages."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_babel import get_locale, gettext as _
+from flask_wtf.csrf import CSRFError, generate_csrf
+
+
+def register_blueprints(app: Flask) -> None:
+    from facilitation.web import api, auth, facilitator, participant, projector
+
+    for module in (auth, facilitator, participant, projector, api):
+        app.register_blueprint(module.bp)
+
+    app.before_request(_nonce)
+    app.after_request(_security_headers)
+    app.context_processor(lambda: {"csp_nonce": g.get("csp_nonce", ""), "current_locale": str(get_locale()),
+                                   "csrf_token": generate_csrf})
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return _error_page(404, _("This page does not exist."))
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return _error_page(403, _("You may not see this page."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        return _error_page(400, _("The form had expired. Please go back and try again."))
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return _error_page(400, _("The request could not be read."))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return _error_page(413, _("What you sent is too large."))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        return _error_page(500, _("Something went wrong on our side. Your earlier work is saved."))
+
+
+def _error_page(status: int, message: str):
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        return jsonify({"ok": False, "error": status, "message": message}), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def _nonce() -> None:
+    g.csp_nonce = secrets.token_urlsafe(16)
+
+
+def _security_headers(response):
+    # scripts only from this server; no inline script, no plugins, no framing (OWASP ASVS 3.4.3, 3.4.6)
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+        "frame-ancestors 'none'; form-action 'self'"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    # the join code travels in URLs; do not pass it on to other sites
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if response.mimetype == "text/html" or request.path.startswith("/api/"):
+        response.headers["Cache-Control"] = "no-store"
+    return response

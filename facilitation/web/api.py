@@ -1,0 +1,56 @@
+"""JSON transport for the same commands as the socket (for scripts and the offline queue), health, and the
+Socket.IO browser client installed from npm."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, jsonify, request, send_from_directory
+from flask_login import current_user
+from sqlalchemy import text
+
+from facilitation import commands, participation, sessions
+from facilitation.config import ROOT
+from facilitation.extensions import db
+from facilitation.messages import error_message
+from facilitation.realtime import participant_cookie
+
+bp = Blueprint("api", __name__)
+
+SOCKET_IO_CLIENT = ROOT / "node_modules" / "socket.io-client" / "dist"
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+        current_app.logger.exception("health check failed")
+        return jsonify({"status": "error", "database": "unreachable"}), 503
+    return jsonify({"status": "ok"})
+
+
+@bp.post("/api/s/<code>/command")
+def command(code: str):
+    """POST {name, args, client_id}; the participant's cookie or the facilitator's login says who sends it."""
+    session_ = sessions.find_by_code(code)
+    if session_ is None:
+        return jsonify({"ok": False, "error": "not_found", "message": error_message("not_found")}), 404
+    g.locale = session_.language
+    message = request.get_json(silent=True)
+    if not isinstance(message, dict):
+        return jsonify({"ok": False, "error": "bad_request", "message": error_message("bad_request")}), 400
+    participant = participation.find_participant(session_.id, request.cookies.get(participant_cookie(session_.join_code)))
+    if participant is not None:
+        actor = commands.Actor(participant_id=participant.id)
+    elif current_user.is_authenticated:
+        actor = commands.Actor(account_id=current_user.id)
+    else:
+        actor = commands.Actor()
+    result = commands.apply(session_.id, actor, message.get("name"), message.get("args", {}), message.get("client_id"))
+    status = 200 if result.ok else (403 if result.error == "forbidden" else 400)
+    return jsonify(result.to_ack(error_message)), status
+
+
+@bp.get("/static/vendor/<path:filename>")
+def vendor(filename: str):
+    """socket.io-client's browser build, from node_modules (installed by `npm ci`), never from a CDN."""
+    return send_from_directory(SOCKET_IO_CLIENT, filename, max_age=3600)

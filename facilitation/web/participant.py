@@ -1,0 +1,83 @@
+"""Participant pages: typing a code, joining anonymously, and the phone screen."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from facilitation import commands, participation, sessions
+from facilitation.labels import LEVELS, translated
+from facilitation.messages import error_message
+from facilitation.models import Session, Status
+from facilitation.realtime import participant_cookie
+from facilitation.web.live import live_boot
+
+bp = Blueprint("participant", __name__)
+
+COOKIE_DAYS = 14
+
+
+def _session_for(code: str) -> Session | None:
+    session_ = sessions.find_by_code(code)
+    if session_ is not None:
+        g.locale = session_.language  # participants read the session's language
+    return session_
+
+
+def _unavailable(session_: Session | None, code: str):
+    if session_ is None:
+        message = _("There is no session with the code %(code)s. Check the code on the screen.", code=code[:12])
+        return render_template("participant/code.html", error=message, code=code[:12]), 404
+    message = _("This session has been closed. Thank you for taking part!")
+    return render_template("participant/code.html", error=message, code=""), 410
+
+
+@bp.route("/join", methods=["GET", "POST"])
+def enter_code():
+    if request.method == "POST":
+        code = sessions.normalise_code(request.form.get("code", ""))
+        session_ = _session_for(code)
+        if session_ is None or session_.status == Status.CLOSED.value:
+            return _unavailable(session_, code)
+        return redirect(url_for("participant.join", code=session_.join_code))
+    return render_template("participant/code.html", error=None, code="")
+
+
+@bp.route("/j/<code>", methods=["GET", "POST"])
+def join(code: str):
+    session_ = _session_for(code)
+    if session_ is None or session_.status == Status.CLOSED.value:
+        return _unavailable(session_, sessions.normalise_code(code))
+    if session_.join_code != code:
+        return redirect(url_for("participant.join", code=session_.join_code))
+    # the same phone again: straight back to its own screen and reflections
+    if participation.find_participant(session_.id, request.cookies.get(participant_cookie(code))):
+        return redirect(url_for("participant.screen", code=code))
+    error = None
+    if request.method == "POST":
+        result = commands.apply(session_.id, commands.Actor(), "participant.join",
+                                {"level": request.form.get("level"), "name": request.form.get("name") or None})
+        if result.ok:
+            response = make_response(redirect(url_for("participant.screen", code=code)))
+            response.set_cookie(participant_cookie(code), result.data["token"],
+                                max_age=COOKIE_DAYS * 24 * 3600, httponly=True, samesite="Lax",
+                                secure=current_app.config["SESSION_COOKIE_SECURE"], path="/")
+            return response
+        error = (_("Choose the level you work at.") if result.error == "invalid_choice"
+                 else error_message(result.error, result.params))
+    return render_template("participant/join.html", session=session_, levels=translated(LEVELS), error=error), (
+        400 if error else 200)
+
+
+@bp.get("/p/<code>")
+def screen(code: str):
+    session_ = _session_for(code)
+    if session_ is None:
+        return _unavailable(session_, sessions.normalise_code(code))
+    participant = participation.find_participant(session_.id, request.cookies.get(participant_cookie(code)))
+    if participant is None:
+        if session_.status == Status.CLOSED.value:
+            return _unavailable(session_, code)
+        return redirect(url_for("participant.join", code=session_.join_code))
+    return render_template("participant/session.html", session=session_, participant=participant,
+                           boot=live_boot(session_, "participant"))

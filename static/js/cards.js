@@ -1,0 +1,15 @@
+// A reflection as a card, the same on every screen; extra controls come from the caller.
+import { h } from "./live.js";
+
+export function reflectionCard(reflection, settings, extra = []) {
+  const meta = h("span", { class: "meta" },
+    h("strong", { text: settings.kinds[reflection.kind] || reflection.kind }),
+    reflection.level ? h("span", { text: settings.levels[reflection.level] || reflection.level }) : null,
+    reflection.author ? h("span", { text: reflection.author }) : null,
+    reflection.by_facilitator ? h("span", { text: settings.t.by_facilitator }) : null,
+    reflection.hidden ? h("span", { text: settings.t.hidden }) : null);
+  return h("li", {
+    class: "reflection", "data-kind": reflection.kind, "data-id": reflection.id,
+    "data-hidden": reflection.hidden ? "true" : "false",
+  }, meta, h("p", { text: reflection.text }), ...extra);
+}

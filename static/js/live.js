@@ -1,0 +1,183 @@
+// The one live connection every screen shares: snapshot + numbered events, resume after any drop,
+// server-based time, and commands with acknowledgements. Rendering is left to each screen.
+/* global io */
+
+export function boot() {
+  return JSON.parse(document.getElementById("boot").textContent);
+}
+
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
+    else if (key === "text") el.textContent = value; // never innerHTML: user text stays text
+    else el.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) {
+      el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+  }
+  return el;
+}
+
+export function fill(template, values) {
+  return template.replace(/%\((\w+)\)s/g, (_, key) => String(values[key] ?? ""));
+}
+
+export function newId() {
+  if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+// Events that change the phase/timer carry the whole phase state.
+const PHASE_EVENTS = new Set(["session.start", "session.close", "phase.goto", "timer.start", "timer.pause", "timer.extend"]);
+
+export function baseReduce(state, event) {
+  const data = event.data || {};
+  if (PHASE_EVENTS.has(event.name)) {
+    state.status = data.status;
+    state.phase_index = data.phase_index;
+    state.timer = data.timer;
+  } else if (event.name === "participant.join") {
+    state.participants = data.count;
+  } else if (event.name === "reflection.post" || event.name === "reflection.unhide") {
+    upsert(state.reflections, data);
+  } else if (event.name === "reflection.hide") {
+    const found = state.reflections.find((r) => r.id === data.id);
+    if (found) found.hidden = true;
+  }
+  return state;
+}
+
+export function upsert(list, item) {
+  const index = list.findIndex((x) => x.id === item.id);
+  if (index >= 0) list[index] = { ...list[index], ...item };
+  else list.push(item);
+}
+
+export function currentPhase(state) {
+  return state && state.phase_index !== null ? state.format.phases[state.phase_index] : null;
+}
+
+export function remainingMs(state, now) {
+  const timer = state && state.timer;
+  if (!timer) return null;
+  if (timer.running && timer.ends_at) return Math.max(0, Date.parse(timer.ends_at) - now);
+  return timer.remaining_ms;
+}
+
+export function clock(ms) {
+  if (ms === null || ms === undefined) return "--:--";
+  const total = Math.ceil(ms / 1000);
+  const m = Math.floor(total / 60);
+  const s = total % 60;
+  return `${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
+}
+
+export class Live {
+  constructor(settings, { reduce = baseReduce, render, onStatus, onEvent } = {}) {
+    this.settings = settings;
+    this.reduce = reduce;
+    this.render = render || (() => {});
+    this.onStatus = onStatus || (() => {});
+    this.onEvent = onEvent || (() => {});
+    this.state = null;
+    this.seq = -1;
+    this.offset = 0;
+    this.resuming = false;
+    this.socket = io("/live", {
+      auth: { code: settings.code, audience: settings.audience },
+      transports: ["websocket", "polling"],
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 4000,
+    });
+    this.socket.on("connect", () => { this.onStatus("online"); this.resume(); });
+    this.socket.on("disconnect", () => this.onStatus("offline"));
+    this.socket.on("connect_error", (err) => this.onStatus(err && err.message === "forbidden" ? "forbidden" : "offline"));
+    this.socket.on("event", (envelope) => this.receive(envelope));
+  }
+
+  now() {
+    return Date.now() + this.offset;
+  }
+
+  resume() {
+    if (this.resuming) return;
+    this.resuming = true;
+    this.socket.timeout(8000).emit("resume", { seq: this.state ? this.seq : -1 }, (err, reply) => {
+      this.resuming = false;
+      if (err || !reply || !reply.ok) {
+        if (this.socket.connected) setTimeout(() => this.resume(), 1000);
+        return;
+      }
+      if (reply.snapshot) {
+        this.state = reply.snapshot;
+        this.seq = reply.snapshot.seq;
+        this.offset = Date.parse(reply.snapshot.server_now) - Date.now();
+        this.render(this.state, { snapshot: true });
+      } else {
+        for (const envelope of reply.events) this.apply(envelope, true);
+        this.seq = Math.max(this.seq, reply.seq);
+        this.render(this.state, {});
+      }
+    });
+  }
+
+  receive(envelope) {
+    if (!this.state || envelope.seq <= this.seq) return; // a snapshot is on its way, or already applied
+    // staff screens see every event, so a jump in seq means one was missed: catch up first
+    if (this.settings.audience !== "participant" && envelope.seq > this.seq + 1) {
+      this.resume();
+      return;
+    }
+    this.apply(envelope, false);
+    this.render(this.state, { event: envelope });
+  }
+
+  apply(envelope, replayed) {
+    if (envelope.seq <= this.seq) return;
+    this.state = this.reduce(this.state, envelope);
+    this.seq = envelope.seq;
+    this.onEvent(envelope, replayed);
+  }
+
+  // Resolves with the acknowledgement ({ok, data} or {ok: false, message}); rejects when no answer came.
+  command(name, args = {}, clientId = null, timeoutMs = 8000) {
+    return new Promise((resolve, reject) => {
+      if (!this.socket.connected) {
+        reject(new Error("offline"));
+        return;
+      }
+      this.socket.timeout(timeoutMs).emit("command", { name, args, client_id: clientId }, (err, ack) => {
+        if (err) reject(err);
+        else resolve(ack);
+      });
+    });
+  }
+}
+
+export function statusBadge(element, t) {
+  return (state) => {
+    element.dataset.state = state;
+    element.textContent = state === "online" ? t.connected : state === "offline" ? t.offline : t.connecting;
+  };
+}
+
+// Polite, rate-limited announcements for screen readers (WCAG 4.1.3): at most one per 5 s.
+export function announcer(element) {
+  let pending = 0;
+  let timer = null;
+  return (count, template) => {
+    pending += count;
+    if (timer) return;
+    timer = setTimeout(() => {
+      element.textContent = fill(template, { n: pending });
+      pending = 0;
+      timer = null;
+    }, 5000);
+  };
+}

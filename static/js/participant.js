@@ -1,0 +1,166 @@
+// The phone: the phase and prompt for my level, writing with an offline outbox, my reflections and their state.
+import { Live, baseReduce, boot, clock, currentPhase, fill, h, newId, remainingMs, statusBadge } from "./live.js";
+import { reflectionCard } from "./cards.js";
+
+const settings = boot();
+const t = settings.t;
+const $ = (id) => document.getElementById(id);
+const OUTBOX_KEY = `outbox:${settings.code}`;
+
+// Reflections written but not yet confirmed by the server survive a reload or a dead battery.
+let outbox = loadOutbox();
+const mine = new Set(); // client ids of my confirmed reflections
+let flushing = false;
+
+function loadOutbox() {
+  try {
+    const items = JSON.parse(localStorage.getItem(OUTBOX_KEY) || "[]");
+    return Array.isArray(items) ? items.map((item) => ({ ...item, state: item.state === "refused" ? "refused" : "waiting" })) : [];
+  } catch {
+    return [];
+  }
+}
+
+function saveOutbox() {
+  if (outbox.length) localStorage.setItem(OUTBOX_KEY, JSON.stringify(outbox));
+  else localStorage.removeItem(OUTBOX_KEY);
+}
+
+function reduce(state, event) {
+  state = baseReduce(state, event);
+  if (event.name === "reflection.hide") state.reflections = state.reflections.filter((r) => r.id !== event.data.id);
+  return state;
+}
+
+function render(state) {
+  const phase = currentPhase(state);
+  for (const r of state.reflections) if (r.mine) mine.add(r.client_id);
+  const lobby = $("lobby");
+  lobby.hidden = state.status === "live";
+  lobby.textContent = state.status === "closed" ? t.closed : t.lobby;
+  $("phase").hidden = state.status !== "live";
+  if (phase) {
+    $("phase-title").textContent = phase.title;
+    $("prompt").textContent = phase.prompts.mine || "";
+  }
+  const canWrite = state.status === "live" && phase && phase.actions.includes("write");
+  const form = $("write");
+  form.hidden = !canWrite;
+  if (canWrite) renderKinds(phase);
+  const text = $("text");
+  text.maxLength = state.max_length;
+  updateCounter();
+  renderMine(state);
+  const others = state.reflections.filter((r) => !mine.has(r.client_id) && !r.hidden);
+  $("others-section").hidden = !state.format.share_reflections || !others.length;
+  $("others").replaceChildren(...others.slice().reverse().map((r) => reflectionCard(r, settings)));
+  tick();
+}
+
+function renderKinds(phase) {
+  const box = $("kinds");
+  if (box.dataset.phase === phase.key) return;
+  box.dataset.phase = phase.key;
+  const legend = box.querySelector("legend");
+  box.replaceChildren(legend, ...phase.kinds.map((kind, index) => h("label", {},
+    h("input", { type: "radio", name: "kind", value: kind, checked: index === 0 }),
+    settings.kinds[kind])));
+}
+
+function stateLabel(state) {
+  return { waiting: t.waiting, sending: t.sent, confirmed: t.confirmed, refused: t.refused }[state];
+}
+
+function renderMine(state) {
+  const confirmed = state.reflections.filter((r) => mine.has(r.client_id) && !r.hidden)
+    .map((r) => ({ reflection: r, state: "confirmed" }));
+  const pending = outbox.map((item) => ({
+    reflection: { id: item.client_id, kind: item.kind, text: item.text, level: null }, state: item.state, item,
+  }));
+  const cards = [...pending, ...confirmed.reverse()].map(({ reflection, state: s, item }) => reflectionCard(reflection, settings, [
+    h("p", { class: "state", "data-state": s, text: stateLabel(s) + (item && item.message ? `: ${item.message}` : "") }),
+    s === "refused" ? h("button", { type: "button", onclick: () => dismiss(item.client_id) }, "OK") : null,
+  ]));
+  $("mine").replaceChildren(...cards);
+}
+
+function dismiss(clientId) {
+  outbox = outbox.filter((item) => item.client_id !== clientId);
+  saveOutbox();
+  render(live.state);
+}
+
+function updateCounter() {
+  const text = $("text");
+  const left = (live.state ? live.state.max_length : 500) - text.value.length;
+  $("counter").textContent = fill(t.chars_left, { n: left });
+}
+
+function tick() {
+  const state = live.state;
+  if (!state) return;
+  const ms = state.status === "live" ? remainingMs(state, live.now()) : null;
+  const el = $("timer");
+  el.textContent = ms === null ? "" : clock(ms);
+  el.dataset.state = ms === 0 ? "up" : "running";
+}
+
+// Send what waits, one at a time and in order; a timeout leaves it waiting for the next try.
+async function flush() {
+  if (flushing || !live.socket.connected || !live.state) return;
+  flushing = true;
+  try {
+    for (const item of outbox.filter((x) => x.state === "waiting")) {
+      item.state = "sending";
+      renderMine(live.state);
+      let ack;
+      try {
+        ack = await live.command("reflection.post", { kind: item.kind, text: item.text, show_name: item.show_name }, item.client_id);
+      } catch {
+        item.state = "waiting";
+        break;
+      }
+      if (ack.ok) {
+        mine.add(item.client_id);
+        live.state.reflections = live.state.reflections.filter((r) => r.client_id !== item.client_id);
+        live.state.reflections.push({ ...ack.data, mine: true });
+        outbox = outbox.filter((x) => x.client_id !== item.client_id);
+      } else {
+        item.state = "refused";
+        item.message = ack.message;
+      }
+      saveOutbox();
+    }
+  } finally {
+    flushing = false;
+    saveOutbox();
+    if (live.state) render(live.state);
+  }
+}
+
+const live = new Live(settings, {
+  reduce,
+  render: (state) => { render(state); flush(); },
+  onStatus: statusBadge($("live-status"), t),
+});
+setInterval(tick, 250);
+setInterval(flush, 3000);
+
+$("text").addEventListener("input", updateCounter);
+$("write").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = $("text");
+  const value = text.value.trim();
+  const kind = document.querySelector("input[name=kind]:checked");
+  if (!value || !kind) {
+    text.focus();
+    return;
+  }
+  const showName = $("show-name");
+  outbox.push({ client_id: newId(), kind: kind.value, text: value, show_name: Boolean(showName && showName.checked), state: "waiting" });
+  saveOutbox();
+  text.value = "";
+  updateCounter();
+  render(live.state);
+  flush();
+});

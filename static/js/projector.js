@@ -1,0 +1,42 @@
+// The projector: phase, prompt and countdown in large type, the QR code, the live wall.
+import { Live, announcer, boot, clock, currentPhase, remainingMs, statusBadge } from "./live.js";
+import { reflectionCard } from "./cards.js";
+
+const settings = boot();
+const t = settings.t;
+const $ = (id) => document.getElementById(id);
+const announce = announcer($("announcer"));
+
+function render(state) {
+  const phase = currentPhase(state);
+  $("participant-count").textContent = state.participants;
+  $("phase-title").textContent = state.status === "closed" ? t.closed : phase ? phase.title : state.session.title;
+  $("prompt").textContent = state.status === "draft" ? t.lobby : phase ? phase.prompts.default || "" : "";
+  const visible = state.reflections.filter((r) => !r.hidden);
+  $("wall-empty").hidden = visible.length > 0 || state.status === "draft";
+  $("wall").replaceChildren(...visible.slice().reverse().map((r) => reflectionCard(r, settings)));
+  tick();
+}
+
+function tick() {
+  const state = live.state;
+  if (!state) return;
+  const ms = state.status === "live" ? remainingMs(state, live.now()) : null;
+  const el = $("timer");
+  el.textContent = ms === null ? "" : clock(ms);
+  el.dataset.state = ms === 0 ? "up" : "running";
+}
+
+const live = new Live(settings, {
+  render,
+  onStatus: statusBadge($("live-status"), t),
+  onEvent: (event, replayed) => {
+    if (!replayed && event.name === "reflection.post") announce(1, t.new_reflections);
+  },
+});
+setInterval(tick, 250);
+
+// "q" shows or hides the QR code once everybody has joined
+document.addEventListener("keydown", (event) => {
+  if (event.key === "q" && !event.ctrlKey && !event.metaKey && !event.altKey) document.body.classList.toggle("qr-hidden");
+});
