@@ -109,6 +109,8 @@ def parse_format(path: Path) -> Format:
     except UnicodeDecodeError as exc:
         raise FormatError(f"{path.name}: not UTF-8 text") from exc
 
+    title = reader.text(data, "title", "")
+    description = reader.text(data, "description", "")
     mode = reader.get(data, "mode", str, "")
     if mode not in MODES:
         raise reader.fail("mode", f"must be one of {', '.join(MODES)}, not {mode!r}")
@@ -125,8 +127,8 @@ def parse_format(path: Path) -> Format:
             raise reader.fail(f"phases ({key})", "phase keys must be unique")
     return Format(
         key=path.stem,
-        title=reader.text(data, "title", ""),
-        description=reader.text(data, "description", ""),
+        title=title,
+        description=description,
         mode=mode,
         share_reflections=reader.get(data, "share_reflections", bool, "", default=False),
         vote_budget=budget,

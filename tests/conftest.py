@@ -1,0 +1,191 @@
+"""Fixtures: a fresh app per test on a real database (SQLite file, or PostgreSQL when TEST_DATABASE_URL is set),
+and builders for accounts, sessions, participants and live connections."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from facilitation import create_app
+from facilitation.extensions import db, socketio
+from facilitation.realtime import NAMESPACE
+
+PASSWORD = "correct horse battery"
+
+
+def _postgres_schema_url(base_url: str, schema: str) -> str:
+    separator = "&" if "?" in base_url else "?"
+    return f"{base_url}{separator}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    """SQLite file per test by default; with TEST_DATABASE_URL, a fresh PostgreSQL schema per test."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
+        return
+    base = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", base)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(base)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield _postgres_schema_url(base, schema)
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture
+def make_app(tmp_path, database_url):
+    made = []
+
+    def make(**config):
+        settings = {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "SESSION_COOKIE_SECURE": False,
+            "REMEMBER_COOKIE_SECURE": False,
+            "WTF_CSRF_ENABLED": False,
+            **config,
+        }
+        app = create_app(settings)
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_account(app):
+    from facilitation import accounts
+
+    def make(email=None, role="facilitator", name=None, password=PASSWORD):
+        with app.app_context():
+            account = accounts.create_account(email or f"{uuid.uuid4().hex[:8]}@example.org",
+                                              name or "Test person", password, role)
+            db.session.commit()
+            return account.id, account.email
+
+    return make
+
+
+@pytest.fixture
+def login(app):
+    def do(client, email, password=PASSWORD):
+        response = client.post("/login", data={"email": email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return do
+
+
+@pytest.fixture
+def facilitator(app, make_account, login):
+    """A logged-in facilitator: (client, account_id)."""
+    account_id, email = make_account(role="facilitator")
+    client = app.test_client()
+    login(client, email)
+    return client, account_id
+
+
+@pytest.fixture
+def make_session(app):
+    """Returns make(facilitator_id, format="learning-table", ...) -> (session_id, join_code)."""
+    from facilitation import programmes, sessions
+    from facilitation.models import Account
+
+    def make(facilitator_id, fmt="learning-table", levels=("execution", "management"), language="nl",
+             start=False, phase=None):
+        with app.app_context():
+            owner = db.session.get(Account, facilitator_id)
+            programme = programmes.create_programme(owner, "Programme")
+            db.session.flush()
+            session_ = sessions.create_session(programme=programme, facilitator=owner, title="Leertafel",
+                                               fmt=app.extensions["formats"][fmt], levels=list(levels),
+                                               language=language)
+            db.session.commit()
+            ids = session_.id, session_.join_code
+        if start or phase is not None:
+            run(app, ids[0], facilitator_id, "session.start")
+        if phase is not None:
+            index = [p.key for p in app.extensions["formats"][fmt].phases].index(phase)
+            if index:
+                run(app, ids[0], facilitator_id, "phase.goto", {"index": index})
+        return ids
+
+    return make
+
+
+def run(app, session_id, account_id, name, args=None, client_id=None):
+    """Apply a command as an account, outside any transport (for arranging a test)."""
+    from facilitation import commands
+
+    with app.test_request_context():
+        result = commands.apply(session_id, commands.Actor(account_id=account_id), name, args or {}, client_id)
+        assert result.ok, result
+        return result
+
+
+@pytest.fixture
+def join(app):
+    """join(code, level="execution", name=None) -> a test client holding that participant's cookie."""
+
+    def do(code, level="execution", name=None):
+        client = app.test_client()
+        data = {"level": level}
+        if name:
+            data["name"] = name
+        response = client.post(f"/j/{code}", data=data)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return do
+
+
+@pytest.fixture
+def connect(app):
+    """connect(http_client, code, audience) -> a Socket.IO test client sharing the HTTP client's cookies."""
+    opened = []
+
+    def do(http_client, code, audience):
+        sio = socketio.test_client(app, namespace=NAMESPACE, flask_test_client=http_client,
+                                   auth={"code": code, "audience": audience})
+        opened.append(sio)
+        return sio
+
+    yield do
+    for sio in opened:
+        if sio.is_connected(NAMESPACE):
+            sio.disconnect(NAMESPACE)
+
+
+def command(sio, name, args=None, client_id=None):
+    return sio.emit("command", {"name": name, "args": args or {}, "client_id": client_id},
+                    namespace=NAMESPACE, callback=True)
+
+
+def received_events(sio):
+    return [item["args"][0] for item in sio.get_received(NAMESPACE) if item["name"] == "event"]
