@@ -48,6 +48,7 @@ def js_strings() -> dict[str, str]:
         "of": _("of"),
         "send": _("Send"),
         "reconnected": _("Connection restored."),
+        "other_levels": _("Other levels"),
     }
 
 

@@ -48,7 +48,7 @@ function render(state) {
 
   const prompts = phase ? phase.prompts : {};
   $("prompts").replaceChildren(...Object.entries(prompts).flatMap(([level, text]) => [
-    h("dt", { text: settings.levels[level] || "—" }), h("dd", { text }),
+    h("dt", { text: settings.levels[level] || t.other_levels }), h("dd", { text }),
   ]));
 
   const kinds = phase ? phase.kinds : [];
