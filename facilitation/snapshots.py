@@ -15,6 +15,9 @@ MAX_REPLAY = 500
 STAFF = "staff"              # console and projector
 PARTICIPANT = "participant"
 
+#: each feature's part of a snapshot: f(session, audience, participant) -> dict of top-level keys
+SECTIONS: list = []
+
 
 def format_view(session_: Session, level: str | None) -> dict:
     fmt = current_app.extensions["formats"][session_.format_key]
@@ -52,6 +55,8 @@ def snapshot(session_: Session, audience: str, participant: Participant | None =
         "participants": participant_count(session_.id),
         "max_length": current_app.config["REFLECTION_MAX_LENGTH"],
     }
+    for section in SECTIONS:
+        state.update(section(session_, audience, participant))
     if audience == STAFF:
         state["reflections"] = participation.list_reflections(session_.id, include_hidden=True)
     else:

@@ -1,6 +1,9 @@
 // The facilitator console: flow controls, timer, and the moderated wall.
-import { Live, announcer, boot, clock, currentPhase, h, newId, remainingMs, statusBadge } from "./live.js";
+import { Live, announcer, baseReduce, boot, clock, currentPhase, h, newId, remainingMs, statusBadge } from "./live.js";
 import { reflectionCard } from "./cards.js";
+
+// Features add their own part of the console: each may export reduce(state, event) and render(state, ctx).
+const FEATURES = [];
 
 const settings = boot();
 const t = settings.t;
@@ -68,6 +71,7 @@ function render(state) {
       onclick: () => send(r.hidden ? "reflection.unhide" : "reflection.hide", { id: r.id }),
     }, r.hidden ? t.unhide : t.hide, h("span", { class: "visually-hidden", text: `: ${r.text.slice(0, 40)}` })),
   ])));
+  for (const feature of FEATURES) if (feature.render) feature.render(state, ctx);
   tick();
 }
 
@@ -81,6 +85,7 @@ function tick() {
 }
 
 const live = new Live(settings, {
+  reduce: (state, event) => FEATURES.reduce((s, f) => (f.reduce ? f.reduce(s, event) : s), baseReduce(state, event)),
   render,
   onStatus: statusBadge($("live-status"), t),
   onEvent: (event, replayed) => {
@@ -88,6 +93,8 @@ const live = new Live(settings, {
   },
 });
 setInterval(tick, 250);
+const ctx = { live, settings, send, audience: "console" };
+for (const feature of FEATURES) if (feature.setup) feature.setup(ctx);
 
 $("start-session").addEventListener("click", () => send("session.start"));
 $("phase-prev").addEventListener("click", () => send("phase.goto", { index: live.state.phase_index - 1 }));

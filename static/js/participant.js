@@ -2,6 +2,9 @@
 import { Live, baseReduce, boot, clock, currentPhase, fill, h, newId, remainingMs, statusBadge } from "./live.js";
 import { reflectionCard } from "./cards.js";
 
+// Features add their own part of the phone screen: each may export reduce(state, event) and render(state, ctx).
+const FEATURES = [];
+
 const settings = boot();
 const t = settings.t;
 const $ = (id) => document.getElementById(id);
@@ -27,7 +30,7 @@ function saveOutbox() {
 }
 
 function reduce(state, event) {
-  state = baseReduce(state, event);
+  state = FEATURES.reduce((s, f) => (f.reduce ? f.reduce(s, event) : s), baseReduce(state, event));
   if (event.name === "reflection.hide") state.reflections = state.reflections.filter((r) => r.id !== event.data.id);
   return state;
 }
@@ -54,6 +57,7 @@ function render(state) {
   const others = state.reflections.filter((r) => !mine.has(r.client_id) && !r.hidden);
   $("others-section").hidden = !state.format.share_reflections || !others.length;
   $("others").replaceChildren(...others.slice().reverse().map((r) => reflectionCard(r, settings)));
+  for (const feature of FEATURES) if (feature.render) feature.render(state, ctx);
   tick();
 }
 
@@ -145,6 +149,24 @@ const live = new Live(settings, {
 });
 setInterval(tick, 250);
 setInterval(flush, 3000);
+
+// Commands other than reflections (votes, chair requests ...) are sent directly and answered at once.
+async function send(name, args = {}, clientId = null) {
+  try {
+    const ack = await live.command(name, args, clientId);
+    const box = $("error");
+    box.hidden = ack.ok;
+    if (!ack.ok) box.textContent = ack.message;
+    return ack;
+  } catch {
+    const box = $("error");
+    box.hidden = false;
+    box.textContent = t.offline;
+    return null;
+  }
+}
+const ctx = { live, settings, send, audience: "participant" };
+for (const feature of FEATURES) if (feature.setup) feature.setup(ctx);
 
 $("text").addEventListener("input", updateCounter);
 $("write").addEventListener("submit", (event) => {

@@ -1,6 +1,9 @@
 // The projector: phase, prompt and countdown in large type, the QR code, the live wall.
-import { Live, announcer, boot, clock, currentPhase, remainingMs, statusBadge } from "./live.js";
+import { Live, announcer, baseReduce, boot, clock, currentPhase, remainingMs, statusBadge } from "./live.js";
 import { reflectionCard } from "./cards.js";
+
+// Features add their own part of the projector: each may export reduce(state, event) and render(state, ctx).
+const FEATURES = [];
 
 const settings = boot();
 const t = settings.t;
@@ -15,6 +18,7 @@ function render(state) {
   const visible = state.reflections.filter((r) => !r.hidden);
   $("wall-empty").hidden = visible.length > 0 || state.status === "draft";
   $("wall").replaceChildren(...visible.slice().reverse().map((r) => reflectionCard(r, settings)));
+  for (const feature of FEATURES) if (feature.render) feature.render(state, ctx);
   tick();
 }
 
@@ -28,6 +32,7 @@ function tick() {
 }
 
 const live = new Live(settings, {
+  reduce: (state, event) => FEATURES.reduce((s, f) => (f.reduce ? f.reduce(s, event) : s), baseReduce(state, event)),
   render,
   onStatus: statusBadge($("live-status"), t),
   onEvent: (event, replayed) => {
@@ -35,6 +40,8 @@ const live = new Live(settings, {
   },
 });
 setInterval(tick, 250);
+const ctx = { live, settings, audience: "projector" };
+for (const feature of FEATURES) if (feature.setup) feature.setup(ctx);
 
 // "q" shows or hides the QR code once everybody has joined
 document.addEventListener("keydown", (event) => {

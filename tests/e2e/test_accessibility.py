@@ -1,0 +1,51 @@
+"""Every screen passes axe-core's WCAG 2.1 A/AA rules, in Dutch and in English."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.a11y import assert_accessible
+from tests.e2e.conftest import PHONE, create_session, log_in
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_live_screens_have_no_wcag_violations(server, new_context, language):
+    locale = "nl-NL" if language == "nl" else "en-GB"
+    anonymous = new_context(locale=locale).new_page()
+    anonymous.goto(f"{server.url}/login")
+    assert_accessible(anonymous, "login")
+    anonymous.goto(f"{server.url}/join")
+    assert_accessible(anonymous, "join by code")
+
+    console = new_context().new_page()  # the facilitator works in Dutch; the session language varies
+    log_in(console, server)
+    assert_accessible(console, "programmes")
+    create_session(console, server, language=language)
+    expect(console.locator("#live-status")).to_have_attribute("data-state", "online")
+    assert_accessible(console, "programme/console before start")
+    code = console.locator("code").first.inner_text()
+
+    phone = new_context(locale=locale, **PHONE).new_page()
+    phone.goto(f"{server.url}/j/{code}")
+    assert_accessible(phone, "participant join")
+    phone.check("input[name=level][value=policy]")
+    phone.click("button.send")
+    expect(phone.locator("#lobby")).to_be_visible()
+    assert_accessible(phone, "participant lobby")
+
+    console.click("#start-session")
+    console.click("#phase-next")
+    expect(phone.locator("#write")).to_be_visible()
+    phone.fill("#text", "Beleid zat in de weg")
+    phone.click("#write button.send")
+    expect(phone.locator("#mine .state[data-state=confirmed]")).to_have_count(1)
+    assert_accessible(phone, "participant writing")
+    expect(console.locator("#wall .reflection")).to_have_count(1)
+    assert_accessible(console, "console with reflections")
+
+    projector = console.context.new_page()
+    projector.set_viewport_size({"width": 1920, "height": 1080})
+    projector.goto(console.url.replace("/console", "/projector"))
+    expect(projector.locator("#wall .reflection")).to_have_count(1)
+    assert_accessible(projector, "projector")
