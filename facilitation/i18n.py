@@ -37,3 +37,36 @@ def select_locale() -> str:
     if request:
         return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def update_catalog(translations: dict[str, str] | None = None) -> list[str]:
+    """Re-extract the English strings, keep every Dutch translation already made, add `translations`,
+    drop strings no longer used; returns the strings that still lack Dutch."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import write_po
+
+    root = TRANSLATIONS.parent.parent
+    keywords = {"_": None, "gettext": None, "N_": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2)}
+    methods = [("facilitation/**.py", "python"), ("templates/**.html", "jinja2")]
+    po_path = TRANSLATIONS / "nl" / "LC_MESSAGES" / "messages.po"
+    with po_path.open("rb") as handle:
+        known = {m.id: m.string for m in read_po(handle) if m.id}
+    known.update(translations or {})
+    catalog = Catalog(locale="nl", project="facilitation")
+    missing = []
+    for _, _, message, _, _ in extract_from_dir(str(root), methods, keywords=keywords):
+        for msgid in [message] if isinstance(message, str) else [m for m in message if m]:
+            if msgid not in catalog:
+                catalog.add(msgid, known.get(msgid, ""), flags=["python-format"] if "%(" in msgid else [])
+                if not known.get(msgid):
+                    missing.append(msgid)
+    with po_path.open("wb") as handle:
+        write_po(handle, catalog, width=100, no_location=True, sort_output=True)
+    return missing
+
+
+if __name__ == "__main__":
+    # python -m facilitation.i18n: refresh the Dutch catalog after adding or changing strings
+    for msgid in update_catalog():
+        print(f"needs Dutch: {msgid!r}")
