@@ -64,6 +64,8 @@ class Context:
     audience: str = "all"
     #: returned to the caller only, never stored or broadcast (e.g. a new participant's token)
     private: dict[str, Any] = field(default_factory=dict)
+    #: a participant who also gets a staff-only event (the author of a reflection the facilitator changed)
+    also_to: int | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ COMMANDS: dict[str, Command] = {
                             phase_action="write", needs_client_id=True),
     "reflection.hide": _cmd(participation.hide_reflection, FACILITATOR),
     "reflection.unhide": _cmd(participation.unhide_reflection, FACILITATOR),
+    "reflection.edit": _cmd(participation.edit_reflection, FACILITATOR),
 }
 
 
@@ -208,7 +211,7 @@ def _apply(session_id: int, actor: Actor, name: str, payload: Any, client_id: An
     session_.last_seq += 1
     event = Event(session_id=session_id, seq=session_.last_seq, name=name, payload=data,
                   audience=ctx.audience, actor=actor.label, client_id=client_id, created_at=ctx.now,
-                  participant_id=participant.id if participant else ctx.private.get("participant_id"))
+                  participant_id=ctx.also_to or (participant.id if participant else ctx.private.get("participant_id")))
     db.session.add(event)
     db.session.commit()
     events_committed.send(current_app._get_current_object(), session_id=session_id, events=[event])

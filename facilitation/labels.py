@@ -20,6 +20,14 @@ KINDS = {
     "question": N_("Question"),
 }
 STATUSES = {"draft": N_("Not started"), "live": N_("Live"), "closed": N_("Closed")}
+PERSONAL_DATA = {
+    "bsn": N_("citizen service number (BSN)"),
+    "email": N_("e-mail address"),
+    "phone": N_("phone number"),
+    "postcode": N_("postcode"),
+    "birthdate": N_("date of birth"),
+    "iban": N_("bank account number (IBAN)"),
+}
 ROLES = {"admin": N_("Administrator"), "facilitator": N_("Facilitator"), "organiser": N_("Organiser")}
 
 

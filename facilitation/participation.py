@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from facilitation import validation as v
+from facilitation.privacy import personal_data_kinds
 from facilitation.extensions import db
 from facilitation.models import Level, Participant, Reflection, ReflectionKind
 from facilitation.validation import CommandError
@@ -63,6 +64,7 @@ def reflection_view(reflection: Reflection, author: Participant | None) -> dict:
         "author": author.display_name if (author and reflection.show_name and author.display_name) else None,
         "by_facilitator": reflection.participant_id is None,
         "hidden": reflection.hidden,
+        "personal_data": reflection.personal_data or [],
         "cluster_id": reflection.cluster_id,
         "created_at": reflection.created_at.isoformat(),
     }
@@ -86,6 +88,8 @@ def post_reflection(ctx, payload: dict) -> dict:
         session_id=ctx.session.id, participant_id=author.id if author else None, client_id=ctx.client_id,
         kind=kind, text=text, level=level or (author.level if author else None), phase_key=phase.key,
         show_name=bool(show_name and author and author.display_name), created_at=ctx.now,
+        # the phone warned before sending, but a client can be bypassed: the server checks again
+        personal_data=personal_data_kinds(text),
     )
     db.session.add(reflection)
     db.session.flush()
@@ -111,12 +115,27 @@ def hide_reflection(ctx, payload: dict) -> dict:
     return {"id": reflection.id}
 
 
+def edit_reflection(ctx, payload: dict) -> dict:
+    """Moderation: the facilitator rewrites a reflection, e.g. to remove personal data it contained."""
+    reflection = _reflection_of(ctx, payload)
+    text = v.text(payload, "text", max_length=current_app.config["REFLECTION_MAX_LENGTH"])
+    if text == reflection.text:
+        raise CommandError("no_change")
+    reflection.text = text
+    reflection.personal_data = personal_data_kinds(text)
+    ctx.audience = "all" if ctx.format.share_reflections else "staff"
+    ctx.also_to = reflection.participant_id
+    return reflection_view(reflection, db.session.get(Participant, reflection.participant_id)
+                           if reflection.participant_id else None)
+
+
 def unhide_reflection(ctx, payload: dict) -> dict:
     reflection = _reflection_of(ctx, payload)
     if not reflection.hidden:
         raise CommandError("no_change")
     reflection.hidden = False
     ctx.audience = "all" if ctx.format.share_reflections else "staff"
+    ctx.also_to = reflection.participant_id
     return reflection_view(reflection, db.session.get(Participant, reflection.participant_id)
                            if reflection.participant_id else None)
 

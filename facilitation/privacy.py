@@ -213,3 +213,8 @@ def find_personal_data(text: str) -> list[Finding]:
         if not kept or f.start >= kept[-1].end:
             kept.append(f)
     return kept
+
+
+def personal_data_kinds(text: str) -> list[str]:
+    """The kinds of personal data found, sorted and without positions: what a flag on a reflection keeps."""
+    return sorted({finding.kind for finding in find_personal_data(text or "")})

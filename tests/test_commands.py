@@ -28,6 +28,7 @@ PAYLOADS = {
     "reflection.post": lambda ctx: {"kind": "bottleneck", "text": "Regels zaten in de weg"},
     "reflection.hide": lambda ctx: {"id": ctx["reflection_id"]},
     "reflection.unhide": lambda ctx: {"id": ctx["hidden_id"]},
+    "reflection.edit": lambda ctx: {"id": ctx["reflection_id"], "text": "Herschreven zonder namen"},
 }
 #: commands that need the session in another state than live
 DRAFT_ONLY = {"session.start"}

@@ -30,7 +30,7 @@ class Event(Base):
     audience: Mapped[str] = mapped_column(sa.String(10), default="all")
     #: who issued it: "account:3", "participant:12"; never a name
     actor: Mapped[str] = mapped_column(sa.String(40))
-    #: the participant who issued it, so they see their own staff-only events on resume
+    #: the participant who issued it, or whose reflection a staff-only event changed: they get it too
     participant_id: Mapped[int | None] = mapped_column()
     client_id: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

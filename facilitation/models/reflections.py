@@ -32,6 +32,8 @@ class Reflection(Base):
     show_name: Mapped[bool] = mapped_column(default=False)
     #: moderated away: on no screen and in no report, but kept in the record
     hidden: Mapped[bool] = mapped_column(default=False)
+    #: kinds of personal data the server detected ("bsn", "email" ...), for the facilitator to check
+    personal_data: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     cluster_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clusters.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

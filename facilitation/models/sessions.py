@@ -44,6 +44,8 @@ class Session(Base):
     #: seq of the last event written; bumped under the row lock so seqs are gap-free
     last_seq: Mapped[int] = mapped_column(default=0)
     scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: days after closing until everything of the session is purged; None takes the installation default
+    retention_days: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -6,7 +6,7 @@ from flask import current_app, request
 from flask_babel import gettext as _
 
 from facilitation import sessions
-from facilitation.labels import KINDS, LEVELS, translated
+from facilitation.labels import KINDS, LEVELS, PERSONAL_DATA, translated
 from facilitation.models import Session
 
 
@@ -49,6 +49,12 @@ def js_strings() -> dict[str, str]:
         "send": _("Send"),
         "reconnected": _("Connection restored."),
         "other_levels": _("Other levels"),
+        "pii_warning": _("This looks like personal data: %(kinds)s. The case is pseudonymised; please leave out "
+                         "anything that identifies a person. Edit your text, or press Send again to send it as it is."),
+        "pii_flag": _("Possibly personal data: %(kinds)s"),
+        "edit": _("Edit"),
+        "save": _("Save"),
+        "cancel": _("Cancel"),
     }
 
 
@@ -60,4 +66,5 @@ def live_boot(session_: Session, audience: str) -> dict:
         "t": js_strings(),
         "levels": translated(LEVELS),
         "kinds": translated(KINDS),
+        "personal_data": translated(PERSONAL_DATA),
     }

@@ -1,5 +1,5 @@
 // A reflection as a card, the same on every screen; extra controls come from the caller.
-import { h } from "./live.js";
+import { fill, h } from "./live.js";
 
 export function reflectionCard(reflection, settings, extra = []) {
   const meta = h("span", { class: "meta" },
@@ -11,5 +11,13 @@ export function reflectionCard(reflection, settings, extra = []) {
   return h("li", {
     class: "reflection", "data-kind": reflection.kind, "data-id": reflection.id,
     "data-hidden": reflection.hidden ? "true" : "false",
-  }, meta, h("p", { text: reflection.text }), ...extra);
+  }, meta, h("p", { text: reflection.text }), personalData(reflection, settings), ...extra);
+}
+
+// Staff and the author see which kinds of personal data the server detected; the text is not repeated.
+function personalData(reflection, settings) {
+  const kinds = reflection.personal_data || [];
+  if (!kinds.length || settings.audience === "projector") return null;
+  const names = kinds.map((k) => settings.personal_data[k] || k).join(", ");
+  return h("p", { class: "pii-flag", text: fill(settings.t.pii_flag, { kinds: names }) });
 }
