@@ -142,13 +142,12 @@ def _cluster(doc: DocxDocument, cluster: ClusterItem) -> None:
     word.paragraph(doc, " · ".join(facts), "Small Print").paragraph_format.keep_with_next = True
     if cluster.description.strip():
         word.paragraph(doc, cluster.description)
-    bullet = doc.styles["List Bullet"]
+    items = word.ListWriter(doc)
     for reflection in cluster.reflections:
-        _reflection(doc, bullet, reflection, show_kind=reflection.kind != "bottleneck")
+        _reflection(items, reflection, show_kind=reflection.kind != "bottleneck")
 
 
-def _reflection(doc, style, reflection, *, show_kind: bool) -> None:
-    p = doc.add_paragraph(word.clean(reflection.text), style=style)
+def _reflection(items: word.ListWriter, reflection, *, show_kind: bool) -> None:
     notes = []
     if show_kind:
         notes.append(words.kind(reflection.kind).lower())
@@ -157,8 +156,7 @@ def _reflection(doc, style, reflection, *, show_kind: bool) -> None:
         notes.append(reflection.author)
     elif reflection.by_facilitator:
         notes.append(_("entered by the facilitator"))
-    note = p.add_run(word.clean(" (" + ", ".join(notes) + ")"))
-    note.font.color.rgb = word.MUTED
+    items.item(reflection.text, " (" + ", ".join(notes) + ")")
 
 
 def votes_chart(doc: DocxDocument, report: SessionReport) -> None:
@@ -229,7 +227,7 @@ def reflections(doc: DocxDocument, report: SessionReport) -> None:
     order = [p.key for p in report.phases]
     phase_keys = sorted({r.phase_key for r in report.reflections},
                         key=lambda k: (order.index(k) if k in order else len(order), k))
-    bullet = doc.styles["List Bullet"]
+    items = word.ListWriter(doc)
     for phase_key in phase_keys:
         in_phase = [r for r in report.reflections if r.phase_key == phase_key]
         word.heading(doc, report.phase_title(phase_key), 2)
@@ -237,7 +235,7 @@ def reflections(doc: DocxDocument, report: SessionReport) -> None:
             word.heading(doc, words.kinds(kind_key), 3)
             for reflection in in_phase:
                 if reflection.kind == kind_key:
-                    _reflection(doc, bullet, reflection, show_kind=False)
+                    _reflection(items, reflection, show_kind=False)
 
 
 def _kind_order(key: str) -> tuple[int, str]:

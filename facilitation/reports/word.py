@@ -3,8 +3,10 @@ page and stay fast when long, real hyperlinks, pictures and the case text's form
 
 from __future__ import annotations
 
+import copy
 import io
 import re
+import weakref
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 
@@ -159,6 +161,8 @@ def _style(doc: DocxDocument) -> None:
     fact.base_style = normal
     fact.paragraph_format.space_after = Pt(0)
     fact.paragraph_format.space_before = Pt(0)
+    note = styles.add_style("Note", WD_STYLE_TYPE.CHARACTER)
+    note.font.color.rgb = MUTED
     small = styles.add_style("Small Print", WD_STYLE_TYPE.PARAGRAPH)
     small.base_style = normal
     small.font.size = Pt(9)
@@ -209,16 +213,74 @@ def page_break(doc: DocxDocument) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
+_STYLE_IDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def style_id(part, name: str) -> str:
+    """A style's id by its name, looked up once per document (part): python-docx searches every style by
+    name and then compares it with the default style on each use, which dominates a long report."""
+    ids = _STYLE_IDS.setdefault(part, {})
+    if name not in ids:
+        ids[name] = part.styles[name].style_id
+    return ids[name]
+
+
+def styled(doc: DocxDocument, text: str, style: str | None = None) -> Paragraph:
+    """A new paragraph at the end of the document, in the named style."""
+    paragraph_ = Paragraph(doc.element.body.add_p(), doc._body)
+    if style:
+        paragraph_._p.style = style_id(doc.part, style)
+    if text:
+        paragraph_.add_run(clean(text))
+    return paragraph_
+
+
 def heading(doc: DocxDocument, text: str, level: int) -> Paragraph:
-    return doc.add_heading(clean(text), level)
+    return styled(doc, text, "Title" if level == 0 else f"Heading {level}")
 
 
 def paragraph(doc: DocxDocument, text: str = "", style: str | None = None) -> Paragraph:
-    return doc.add_paragraph(clean(text), style=doc.styles[style] if style else None)
+    return styled(doc, text, style)
+
+
+def styled_run(paragraph_: Paragraph, text: str, style: str) -> None:
+    r = paragraph_._p.add_r()
+    r.style = style_id(paragraph_.part, style)
+    r.text = clean(text)
+
+
+class ListWriter:
+    """Many bullets of text plus a muted note, each a copy of one prepared paragraph."""
+
+    def __init__(self, doc: DocxDocument, style: str = "List Bullet"):
+        self.body = doc.element.body
+        item = styled(doc, "-", style)
+        styled_run(item, "-", "Note")
+        self.prototype = item._p
+        self.body.remove(self.prototype)
+        for t in self.prototype.iter(_T):
+            t.set(_XML_SPACE, "preserve")
+        self.doc = doc
+        self.style = style
+
+    def item(self, text: str, note: str = "") -> None:
+        text = clean(text)
+        if "\n" in text or "\t" in text:
+            # typed line breaks and tabs become w:br and w:tab through python-docx
+            p = styled(self.doc, text, self.style)
+            if note:
+                styled_run(p, note, "Note")
+            return
+        p = copy.deepcopy(self.prototype)
+        first, second = p.iter(_T)
+        first.text = text
+        second.text = clean(note)
+        # the section properties stay the body's last child
+        self.body.insert(len(self.body) - 1, p)
 
 
 def caption(doc: DocxDocument, text: str) -> Paragraph:
-    return doc.add_paragraph(clean(text), style=doc.styles["Caption"])
+    return styled(doc, text, "Caption")
 
 
 def picture(doc: DocxDocument, png: bytes, width_cm: float = TEXT_WIDTH_CM) -> None:
@@ -233,8 +295,9 @@ def table(doc: DocxDocument, headers: Sequence[str], rows: Iterable[Sequence[obj
           widths_cm: Sequence[float], *, right: Iterable[int] = (), bold_last: bool = False):
     """A table that fits the text width, with a header row repeated on every page.
 
-    Rows are filled through `row.cells` once per row: python-docx's table.cell() rebuilds the
-    whole grid on every call, which makes long tables quadratic.
+    Rows are added one by one, never looked up: python-docx's table.cell() rebuilds the whole grid
+    on every call (quadratic). Each row is a copy of one prepared row with its texts filled in, because
+    python-docx's per-cell setters (width, style, run) cost more than the rest of a report together.
     """
     scale = min(1.0, TEXT_WIDTH_CM / sum(widths_cm))
     widths = [Cm(w * scale) for w in widths_cm]
@@ -257,15 +320,45 @@ def table(doc: DocxDocument, headers: Sequence[str], rows: Iterable[Sequence[obj
     together = len(rows) <= KEEP_TOGETHER_ROWS
     if together:
         _keep_with_next(header._tr)
+    plain = _prototype(result, style_id, right, bold=False, keep_next=together)
+    tbl = result._tbl
     for n, values in enumerate(rows):
-        row = result.add_row()
-        _keep_row_together(row._tr)
-        last = bold_last and n == len(rows) - 1
-        for i, (cell, value) in enumerate(zip(row.cells, values)):
-            _fill(cell._tc, value, style_id, bold=last, right=i in right)
-        if together and n < len(rows) - 1:
-            _keep_with_next(row._tr)
+        last = n == len(rows) - 1
+        if last and (bold_last or together):
+            proto = _prototype(result, style_id, right, bold=bold_last, keep_next=False)
+        else:
+            proto = plain
+        tr = copy.deepcopy(proto)
+        for t, value in zip(tr.iter(_T), values):
+            t.text = _one_line(value)
+        tbl.append(tr)
     return result
+
+
+_T = qn("w:t")
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_SPACES = re.compile(r"\s+")
+
+
+def _one_line(value: object) -> str:
+    # a table cell holds one line: newlines and tabs from typed text become spaces
+    return _SPACES.sub(" ", clean(value)).strip()
+
+
+def _prototype(table_, style_id: str, right: set[int], *, bold: bool, keep_next: bool):
+    """One detached row, every cell a styled paragraph with one run, ready to be copied and filled."""
+    row = table_.add_row()
+    tr = row._tr
+    _keep_row_together(tr)
+    for i, cell in enumerate(row.cells):
+        _fill(cell._tc, "-", style_id, bold=bold, right=i in right)
+        t = cell._tc.find(".//" + _T)
+        t.set(_XML_SPACE, "preserve")
+        t.text = ""
+    if keep_next:
+        _keep_with_next(tr)
+    table_._tbl.remove(tr)
+    return tr
 
 
 def _keep_with_next(tr) -> None:
