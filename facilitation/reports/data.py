@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from flask import current_app
@@ -133,14 +134,10 @@ class SessionReport:
     reflections: tuple[ReflectionItem, ...]
     clusters: tuple[ClusterItem, ...]
     commitments: tuple[CommitmentItem, ...]
+    #: the day it took place (in the organisation's time zone), or was planned
+    day: date | None = None
     #: None unless asked for
     timeline: tuple[TimelineEntry, ...] | None = None
-
-    @property
-    def day(self) -> date | None:
-        """The date the session took place (or was planned)."""
-        when = self.started_at or self.scheduled_at or None
-        return when.date() if when else None
 
     @property
     def total_votes(self) -> int:
@@ -183,6 +180,21 @@ class ProgrammeReport:
 
 
 # --- queries -----------------------------------------------------------------------------------
+
+def zone() -> tzinfo:
+    """The organisation's time zone for dates and times in reports (setting TIMEZONE)."""
+    try:
+        return ZoneInfo(current_app.config.get("TIMEZONE") or "Europe/Amsterdam")
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone.utc
+
+
+def _day(session_: Session) -> date | None:
+    if session_.started_at:
+        return session_.started_at.astimezone(zone()).date()
+    # the planning form keeps the wall-clock time it was given, so its date is taken as is
+    return session_.scheduled_at.date() if session_.scheduled_at else None
+
 
 def gather_session(session_: Session, *, timeline: bool = False) -> SessionReport:
     """Everything a session report shows, in a fixed number of queries whatever the session's size."""
@@ -261,7 +273,7 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
         phases=phases, participation=participation, participants_total=len(participants),
         facilitator_reflections=sum(1 for r in reflections if r.by_facilitator),
         reflections=tuple(reflections), clusters=tuple(clusters), commitments=commitments,
-        timeline=_timeline(session_, level_of, fmt) if timeline else None,
+        day=_day(session_), timeline=_timeline(session_, level_of, fmt) if timeline else None,
     )
 
 

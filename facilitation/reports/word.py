@@ -15,7 +15,7 @@ from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -196,7 +196,7 @@ def footer(doc: DocxDocument, text: str, page_word: str) -> None:
     section.different_first_page_header_footer = True
     paragraph = section.footer.paragraphs[0]
     paragraph.style = doc.styles["Small Print"]
-    paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM), alignment=2)  # right
+    paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT)
     paragraph.add_run(clean(text))
     paragraph.add_run(f"\t{page_word} ")
     field = OxmlElement("w:fldSimple")

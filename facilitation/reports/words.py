@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, datetime
 
 from babel.dates import format_date, format_time
-from flask import current_app
 from flask_babel import force_locale, gettext as _
 
 from facilitation.labels import KINDS, LEVELS
 from facilitation.messages import N_
+from facilitation.reports.data import zone
 
 KIND_PLURALS = {
     "success": N_("Success factors"),
@@ -99,15 +98,13 @@ def join(items: list[str]) -> str:
     return _("%(items)s and %(last)s", items=", ".join(items[:-1]), last=items[-1])
 
 
-def _zone() -> timezone | ZoneInfo:
-    try:
-        return ZoneInfo(current_app.config.get("TIMEZONE") or "Europe/Amsterdam")
-    except (ZoneInfoNotFoundError, ValueError):
-        return timezone.utc
-
-
 def local(moment: datetime) -> datetime:
-    return moment.astimezone(_zone())
+    return moment.astimezone(zone())
+
+
+def _locale(lang: str) -> str:
+    # British English writes "1 March 2026", as the Dutch do; plain "en" would be American
+    return "en_GB" if lang == "en" else lang
 
 
 def day(value: date | datetime | None, lang: str) -> str:
@@ -115,17 +112,17 @@ def day(value: date | datetime | None, lang: str) -> str:
         return ""
     if isinstance(value, datetime):
         value = local(value).date()
-    return format_date(value, format="long", locale=lang)
+    return format_date(value, format="long", locale=_locale(lang))
 
 
 def short_day(value: date | None, lang: str) -> str:
-    return format_date(value, format="medium", locale=lang) if value else ""
+    return format_date(value, format="medium", locale=_locale(lang)) if value else ""
 
 
 def clock(moment: datetime | None, lang: str, seconds: bool = False) -> str:
     if moment is None:
         return ""
-    return format_time(local(moment), format="HH:mm:ss" if seconds else "HH:mm", locale=lang)
+    return format_time(local(moment), format="HH:mm:ss" if seconds else "HH:mm", locale=_locale(lang))
 
 
 def when(report, lang: str) -> str:
@@ -137,7 +134,8 @@ def when(report, lang: str) -> str:
         return f"{text}, {clock(report.started_at, lang)}"
     if report.scheduled_at:
         # the planning form stores the wall-clock time it was given, so it is shown as is
-        return _("%(date)s (planned)", date=format_date(report.scheduled_at.date(), format="long", locale=lang))
+        return _("%(date)s (planned)", date=format_date(report.scheduled_at.date(), format="long",
+                                                        locale=_locale(lang)))
     return ""
 
 
