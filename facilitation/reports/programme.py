@@ -26,10 +26,13 @@ def _commitments(report: ProgrammeReport):
 
 def title_page(doc: DocxDocument, report: ProgrammeReport) -> None:
     lang = report.language
-    word.paragraph(doc, _("Programme report"), "Subtitle").paragraph_format.space_before = word.Cm(6)
+    cover = word.paragraph(doc, _("Programme report"), "Subtitle")
+    cover.paragraph_format.space_before = word.Cm(6)
+    word.cover_rule(cover)
     word.heading(doc, report.title, 0)
     if report.description.strip():
         word.paragraph(doc, report.description, "Subtitle")
+    doc.paragraphs[-1].paragraph_format.space_after = word.Pt(18)
     levels = [level for level in LEVEL_ORDER if any(level in s.levels_present for s in report.sessions)]
     period = ""
     if report.first_day:
@@ -98,7 +101,7 @@ def bottlenecks(doc: DocxDocument, report: ProgrammeReport) -> None:
     if not found:
         return
     word.heading(doc, _("Bottlenecks across the programme"), 1)
-    word.paragraph(doc, _("Which bottlenecks were found in which session, grouped by the level at which they must "
+    word.intro(doc, _("Which bottlenecks were found in which session, grouped by the level at which they must "
                           "be solved."))
     level_map_picture(doc, [cluster for _session, cluster in found])
     lang = report.language
@@ -118,7 +121,7 @@ def commitments(doc: DocxDocument, report: ProgrammeReport) -> None:
     if not made:
         return
     word.heading(doc, _("Commitments"), 1)
-    word.paragraph(doc, _("What became of each commitment made in the programme's sessions."))
+    word.intro(doc, _("What became of each commitment made in the programme's sessions."))
     statuses = Counter(c.status for _s, c in made)
     word.table(doc, [_("Status"), _("Number")],
                [(words.status(key), statuses[key]) for key in ("open", "in_progress", "done", "dropped")

@@ -19,9 +19,12 @@ CHART_BARS = 15
 
 def title_page(doc: DocxDocument, report: SessionReport) -> None:
     lang = report.language
-    word.paragraph(doc, report.programme_title, "Subtitle").paragraph_format.space_before = word.Cm(6)
+    cover = word.paragraph(doc, report.programme_title, "Subtitle")
+    cover.paragraph_format.space_before = word.Cm(6)
+    word.cover_rule(cover)
     word.heading(doc, report.title, 0)
-    word.paragraph(doc, _("Report of the %(format)s", format=report.format_title.lower()), "Subtitle")
+    word.paragraph(doc, _("Report of the %(format)s", format=report.format_title.lower()),
+                   "Subtitle").paragraph_format.space_after = word.Pt(18)
     facts = [
         (_("Programme"), report.programme_title),
         (_("Format"), report.format_title),
@@ -91,7 +94,7 @@ def participation(doc: DocxDocument, report: SessionReport) -> None:
     if not report.participation:
         return
     word.heading(doc, _("Participation"), 1)
-    word.paragraph(doc, ngettext(
+    word.intro(doc, ngettext(
         "%(num)d person joined from a phone. The counts are per level; no names are recorded.",
         "%(num)d people joined from their phones. The counts are per level; no names are recorded.",
         report.participants_total))
@@ -115,7 +118,7 @@ def bottlenecks(doc: DocxDocument, report: SessionReport) -> None:
     if not report.clusters:
         return
     word.heading(doc, _("Bottlenecks"), 1)
-    word.paragraph(doc, _("The bottlenecks the group named, with the level at which each must be solved and the "
+    word.intro(doc, _("The bottlenecks the group named, with the level at which each must be solved and the "
                           "dots it got in the vote, most dots first."))
     ranked = _by_votes(report.clusters)
     word.table(doc, ["#", _("Bottleneck"), _("To be solved at"), _("Dots"), _("Reflections")],
@@ -165,7 +168,6 @@ def votes_chart(doc: DocxDocument, report: SessionReport) -> None:
         return
     names = words.level_names()
     png = charts.votes_chart([charts.Bar(c.title, c.votes, c.level) for c in voted], names)
-    word.paragraph(doc)
     word.picture(doc, png)
     shown = len(voted) < len([c for c in report.clusters if c.votes])
     word.caption(doc, _("Dots per bottleneck, the %(num)d with the most; the colour is the level that must solve it.",
@@ -200,7 +202,6 @@ def level_map_picture(doc: DocxDocument, clusters) -> None:
         flows, list(LEVEL_ORDER), left_names={**words.level_names(), None: _("Level not given")},
         right_names=words.level_names(), left_title=_("Raised about"), right_title=_("To be solved at"),
         left_counts=per_source, right_counts=per_target)
-    word.paragraph(doc)
     word.picture(doc, picture)
     word.caption(doc, _("Level map: the level the reflections in each bottleneck were about (left) and the level "
                         "that must solve it (right). The width of a band is the number of reflections."))
@@ -210,7 +211,7 @@ def commitments(doc: DocxDocument, report: SessionReport) -> None:
     if not report.commitments:
         return
     word.heading(doc, _("Commitments"), 1)
-    word.paragraph(doc, _("The concrete steps participants take in their own organisations."))
+    word.intro(doc, _("The concrete steps participants take in their own organisations."))
     lang = report.language
     word.table(doc, [_("What"), _("Who"), _("Level"), _("By"), _("Status"), _("Bottleneck")],
                [(c.what, c.owner, words.level(c.level) if c.level else "", words.short_day(c.due_date, lang),
@@ -222,7 +223,7 @@ def reflections(doc: DocxDocument, report: SessionReport) -> None:
     if not report.reflections:
         return
     word.heading(doc, _("Reflections"), 1)
-    word.paragraph(doc, _("All reflections, by phase and kind, in the order they were written. Reflections the "
+    word.intro(doc, _("All reflections, by phase and kind, in the order they were written. Reflections the "
                           "facilitator removed during the session are left out."))
     order = [p.key for p in report.phases]
     phase_keys = sorted({r.phase_key for r in report.reflections},
@@ -247,7 +248,7 @@ def timeline(doc: DocxDocument, report: SessionReport) -> None:
     if not report.timeline:
         return
     word.heading(doc, _("Appendix: timeline"), 1)
-    word.paragraph(doc, _("Everything that happened in the session, in order. Texts and names are not repeated "
+    word.intro(doc, _("Everything that happened in the session, in order. Texts and names are not repeated "
                           "here."))
     lang = report.language
     word.table(doc, ["#", _("Time"), _("What"), _("Who"), _("Detail")],

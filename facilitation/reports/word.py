@@ -243,6 +243,13 @@ def paragraph(doc: DocxDocument, text: str = "", style: str | None = None) -> Pa
     return styled(doc, text, style)
 
 
+def intro(doc: DocxDocument, text: str) -> Paragraph:
+    """The sentence under a section heading, kept on the page of the table or picture it introduces."""
+    paragraph_ = styled(doc, text)
+    paragraph_.paragraph_format.keep_with_next = True
+    return paragraph_
+
+
 def styled_run(paragraph_: Paragraph, text: str, style: str) -> None:
     r = paragraph_._p.add_r()
     r.style = style_id(paragraph_.part, style)
@@ -284,9 +291,12 @@ def caption(doc: DocxDocument, text: str) -> Paragraph:
 
 
 def picture(doc: DocxDocument, png: bytes, width_cm: float = TEXT_WIDTH_CM) -> None:
+    """A centred picture kept on one page with its caption, which must follow."""
     doc.add_picture(io.BytesIO(png), width=Cm(min(width_cm, TEXT_WIDTH_CM)))
-    doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.paragraphs[-1].paragraph_format.keep_with_next = True
+    placed = Paragraph(doc.element.body.findall(qn("w:p"))[-1], doc._body)
+    placed.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    placed.paragraph_format.keep_with_next = True
+    placed.paragraph_format.space_before = Pt(12)
 
 
 # --- tables ----------------------------------------------------------------------------------
@@ -516,13 +526,31 @@ def rich_text(doc: DocxDocument, blocks: list[Block], top_heading: int) -> None:
 
 
 def _bottom_border(paragraph_: Paragraph) -> None:
+    _border(paragraph_, "bottom", 6, BORDER, 1)
+
+
+def cover_rule(paragraph_: Paragraph) -> None:
+    """The thick accent line above the title block of a cover page."""
+    _border(paragraph_, "top", 36, str(ACCENT), 10)
+
+
+def _border(paragraph_: Paragraph, edge: str, size: int, color: str, space: int) -> None:
     ppr = paragraph_._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", BORDER)):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    ppr.append(borders)
+    line = OxmlElement(f"w:{edge}")
+    for key, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", str(space)), ("w:color", color)):
+        line.set(qn(key), value)
+    borders.append(line)
+    # pBdr sits after pStyle, keepNext, keepLines, pageBreakBefore, framePr, widowControl and numPr
+    anchor = None
+    for tag in ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc", "w:rPr"):
+        anchor = ppr.find(qn(tag))
+        if anchor is not None:
+            break
+    if anchor is not None:
+        anchor.addprevious(borders)
+    else:
+        ppr.append(borders)
 
 
 def save(doc: DocxDocument) -> bytes:
