@@ -12,7 +12,7 @@ from facilitation.reports import word, words
 from facilitation.reports.words import ngettext
 from facilitation.reports.data import LEVEL_ORDER, ProgrammeReport
 from facilitation.reports.richtext import blocks
-from facilitation.reports.session import fact_table, level_map_picture
+from facilitation.reports.session import level_map_picture
 
 
 def _clusters(report: ProgrammeReport):
@@ -45,7 +45,7 @@ def title_page(doc: DocxDocument, report: ProgrammeReport) -> None:
         (_("Levels present"), words.join([words.level(k) for k in levels])),
         (_("Cases"), words.join([c.title for c in report.cases])),
     ]
-    fact_table(doc, [(label, value) for label, value in facts if value])
+    word.facts(doc, [(label, value) for label, value in facts if value])
     word.paragraph(doc)
     word.paragraph(doc, _("Participants took part anonymously. Names appear only where someone chose to "
                           "show theirs."), "Small Print")
@@ -102,7 +102,7 @@ def bottlenecks(doc: DocxDocument, report: ProgrammeReport) -> None:
         return
     word.heading(doc, _("Bottlenecks across the programme"), 1)
     word.intro(doc, _("Which bottlenecks were found in which session, grouped by the level at which they must "
-                          "be solved."))
+                      "be solved."))
     level_map_picture(doc, [cluster for _session, cluster in found])
     lang = report.language
     for level_key in [*LEVEL_ORDER, None]:

@@ -9,9 +9,9 @@ from docx.document import Document as DocxDocument
 from flask_babel import gettext as _
 
 from facilitation.reports import charts, word, words
-from facilitation.reports.words import ngettext
 from facilitation.reports.data import LEVEL_ORDER, ClusterItem, SessionReport
 from facilitation.reports.richtext import blocks
+from facilitation.reports.words import ngettext
 
 #: bars in the votes chart; the full list is in the table above it
 CHART_BARS = 15
@@ -35,26 +35,11 @@ def title_page(doc: DocxDocument, report: SessionReport) -> None:
         (_("Case"), report.case_title or ""),
         (_("Facilitator"), report.facilitator_name),
     ]
-    fact_table(doc, [(label, value) for label, value in facts if value])
+    word.facts(doc, [(label, value) for label, value in facts if value])
     word.paragraph(doc)
     word.paragraph(doc, _("Participants took part anonymously. Names appear only where someone chose to "
                           "show theirs with a reflection."), "Small Print")
     word.page_break(doc)
-
-
-def fact_table(doc: DocxDocument, pairs: list[tuple[str, str]]) -> None:
-    """Label and value rows without a header, for the title page."""
-    table = doc.add_table(rows=0, cols=2)
-    table.autofit = False
-    widths = [word.Cm(4.2), word.Cm(word.TEXT_WIDTH_CM - 4.2)]
-    for column, width in zip(table.columns, widths):
-        column.width = width
-    word._table_look(table._tbl, int(sum(widths)))
-    style_id = doc.styles["Fact Text"].style_id
-    for label, value in pairs:
-        cells = table.add_row().cells
-        word._fill(cells[0]._tc, label, style_id, bold=True, color="555F6B")
-        word._fill(cells[1]._tc, value, style_id)
 
 
 def summary(doc: DocxDocument, report: SessionReport) -> None:
@@ -66,8 +51,8 @@ def summary(doc: DocxDocument, report: SessionReport) -> None:
     if sentences:
         word.paragraph(doc, " ".join(sentences))
     if top:
-        word.paragraph(doc, ngettext("The bottleneck with the most dots:", "The %(num)d bottlenecks with the most dots:",
-                                     len(top)))
+        word.paragraph(doc, ngettext("The bottleneck with the most dots:",
+                                     "The %(num)d bottlenecks with the most dots:", len(top)))
         for cluster in top:
             p = doc.add_paragraph(style=doc.styles["List Bullet"])
             p.add_run(word.clean(cluster.title)).bold = True
@@ -119,7 +104,7 @@ def bottlenecks(doc: DocxDocument, report: SessionReport) -> None:
         return
     word.heading(doc, _("Bottlenecks"), 1)
     word.intro(doc, _("The bottlenecks the group named, with the level at which each must be solved and the "
-                          "dots it got in the vote, most dots first."))
+                      "dots it got in the vote, most dots first."))
     ranked = _by_votes(report.clusters)
     word.table(doc, ["#", _("Bottleneck"), _("To be solved at"), _("Dots"), _("Reflections")],
                [(i, c.title, words.solve_level(c.level), c.votes, len(c.reflections)) for i, c in enumerate(ranked, 1)],
@@ -224,7 +209,7 @@ def reflections(doc: DocxDocument, report: SessionReport) -> None:
         return
     word.heading(doc, _("Reflections"), 1)
     word.intro(doc, _("All reflections, by phase and kind, in the order they were written. Reflections the "
-                          "facilitator removed during the session are left out."))
+                      "facilitator removed during the session are left out."))
     order = [p.key for p in report.phases]
     phase_keys = sorted({r.phase_key for r in report.reflections},
                         key=lambda k: (order.index(k) if k in order else len(order), k))
@@ -249,7 +234,7 @@ def timeline(doc: DocxDocument, report: SessionReport) -> None:
         return
     word.heading(doc, _("Appendix: timeline"), 1)
     word.intro(doc, _("Everything that happened in the session, in order. Texts and names are not repeated "
-                          "here."))
+                      "here."))
     lang = report.language
     word.table(doc, ["#", _("Time"), _("What"), _("Who"), _("Detail")],
                [(e.seq, words.clock(e.at, lang, seconds=True), words.event(e.name), words.actor(e.actor, e.level),

@@ -371,6 +371,21 @@ def _prototype(table_, style_id: str, right: set[int], *, bold: bool, keep_next:
     return tr
 
 
+def facts(doc: DocxDocument, pairs: Sequence[tuple[str, str]]) -> None:
+    """Label and value rows without a header, for a cover page."""
+    result = doc.add_table(rows=0, cols=2)
+    result.autofit = False
+    widths = [Cm(4.2), Cm(TEXT_WIDTH_CM - 4.2)]
+    for column, width in zip(result.columns, widths):
+        column.width = width
+    _table_look(result._tbl, int(sum(widths)))
+    style = style_id(doc.part, "Fact Text")
+    for label, value in pairs:
+        cells = result.add_row().cells
+        _fill(cells[0]._tc, label, style, bold=True, color=str(MUTED))
+        _fill(cells[1]._tc, value, style)
+
+
 def _keep_with_next(tr) -> None:
     for p in tr.iter(qn("w:p")):
         p.get_or_add_pPr().keepNext_val = True
