@@ -46,7 +46,8 @@ def build(app) -> tuple[int, int]:
         case = programmes.create_case(programme, "Gezin Z.", CASE_TEXT)
         db.session.flush()
         session_ = sessions.create_session(programme=programme, facilitator=owner, fmt=fmt,
-                                           title="Leertafel met 1.000 reflecties", levels=list(LEVELS), language="nl", case=case)
+                                           title="Leertafel met 1.000 reflecties", levels=list(LEVELS),
+                                           language="nl", case=case)
         db.session.flush()
         now = utcnow()
         session_.status, session_.started_at, session_.closed_at = "closed", now - timedelta(hours=2), now
