@@ -75,3 +75,11 @@ def can_view_programme(account: Account, programme: Programme) -> bool:
 def can_edit_programme(account: Account, programme: Programme) -> bool:
     """Facilitators who can see a programme may add cases and sessions to it; organisers only read."""
     return account.can_facilitate and can_view_programme(account, programme)
+
+
+def can_read_session_report(account: Account, session_) -> bool:
+    """The session's facilitator, admins, and everyone who may see its programme (organisers included)."""
+    if session_.facilitator_id == account.id:
+        return True
+    programme = db.session.get(Programme, session_.programme_id)
+    return programme is not None and can_view_programme(account, programme)

@@ -1,4 +1,4 @@
-"""Command-line actions of app.py: run the server (default), create an account, load the demo."""
+"""Command-line actions of app.py: run the server (default), create an account, load the demo, write a report."""
 
 from __future__ import annotations
 
@@ -28,6 +28,18 @@ def build_parser() -> argparse.ArgumentParser:
     account.add_argument("--name", default="")
     account.add_argument("--role", choices=["admin", "facilitator", "organiser"], default="facilitator")
     account.add_argument("--password", help="default: asked for on the terminal, or from FACILITATION_PASSWORD")
+    report = commands.add_parser("report", help="write a session's or a programme's report (Word, Markdown, JSON, CSV)")
+    which = report.add_mutually_exclusive_group(required=True)
+    which.add_argument("--session", metavar="CODE", help="the session's join code")
+    which.add_argument("--programme", metavar="ID", type=int, help="the programme's number (as in its web address)")
+    report.add_argument("--out", required=True, metavar="FILE",
+                        help="where to write it; '-' for standard output. The format follows from the extension "
+                             "(.docx, .md, .json, .zip or .csv) unless --format is given")
+    report.add_argument("--format", choices=["docx", "md", "json", "csv"],
+                        help="docx (default), md, json, or csv (a zip with one CSV file per table)")
+    report.add_argument("--timeline", action="store_true", help="add the appendix with every event of the session")
+    report.add_argument("--language", choices=["nl", "en"],
+                        help="programme report language (default: the language most of its sessions use)")
     return parser
 
 
@@ -48,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "create-account":
         return _create_account(app, args)
+    if args.command == "report":
+        return _report(app, args)
     if args.demo:
         _load_demo(app)
     return _serve(app, args)
@@ -66,6 +80,40 @@ def _create_account(app, args) -> int:
             print(f"Not created: {exc.code.replace('_', ' ')}", file=sys.stderr)
             return 2
         print(f"Created {account.role} account {account.email}")
+    return 0
+
+
+_FORMAT_OF_EXTENSION = {".docx": "docx", ".md": "md", ".json": "json", ".zip": "csv", ".csv": "csv"}
+
+
+def _report(app, args) -> int:
+    """Batch use: `python app.py report --session CODE --out verslag.docx`."""
+    from pathlib import Path
+
+    from facilitation import reports, sessions
+    from facilitation.extensions import db
+    from facilitation.models import Programme
+
+    fmt = args.format or _FORMAT_OF_EXTENSION.get(Path(args.out).suffix.lower(), "docx")
+    with app.app_context():
+        if args.session:
+            session_ = sessions.find_by_code(args.session)
+            if session_ is None:
+                print(f"No session with code {args.session!r}", file=sys.stderr)
+                return 2
+            export = reports.render_session(session_, fmt, timeline=args.timeline)
+        else:
+            programme = db.session.get(Programme, args.programme)
+            if programme is None:
+                print(f"No programme with number {args.programme}", file=sys.stderr)
+                return 2
+            export = reports.render_programme(programme, fmt, language=args.language)
+    if args.out == "-":
+        sys.stdout.buffer.write(export.content)
+        sys.stdout.buffer.flush()
+    else:
+        Path(args.out).write_bytes(export.content)
+        print(f"Wrote {args.out} ({len(export.content):,} bytes)", file=sys.stderr)
     return 0
 
 

@@ -26,6 +26,8 @@ class Defaults:
     PERMANENT_SESSION_LIFETIME = 12 * 3600
     WTF_CSRF_TIME_LIMIT = None
     BABEL_DEFAULT_LOCALE = "nl"
+    #: dates and times in reports
+    TIMEZONE = "Europe/Amsterdam"
     LANGUAGES = ("nl", "en")
     #: longest reflection in characters; shown to the participant while typing
     REFLECTION_MAX_LENGTH = 500

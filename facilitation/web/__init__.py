@@ -14,6 +14,8 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (auth, facilitator, participant, projector, api):
         app.register_blueprint(module.bp)
+    from facilitation.web import reports
+    app.register_blueprint(reports.bp)
 
     app.before_request(_nonce)
     app.after_request(_security_headers)

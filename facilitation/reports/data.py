@@ -1,0 +1,325 @@
+"""What a report says, gathered by a few queries into plain dataclasses; no wording, no layout.
+
+Every renderer (Word, Markdown, CSV, JSON) reads these objects only, so a feature that adds data to
+the reports extends a dataclass and its query here, and then the section that shows it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+from flask import current_app
+
+from facilitation.extensions import db
+from facilitation.models import (
+    Account, Case, Cluster, Commitment, Event, Level, Participant, Programme, Reflection, Session, Vote,
+)
+
+#: the order levels appear in everywhere: from the work floor to the board
+LEVEL_ORDER = tuple(Level.values())
+
+
+@dataclass(frozen=True)
+class ReflectionItem:
+    id: int
+    kind: str
+    text: str
+    #: the level the reflection is about; None when the facilitator entered it without one
+    level: str | None
+    phase_key: str
+    #: the author's display name, only when they chose to show it with this reflection
+    author: str | None
+    by_facilitator: bool
+    cluster_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ClusterItem:
+    """Knelpunt: a bottleneck cluster with its visible reflections and the dots it got."""
+
+    id: int
+    title: str
+    description: str
+    #: where it must be solved; None while the group has not decided
+    level: str | None
+    tags: tuple[str, ...]
+    votes: int
+    voters: int
+    reflections: tuple[ReflectionItem, ...]
+
+    def raised_at(self) -> Counter:
+        """How many of its reflections are about each level (None: level not given)."""
+        return Counter(r.level for r in self.reflections)
+
+
+@dataclass(frozen=True)
+class CommitmentItem:
+    id: int
+    what: str
+    owner: str
+    level: str | None
+    due_date: date | None
+    status: str
+    cluster_id: int | None
+    cluster_title: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class LevelParticipation:
+    """Counts per level; never who."""
+
+    level: str
+    participants: int
+    reflections: int
+    dots: int
+
+
+@dataclass(frozen=True)
+class PhaseItem:
+    key: str
+    #: in the session's language
+    title: str
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    seq: int
+    at: datetime
+    #: the command name, e.g. "reflection.post"
+    name: str
+    #: "facilitator", "participant" or "system"; never a name
+    actor: str
+    #: the participant's level when a participant acted
+    level: str | None
+    #: a harmless detail for some events (a phase title, a reflection kind); never a participant's text
+    detail: str | None
+
+
+@dataclass(frozen=True)
+class SessionReport:
+    id: int
+    title: str
+    language: str
+    status: str
+    join_code: str
+    programme_id: int
+    programme_title: str
+    format_key: str
+    #: in the session's language
+    format_title: str
+    format_mode: str
+    facilitator_name: str
+    scheduled_at: datetime | None
+    started_at: datetime | None
+    closed_at: datetime | None
+    #: invited levels, and the levels of the people who actually joined
+    levels_invited: tuple[str, ...]
+    levels_present: tuple[str, ...]
+    case_title: str | None
+    #: Markdown source; renderers sanitise it through facilitation.richtext
+    case_markdown: str | None
+    phases: tuple[PhaseItem, ...]
+    participation: tuple[LevelParticipation, ...]
+    participants_total: int
+    #: reflections the facilitator entered for someone without a phone
+    facilitator_reflections: int
+    #: visible reflections only: hidden ones never reach a report
+    reflections: tuple[ReflectionItem, ...]
+    clusters: tuple[ClusterItem, ...]
+    commitments: tuple[CommitmentItem, ...]
+    #: the day it took place (in the organisation's time zone), or was planned
+    day: date | None = None
+    #: None unless asked for
+    timeline: tuple[TimelineEntry, ...] | None = None
+
+    @property
+    def total_votes(self) -> int:
+        return sum(c.votes for c in self.clusters)
+
+    def phase_title(self, key: str) -> str:
+        for phase in self.phases:
+            if phase.key == key:
+                return phase.title
+        return key
+
+
+@dataclass(frozen=True)
+class CaseItem:
+    id: int
+    title: str
+    markdown: str
+    #: titles of the programme's sessions that discussed it
+    session_titles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProgrammeReport:
+    id: int
+    title: str
+    description: str
+    language: str
+    sessions: tuple[SessionReport, ...]
+    cases: tuple[CaseItem, ...] = field(default_factory=tuple)
+
+    @property
+    def first_day(self) -> date | None:
+        days = [s.day for s in self.sessions if s.day]
+        return min(days) if days else None
+
+    @property
+    def last_day(self) -> date | None:
+        days = [s.day for s in self.sessions if s.day]
+        return max(days) if days else None
+
+
+# --- queries -----------------------------------------------------------------------------------
+
+def zone() -> tzinfo:
+    """The organisation's time zone for dates and times in reports (setting TIMEZONE)."""
+    try:
+        return ZoneInfo(current_app.config.get("TIMEZONE") or "Europe/Amsterdam")
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone.utc
+
+
+def _day(session_: Session) -> date | None:
+    if session_.started_at:
+        return session_.started_at.astimezone(zone()).date()
+    # the planning form keeps the wall-clock time it was given, so its date is taken as is
+    return session_.scheduled_at.date() if session_.scheduled_at else None
+
+
+def gather_session(session_: Session, *, timeline: bool = False) -> SessionReport:
+    """Everything a session report shows, in a fixed number of queries whatever the session's size."""
+    fmt = current_app.extensions["formats"].get(session_.format_key)
+    language = session_.language
+    sid = session_.id
+
+    participants = db.session.execute(
+        sa.select(Participant.id, Participant.level, Participant.display_name).where(Participant.session_id == sid)
+    ).all()
+    level_of = {row.id: row.level for row in participants}
+    names = {row.id: row.display_name for row in participants}
+
+    reflections = []
+    written: Counter = Counter()
+    for r in db.session.scalars(sa.select(Reflection).where(Reflection.session_id == sid,
+                                                            Reflection.hidden.is_(False))
+                                .order_by(Reflection.created_at, Reflection.id)):
+        author = names.get(r.participant_id) if r.show_name else None
+        reflections.append(ReflectionItem(
+            id=r.id, kind=r.kind, text=r.text, level=r.level, phase_key=r.phase_key, author=author or None,
+            by_facilitator=r.participant_id is None, cluster_id=r.cluster_id, created_at=r.created_at))
+        if r.participant_id is not None:
+            written[level_of.get(r.participant_id)] += 1
+
+    votes = {row.cluster_id: (int(row.dots or 0), int(row.voters)) for row in db.session.execute(
+        sa.select(Vote.cluster_id, sa.func.sum(Vote.dots).label("dots"),
+                  sa.func.count(sa.distinct(Vote.participant_id)).label("voters"))
+        .where(Vote.session_id == sid).group_by(Vote.cluster_id))}
+    dots_by_level: Counter = Counter()
+    for row in db.session.execute(sa.select(Vote.participant_id, sa.func.sum(Vote.dots).label("dots"))
+                                  .where(Vote.session_id == sid).group_by(Vote.participant_id)):
+        dots_by_level[level_of.get(row.participant_id)] += int(row.dots or 0)
+
+    in_cluster: dict[int, list[ReflectionItem]] = {}
+    for item in reflections:
+        if item.cluster_id is not None:
+            in_cluster.setdefault(item.cluster_id, []).append(item)
+    clusters = [
+        ClusterItem(id=c.id, title=c.title, description=c.description or "", level=c.level,
+                    tags=tuple(c.tags or ()), votes=votes.get(c.id, (0, 0))[0], voters=votes.get(c.id, (0, 0))[1],
+                    reflections=tuple(in_cluster.get(c.id, ())))
+        for c in db.session.scalars(sa.select(Cluster).where(Cluster.session_id == sid)
+                                    .order_by(Cluster.position, Cluster.id))
+    ]
+    cluster_titles = {c.id: c.title for c in clusters}
+
+    commitments = tuple(
+        CommitmentItem(id=c.id, what=c.what, owner=c.owner or "", level=c.level, due_date=c.due_date,
+                       status=c.status, cluster_id=c.cluster_id, cluster_title=cluster_titles.get(c.cluster_id),
+                       created_at=c.created_at)
+        for c in db.session.scalars(sa.select(Commitment).where(Commitment.session_id == sid)
+                                    .order_by(Commitment.created_at, Commitment.id))
+    )
+
+    joined = Counter(level_of.values())
+    participation = tuple(
+        LevelParticipation(level=level, participants=joined[level], reflections=written[level],
+                           dots=dots_by_level[level])
+        for level in LEVEL_ORDER if joined[level]
+    )
+
+    facilitator = db.session.get(Account, session_.facilitator_id)
+    case: Case | None = db.session.get(Case, session_.case_id) if session_.case_id else None
+    programme = db.session.get(Programme, session_.programme_id)
+    phases = tuple(PhaseItem(key=p.key, title=p.title.get(language)) for p in fmt.phases) if fmt else ()
+    return SessionReport(
+        id=sid, title=session_.title, language=language, status=session_.status, join_code=session_.join_code,
+        programme_id=programme.id, programme_title=programme.title, format_key=session_.format_key,
+        format_title=fmt.title.get(language) if fmt else session_.format_key,
+        format_mode=fmt.mode if fmt else "", facilitator_name=facilitator.name if facilitator else "",
+        scheduled_at=session_.scheduled_at, started_at=session_.started_at, closed_at=session_.closed_at,
+        levels_invited=tuple(level for level in LEVEL_ORDER if level in (session_.levels or [])),
+        levels_present=tuple(level for level in LEVEL_ORDER if joined[level]),
+        case_title=case.title if case else None, case_markdown=case.description if case else None,
+        phases=phases, participation=participation, participants_total=len(participants),
+        facilitator_reflections=sum(1 for r in reflections if r.by_facilitator),
+        reflections=tuple(reflections), clusters=tuple(clusters), commitments=commitments,
+        day=_day(session_), timeline=_timeline(session_, level_of, fmt) if timeline else None,
+    )
+
+
+def _timeline(session_: Session, level_of: dict[int, str], fmt) -> tuple[TimelineEntry, ...]:
+    entries = []
+    for event in db.session.scalars(sa.select(Event).where(Event.session_id == session_.id).order_by(Event.seq)):
+        kind = event.actor.split(":", 1)[0]
+        actor = {"account": "facilitator", "participant": "participant"}.get(kind, "system")
+        level = level_of.get(event.participant_id) if actor == "participant" or event.name == "participant.join" \
+            else None
+        if event.name == "participant.join":
+            actor = "participant"
+        entries.append(TimelineEntry(seq=event.seq, at=event.created_at, name=event.name, actor=actor,
+                                     level=level, detail=_detail(event.name, event.payload, fmt, session_.language)))
+    return tuple(entries)
+
+
+def _detail(name: str, payload: Any, fmt, language: str) -> str | None:
+    """Only what cannot identify anyone or reveal a hidden reflection: never texts or names."""
+    if not isinstance(payload, dict):
+        return None
+    if name in ("phase.goto", "session.start") and fmt is not None:
+        phase = fmt.phase(payload.get("phase_index"))
+        return phase.title.get(language) if phase else None
+    if name in ("reflection.post", "reflection.unhide"):
+        return payload.get("kind") if isinstance(payload.get("kind"), str) else None
+    return None
+
+
+def session_language_of(sessions: list[Session] | tuple[SessionReport, ...], default: str) -> str:
+    """A programme has no language of its own: the one most of its sessions use."""
+    counts = Counter(s.language for s in sessions)
+    return counts.most_common(1)[0][0] if counts else default
+
+
+def gather_programme(programme: Programme, *, language: str | None = None) -> ProgrammeReport:
+    sessions = list(db.session.scalars(
+        sa.select(Session).where(Session.programme_id == programme.id).order_by(Session.created_at, Session.id)))
+    reports = sorted((gather_session(s) for s in sessions),
+                     key=lambda s: (s.day or date.max, s.id))
+    cases = tuple(
+        CaseItem(id=case.id, title=case.title, markdown=case.description or "",
+                 session_titles=tuple(s.title for s in sessions if s.case_id == case.id))
+        for case in db.session.scalars(sa.select(Case).where(Case.programme_id == programme.id).order_by(Case.id))
+    )
+    return ProgrammeReport(
+        id=programme.id, title=programme.title, description=programme.description or "",
+        language=language or session_language_of(sessions, current_app.config["BABEL_DEFAULT_LOCALE"]),
+        sessions=tuple(reports), cases=cases)

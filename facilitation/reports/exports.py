@@ -1,0 +1,327 @@
+"""The same report data as Markdown, JSON and CSV, for people who process it further."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import gettext as _
+
+from facilitation.reports import words
+from facilitation.reports.data import LEVEL_ORDER, ProgrammeReport, SessionReport
+from facilitation.reports.richtext import Block, Run, blocks
+from facilitation.reports.words import ngettext
+
+# --- Markdown ----------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_MD_LINE_START = re.compile(r"^(\s*)([-+=#]|\d+[.)])")
+
+
+def md(text: object) -> str:
+    """User text as literal Markdown: no markup, links or HTML can come from a participant's words."""
+    value = " ".join(str(text or "").split())
+    value = _MD_SPECIAL.sub(r"\\\1", value)
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), value)
+
+
+def _cell(text: object) -> str:
+    return md(text) or " "
+
+
+def _md_table(headers: list[str], rows: list[list[object]], right: tuple[int, ...] = ()) -> list[str]:
+    lines = ["| " + " | ".join(_cell(h) for h in headers) + " |",
+             "| " + " | ".join("---:" if i in right else "---" for i in range(len(headers))) + " |"]
+    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def _md_runs(runs: list[Run]) -> str:
+    out = []
+    for run in runs:
+        text = md(run.text) if not run.code else "`" + run.text.replace("`", "'") + "`"
+        if run.text[:1].isspace():
+            text = " " + text
+        if run.text[-1:].isspace() and len(run.text.strip()):
+            text += " "
+        if run.bold:
+            text = f"**{text.strip()}**" + (" " if text.endswith(" ") else "")
+        if run.italic:
+            text = f"*{text.strip()}*" + (" " if text.endswith(" ") else "")
+        if run.href:
+            text = f"[{text.strip()}](<{run.href.replace('>', '%3E')}>)"
+        out.append(("  \n" if run.line_break else "") + text)
+    return "".join(out)
+
+
+def _md_blocks(items: list[Block], top: int) -> list[str]:
+    """Case text back as Markdown, from the sanitised blocks: its headings shifted under the report's own."""
+    levels = sorted({b.level for b in items if b.kind == "heading"})
+    depth = {level: min(top + i, 6) for i, level in enumerate(levels)}
+    lines: list[str] = []
+    previous = None
+    for block in items:
+        if previous == "item" and block.kind != "item":
+            lines.append("")
+        previous = block.kind
+        if block.kind == "heading":
+            lines += ["#" * depth[block.level] + " " + _md_runs(block.runs), ""]
+        elif block.kind == "item":
+            marker = f"{block.number}." if block.number is not None else "-"
+            lines.append("    " * (block.level - 1) + f"{marker} {_md_runs(block.runs)}")
+        elif block.kind == "quote":
+            lines += ["> " + _md_runs(block.runs), ""]
+        elif block.kind == "code":
+            lines += ["```", *[r.text for r in block.runs], "```", ""]
+        elif block.kind == "rule":
+            lines += ["---", ""]
+        elif block.kind == "table" and block.rows:
+            header = block.rows[0] if block.header else [[Run("")] for _cell_ in block.rows[0]]
+            body = block.rows[1:] if block.header else block.rows
+            lines += _md_table(["".join(r.text for r in c) for c in header],
+                               [["".join(r.text for r in c) for c in row] for row in body])
+        else:
+            lines += [_md_runs(block.runs), ""]
+    if lines and lines[-1] != "":
+        lines.append("")
+    return lines
+
+
+def _reflection_line(reflection, show_kind: bool) -> str:
+    notes = []
+    if show_kind:
+        notes.append(words.kind(reflection.kind).lower())
+    notes.append(words.level(reflection.level).lower())
+    if reflection.author:
+        notes.append(reflection.author)
+    elif reflection.by_facilitator:
+        notes.append(_("entered by the facilitator"))
+    return f"- {md(reflection.text)} *({md(', '.join(notes))})*"
+
+
+def session_markdown(report: SessionReport) -> str:
+    with words.language(report.language):
+        return "\n".join(_session_md(report)).rstrip() + "\n"
+
+
+def _session_md(r: SessionReport) -> list[str]:
+    lang = r.language
+    lines = [f"# {md(r.title)}", "", f"*{md(_('Report of the %(format)s', format=r.format_title.lower()))}*", ""]
+    facts = [(_("Programme"), r.programme_title), (_("Format"), r.format_title), (_("Date"), words.when(r, lang)),
+             (_("Levels present") if r.levels_present else _("Levels invited"),
+              words.join([words.level(k) for k in r.levels_present or r.levels_invited])),
+             (_("Participants"), str(r.participants_total) if r.participants_total else ""),
+             (_("Case"), r.case_title or ""), (_("Facilitator"), r.facilitator_name)]
+    lines += [f"- **{md(label)}:** {md(value)}" for label, value in facts if value] + [""]
+    sentences = words.summary(r)
+    if sentences:
+        lines += [f"## {_('Summary')}", "", md(" ".join(sentences)), ""]
+    if r.case_title or (r.case_markdown or "").strip():
+        lines += [f"## {_('The case')}", ""]
+        if r.case_title:
+            lines += [f"### {md(r.case_title)}", ""]
+        lines += _md_blocks(blocks(r.case_markdown or ""), 4)
+    if r.participation:
+        lines += [f"## {_('Participation')}", ""]
+        lines += _md_table([_("Level"), _("Participants"), _("Reflections"), _("Dots given")],
+                           [[words.level(p.level), p.participants, p.reflections, p.dots] for p in r.participation]
+                           + [[_("Total"), r.participants_total, sum(p.reflections for p in r.participation),
+                               sum(p.dots for p in r.participation)]], right=(1, 2, 3))
+    if r.clusters:
+        ranked = sorted(r.clusters, key=lambda c: (-c.votes, -len(c.reflections), c.title.lower()))
+        lines += [f"## {_('Bottlenecks')}", ""]
+        lines += _md_table(["#", _("Bottleneck"), _("To be solved at"), _("Dots"), _("Reflections")],
+                           [[i, c.title, words.solve_level(c.level), c.votes, len(c.reflections)]
+                            for i, c in enumerate(ranked, 1)], right=(0, 3, 4))
+        for level_key in [*LEVEL_ORDER, None]:
+            group = [c for c in ranked if c.level == level_key]
+            if not group:
+                continue
+            lines += ["### " + md(_("To be solved at: %(level)s", level=words.solve_level(level_key))
+                                  if level_key else _("Level not yet decided")), ""]
+            for cluster in group:
+                lines += [f"#### {md(cluster.title)}", "",
+                          f"*{md(ngettext('%(num)d dot', '%(num)d dots', cluster.votes))}*", ""]
+                if cluster.description.strip():
+                    lines += [md(cluster.description), ""]
+                lines += [_reflection_line(x, x.kind != "bottleneck") for x in cluster.reflections]
+                lines.append("")
+    if r.commitments:
+        lines += [f"## {_('Commitments')}", ""]
+        lines += _md_table([_("What"), _("Who"), _("Level"), _("By"), _("Status"), _("Bottleneck")],
+                           [[c.what, c.owner, words.level(c.level) if c.level else "",
+                             words.short_day(c.due_date, lang), words.status(c.status), c.cluster_title or ""]
+                            for c in r.commitments])
+    if r.reflections:
+        lines += [f"## {_('Reflections')}", ""]
+        order = [p.key for p in r.phases]
+        for phase_key in sorted({x.phase_key for x in r.reflections},
+                                key=lambda k: (order.index(k) if k in order else len(order), k)):
+            in_phase = [x for x in r.reflections if x.phase_key == phase_key]
+            lines += [f"### {md(r.phase_title(phase_key))}", ""]
+            for kind_key in ("success", "bottleneck", "cause", "idea", "question",
+                             *sorted({x.kind for x in in_phase} - {"success", "bottleneck", "cause", "idea",
+                                                                   "question"})):
+                of_kind = [x for x in in_phase if x.kind == kind_key]
+                if of_kind:
+                    lines += [f"#### {md(words.kinds(kind_key))}", ""]
+                    lines += [_reflection_line(x, False) for x in of_kind] + [""]
+    if r.timeline:
+        lines += [f"## {_('Appendix: timeline')}", ""]
+        lines += _md_table(["#", _("Time"), _("What"), _("Who")],
+                           [[e.seq, words.clock(e.at, lang, seconds=True), words.event(e.name),
+                             words.actor(e.actor, e.level)] for e in r.timeline], right=(0,))
+    return lines
+
+
+def programme_markdown(report: ProgrammeReport) -> str:
+    with words.language(report.language):
+        lang = report.language
+        lines = [f"# {md(report.title)}", "", f"*{md(_('Programme report'))}*", ""]
+        if report.description.strip():
+            lines += [md(report.description), ""]
+        if report.sessions:
+            lines += [f"## {_('Sessions')}", ""]
+            lines += _md_table([_("Date"), _("Session"), _("Format"), _("Participants"), _("Bottlenecks"),
+                                _("Commitments")],
+                               [[words.short_day(s.day, lang), s.title, s.format_title, s.participants_total,
+                                 len(s.clusters), len(s.commitments)] for s in report.sessions], right=(3, 4, 5))
+        for case in report.cases:
+            lines += [f"## {md(_('Case'))}: {md(case.title)}", ""]
+            lines += _md_blocks(blocks(case.markdown), 3)
+        found = [(s, c) for s in report.sessions for c in s.clusters]
+        if found:
+            lines += [f"## {_('Bottlenecks across the programme')}", ""]
+            for level_key in [*LEVEL_ORDER, None]:
+                group = [(s, c) for s, c in found if c.level == level_key]
+                if group:
+                    lines += ["### " + md(_("To be solved at: %(level)s", level=words.solve_level(level_key))
+                                          if level_key else _("Level not yet decided")), ""]
+                    lines += _md_table([_("Bottleneck"), _("Session"), _("Dots"), _("Reflections")],
+                                       [[c.title, s.title, c.votes, len(c.reflections)] for s, c in group],
+                                       right=(2, 3))
+        made = [(s, c) for s in report.sessions for c in s.commitments]
+        if made:
+            lines += [f"## {_('Commitments')}", ""]
+            lines += _md_table([_("What"), _("Who"), _("Level"), _("By"), _("Status"), _("Session")],
+                               [[c.what, c.owner, words.level(c.level) if c.level else "",
+                                 words.short_day(c.due_date, lang), words.status(c.status), s.title]
+                                for s, c in made])
+        return "\n".join(lines).rstrip() + "\n"
+
+
+# --- JSON --------------------------------------------------------------------------------------
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value):
+        return {key: _plain(item) for key, item in asdict(value).items()}
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+def session_json(report: SessionReport) -> str:
+    """Keys and codes as stored (levels, kinds, statuses), so scripts need no translation table."""
+    return json.dumps({"report": "session", "version": 1, **_plain(report)}, ensure_ascii=False, indent=2)
+
+
+def programme_json(report: ProgrammeReport) -> str:
+    return json.dumps({"report": "programme", "version": 1, **_plain(report)}, ensure_ascii=False, indent=2)
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_cell(value: object) -> object:
+    """A spreadsheet must never run a participant's text as a formula (OWASP CSV injection)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    text = "" if value is None else str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _csv(headers: list[str], rows: list[list[object]], delimiter: str) -> bytes:
+    buffer = io.StringIO()
+    # the BOM makes Excel read UTF-8 (accents in Dutch texts) instead of the local code page
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows([[csv_cell(v) for v in row] for row in rows])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _delimiter(language: str) -> str:
+    # Excel with Dutch regional settings splits on semicolons; with English ones on commas
+    return ";" if language == "nl" else ","
+
+
+def _session_tables(r: SessionReport, session_column: bool = False) -> dict[str, tuple[list[str], list[list]]]:
+    extra = [r.title] if session_column else []
+    extra_head = ["session"] if session_column else []
+    clusters = {c.id: c for c in r.clusters}
+    return {
+        "reflections": (extra_head + ["id", "phase", "kind", "level", "text", "author", "by_facilitator",
+                                      "bottleneck", "written_at"],
+                        [extra + [x.id, r.phase_title(x.phase_key), x.kind, x.level or "", x.text, x.author or "",
+                                  "yes" if x.by_facilitator else "no",
+                                  clusters[x.cluster_id].title if x.cluster_id in clusters else "", x.created_at]
+                         for x in r.reflections]),
+        "bottlenecks": (extra_head + ["id", "title", "level", "dots", "voters", "reflections", "description", "tags"],
+                        [extra + [c.id, c.title, c.level or "", c.votes, c.voters, len(c.reflections), c.description,
+                                  ", ".join(c.tags)] for c in r.clusters]),
+        "commitments": (extra_head + ["id", "what", "owner", "level", "due_date", "status", "bottleneck"],
+                        [extra + [c.id, c.what, c.owner, c.level or "", c.due_date, c.status, c.cluster_title or ""]
+                         for c in r.commitments]),
+        "participation": (extra_head + ["level", "participants", "reflections", "dots"],
+                          [extra + [p.level, p.participants, p.reflections, p.dots] for p in r.participation]),
+    }
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def session_csv(report: SessionReport) -> bytes:
+    """A zip with one CSV per table: reflections, bottlenecks, commitments, participation (and timeline)."""
+    delimiter = _delimiter(report.language)
+    files = {f"{name}.csv": _csv(head, rows, delimiter) for name, (head, rows) in _session_tables(report).items()}
+    if report.timeline:
+        files["timeline.csv"] = _csv(["seq", "at", "event", "actor", "level", "detail"],
+                                     [[e.seq, e.at, e.name, e.actor, e.level or "", e.detail or ""]
+                                      for e in report.timeline], delimiter)
+    return _zip(files)
+
+
+def programme_csv(report: ProgrammeReport) -> bytes:
+    delimiter = _delimiter(report.language)
+    merged: dict[str, tuple[list[str], list[list]]] = {}
+    for session in report.sessions:
+        for name, (head, rows) in _session_tables(session, session_column=True).items():
+            merged.setdefault(name, (head, []))[1].extend(rows)
+    files = {"sessions.csv": _csv(["id", "title", "date", "format", "levels", "participants", "bottlenecks",
+                                   "commitments"],
+                                  [[s.id, s.title, s.day, s.format_key, " ".join(s.levels_present),
+                                    s.participants_total, len(s.clusters), len(s.commitments)]
+                                   for s in report.sessions], delimiter)}
+    files.update({f"{name}.csv": _csv(head, rows, delimiter) for name, (head, rows) in merged.items()})
+    return _zip(files)

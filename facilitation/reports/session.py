@@ -1,0 +1,258 @@
+"""The session report in Word: one builder per section, each reading a SessionReport and writing into the
+document; a section without data writes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from docx.document import Document as DocxDocument
+from flask_babel import gettext as _
+
+from facilitation.reports import charts, word, words
+from facilitation.reports.data import LEVEL_ORDER, ClusterItem, SessionReport
+from facilitation.reports.richtext import blocks
+from facilitation.reports.words import ngettext
+
+#: bars in the votes chart; the full list is in the table above it
+CHART_BARS = 15
+
+
+def title_page(doc: DocxDocument, report: SessionReport) -> None:
+    lang = report.language
+    cover = word.paragraph(doc, report.programme_title, "Subtitle")
+    cover.paragraph_format.space_before = word.Cm(6)
+    word.cover_rule(cover)
+    word.heading(doc, report.title, 0)
+    word.paragraph(doc, _("Report of the %(format)s", format=report.format_title.lower()),
+                   "Subtitle").paragraph_format.space_after = word.Pt(18)
+    facts = [
+        (_("Programme"), report.programme_title),
+        (_("Format"), report.format_title),
+        (_("Date"), words.when(report, lang)),
+        (_("Levels present") if report.levels_present else _("Levels invited"),
+         words.join([words.level(k) for k in report.levels_present or report.levels_invited])),
+        (_("Participants"), str(report.participants_total) if report.participants_total else ""),
+        (_("Case"), report.case_title or ""),
+        (_("Facilitator"), report.facilitator_name),
+    ]
+    word.facts(doc, [(label, value) for label, value in facts if value])
+    word.paragraph(doc)
+    word.paragraph(doc, _("Participants took part anonymously. Names appear only where someone chose to "
+                          "show theirs with a reflection."), "Small Print")
+    word.page_break(doc)
+
+
+def summary(doc: DocxDocument, report: SessionReport) -> None:
+    sentences = words.summary(report)
+    top = sorted((c for c in report.clusters if c.votes), key=lambda c: -c.votes)[:3]
+    if not sentences and not top:
+        return
+    word.heading(doc, _("Summary"), 1)
+    if sentences:
+        word.paragraph(doc, " ".join(sentences))
+    if top:
+        word.paragraph(doc, ngettext("The bottleneck with the most dots:",
+                                     "The %(num)d bottlenecks with the most dots:", len(top)))
+        for cluster in top:
+            p = doc.add_paragraph(style=doc.styles["List Bullet"])
+            p.add_run(word.clean(cluster.title)).bold = True
+            p.add_run(word.clean(" — " + ngettext("%(num)d dot; to be solved at: %(level)s",
+                                                   "%(num)d dots; to be solved at: %(level)s", cluster.votes,
+                                                   level=words.solve_level(cluster.level).lower())))
+    commitments = report.commitments
+    if commitments:
+        owners = sorted({c.owner for c in commitments if c.owner})
+        if owners:
+            word.paragraph(doc, _("Commitments were made by: %(owners)s.", owners=words.join(owners)))
+
+
+def case(doc: DocxDocument, report: SessionReport) -> None:
+    if not report.case_title and not (report.case_markdown or "").strip():
+        return
+    word.heading(doc, _("The case"), 1)
+    if report.case_title:
+        word.heading(doc, report.case_title, 2)
+    word.rich_text(doc, blocks(report.case_markdown or ""), top_heading=3)
+
+
+def participation(doc: DocxDocument, report: SessionReport) -> None:
+    if not report.participation:
+        return
+    word.heading(doc, _("Participation"), 1)
+    word.intro(doc, ngettext(
+        "%(num)d person joined from a phone. The counts are per level; no names are recorded.",
+        "%(num)d people joined from their phones. The counts are per level; no names are recorded.",
+        report.participants_total))
+    rows = [(words.level(p.level), p.participants, p.reflections, p.dots) for p in report.participation]
+    rows.append((_("Total"), report.participants_total, sum(p.reflections for p in report.participation),
+                 sum(p.dots for p in report.participation)))
+    word.table(doc, [_("Level"), _("Participants"), _("Reflections"), _("Dots given")], rows,
+               [6.1, 3.5, 3.5, 3.5], right=(1, 2, 3), bold_last=True)
+    if report.facilitator_reflections:
+        word.paragraph(doc, ngettext(
+            "The facilitator entered %(num)d reflection for someone without a phone.",
+            "The facilitator entered %(num)d reflections for people without a phone.",
+            report.facilitator_reflections)).paragraph_format.space_before = word.Pt(8)
+
+
+def _by_votes(clusters) -> list[ClusterItem]:
+    return sorted(clusters, key=lambda c: (-c.votes, -len(c.reflections), c.title.lower()))
+
+
+def bottlenecks(doc: DocxDocument, report: SessionReport) -> None:
+    if not report.clusters:
+        return
+    word.heading(doc, _("Bottlenecks"), 1)
+    word.intro(doc, _("The bottlenecks the group named, with the level at which each must be solved and the "
+                      "dots it got in the vote, most dots first."))
+    ranked = _by_votes(report.clusters)
+    word.table(doc, ["#", _("Bottleneck"), _("To be solved at"), _("Dots"), _("Reflections")],
+               [(i, c.title, words.solve_level(c.level), c.votes, len(c.reflections)) for i, c in enumerate(ranked, 1)],
+               [1.0, 8.2, 3.4, 1.8, 2.2], right=(0, 3, 4))
+    votes_chart(doc, report)
+    level_map(doc, report)
+    for level_key in [*LEVEL_ORDER, None]:
+        group = [c for c in ranked if c.level == level_key]
+        if not group:
+            continue
+        word.heading(doc, _("To be solved at: %(level)s", level=words.solve_level(level_key)) if level_key
+                     else _("Level not yet decided"), 2)
+        for cluster in group:
+            _cluster(doc, cluster)
+
+
+def _cluster(doc: DocxDocument, cluster: ClusterItem) -> None:
+    word.heading(doc, cluster.title, 3)
+    facts = [ngettext("%(num)d dot", "%(num)d dots", cluster.votes),
+             ngettext("%(num)d reflection", "%(num)d reflections", len(cluster.reflections))]
+    if cluster.tags:
+        facts.append(", ".join(cluster.tags))
+    word.paragraph(doc, " · ".join(facts), "Small Print").paragraph_format.keep_with_next = True
+    if cluster.description.strip():
+        word.paragraph(doc, cluster.description)
+    items = word.ListWriter(doc)
+    for reflection in cluster.reflections:
+        _reflection(items, reflection, show_kind=reflection.kind != "bottleneck")
+
+
+def _reflection(items: word.ListWriter, reflection, *, show_kind: bool) -> None:
+    notes = []
+    if show_kind:
+        notes.append(words.kind(reflection.kind).lower())
+    notes.append(words.level(reflection.level).lower())
+    if reflection.author:
+        notes.append(reflection.author)
+    elif reflection.by_facilitator:
+        notes.append(_("entered by the facilitator"))
+    items.item(reflection.text, " (" + ", ".join(notes) + ")")
+
+
+def votes_chart(doc: DocxDocument, report: SessionReport) -> None:
+    voted = [c for c in _by_votes(report.clusters) if c.votes][:CHART_BARS]
+    if not voted:
+        return
+    names = words.level_names()
+    png = charts.votes_chart([charts.Bar(c.title, c.votes, c.level) for c in voted], names)
+    word.picture(doc, png)
+    shown = len(voted) < len([c for c in report.clusters if c.votes])
+    word.caption(doc, _("Dots per bottleneck, the %(num)d with the most; the colour is the level that must solve it.",
+                        num=len(voted)) if shown else
+                 _("Dots per bottleneck; the colour is the level that must solve it."))
+
+
+def level_flows(clusters) -> list[charts.Flow]:
+    counts: dict[tuple, int] = {}
+    for cluster in clusters:
+        for source, n in cluster.raised_at().items():
+            counts[(source, cluster.level)] = counts.get((source, cluster.level), 0) + n
+    return [charts.Flow(source, target, n) for (source, target), n in counts.items()]
+
+
+def level_map(doc: DocxDocument, report: SessionReport) -> None:
+    level_map_picture(doc, report.clusters)
+
+
+def level_map_picture(doc: DocxDocument, clusters) -> None:
+    """Where bottlenecks came up and where they must be solved; only when clusters hold reflections."""
+    flows = level_flows(clusters)
+    if not flows:
+        return
+    per_target, per_source = {}, {}
+    for key in [*LEVEL_ORDER, None]:
+        n = sum(1 for c in clusters if c.level == key)
+        per_target[key] = ngettext("%(num)d bottleneck", "%(num)d bottlenecks", n) if n else ""
+        n = sum(f.weight for f in flows if f.source == key)
+        per_source[key] = ngettext("%(num)d reflection", "%(num)d reflections", n) if n else ""
+    picture = charts.level_map(
+        flows, list(LEVEL_ORDER), left_names={**words.level_names(), None: _("Level not given")},
+        right_names=words.level_names(), left_title=_("Raised about"), right_title=_("To be solved at"),
+        left_counts=per_source, right_counts=per_target)
+    word.picture(doc, picture)
+    word.caption(doc, _("Level map: the level the reflections in each bottleneck were about (left) and the level "
+                        "that must solve it (right). The width of a band is the number of reflections."))
+
+
+def commitments(doc: DocxDocument, report: SessionReport) -> None:
+    if not report.commitments:
+        return
+    word.heading(doc, _("Commitments"), 1)
+    word.intro(doc, _("The concrete steps participants take in their own organisations."))
+    lang = report.language
+    word.table(doc, [_("What"), _("Who"), _("Level"), _("By"), _("Status"), _("Bottleneck")],
+               [(c.what, c.owner, words.level(c.level) if c.level else "", words.short_day(c.due_date, lang),
+                 words.status(c.status), c.cluster_title or "") for c in report.commitments],
+               [4.6, 3.0, 2.4, 2.0, 1.9, 2.7])
+
+
+def reflections(doc: DocxDocument, report: SessionReport) -> None:
+    if not report.reflections:
+        return
+    word.heading(doc, _("Reflections"), 1)
+    word.intro(doc, _("All reflections, by phase and kind, in the order they were written. Reflections the "
+                      "facilitator removed during the session are left out."))
+    order = [p.key for p in report.phases]
+    phase_keys = sorted({r.phase_key for r in report.reflections},
+                        key=lambda k: (order.index(k) if k in order else len(order), k))
+    items = word.ListWriter(doc)
+    for phase_key in phase_keys:
+        in_phase = [r for r in report.reflections if r.phase_key == phase_key]
+        word.heading(doc, report.phase_title(phase_key), 2)
+        for kind_key in sorted({r.kind for r in in_phase}, key=_kind_order):
+            word.heading(doc, words.kinds(kind_key), 3)
+            for reflection in in_phase:
+                if reflection.kind == kind_key:
+                    _reflection(items, reflection, show_kind=False)
+
+
+def _kind_order(key: str) -> tuple[int, str]:
+    known = ["success", "bottleneck", "cause", "idea", "question"]
+    return (known.index(key) if key in known else len(known), key)
+
+
+def timeline(doc: DocxDocument, report: SessionReport) -> None:
+    if not report.timeline:
+        return
+    word.heading(doc, _("Appendix: timeline"), 1)
+    word.intro(doc, _("Everything that happened in the session, in order. Texts and names are not repeated "
+                      "here."))
+    lang = report.language
+    word.table(doc, ["#", _("Time"), _("What"), _("Who"), _("Detail")],
+               [(e.seq, words.clock(e.at, lang, seconds=True), words.event(e.name), words.actor(e.actor, e.level),
+                 words.kind(e.detail) if e.name.startswith("reflection.") and e.detail else (e.detail or ""))
+                for e in report.timeline],
+               [1.2, 2.0, 4.4, 4.4, 4.6], right=(0,))
+
+
+SECTIONS: list[Callable[[DocxDocument, SessionReport], None]] = [
+    title_page, summary, case, participation, bottlenecks, commitments, reflections, timeline,
+]
+
+
+def build(report: SessionReport) -> bytes:
+    """The .docx file, in the session's language."""
+    with words.language(report.language):
+        doc = word.new_document(report.language, _("Report: %(title)s", title=report.title))
+        word.footer(doc, report.title, _("Page"))
+        for section in SECTIONS:
+            section(doc, report)
+        return word.save(doc)
