@@ -12,7 +12,7 @@ from blinker import Namespace
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from facilitation import participation, sessions
+from facilitation import clustering, participation, sessions, voting
 from facilitation.extensions import db
 from facilitation.formats import Format
 from facilitation.models import Account, Event, Participant, Session, Status, utcnow
@@ -97,6 +97,20 @@ COMMANDS: dict[str, Command] = {
     "reflection.hide": _cmd(participation.hide_reflection, FACILITATOR),
     "reflection.unhide": _cmd(participation.unhide_reflection, FACILITATOR),
     "reflection.edit": _cmd(participation.edit_reflection, FACILITATOR),
+    "reflection.move": _cmd(clustering.move_reflection, FACILITATOR),
+    "cluster.create": _cmd(clustering.create, FACILITATOR),
+    "cluster.edit": _cmd(clustering.edit, FACILITATOR),
+    "cluster.set_level": _cmd(clustering.set_level, FACILITATOR),
+    "cluster.set_tags": _cmd(clustering.set_tags, FACILITATOR),
+    "cluster.merge": _cmd(clustering.merge, FACILITATOR),
+    "cluster.split": _cmd(clustering.split, FACILITATOR),
+    "cluster.delete": _cmd(clustering.delete, FACILITATOR),
+    "projector.show": _cmd(clustering.show_on_projector, FACILITATOR),
+    "vote.open": _cmd(voting.open_voting, FACILITATOR),
+    "vote.close": _cmd(voting.close_voting, FACILITATOR),
+    "vote.reveal": _cmd(voting.reveal_results, FACILITATOR),
+    "vote.conceal": _cmd(voting.conceal_results, FACILITATOR),
+    "vote.set": _cmd(voting.set_dots, PARTICIPANT, phase_action="vote"),
 }
 
 

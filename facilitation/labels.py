@@ -19,6 +19,17 @@ KINDS = {
     "idea": N_("Idea"),
     "question": N_("Question"),
 }
+#: domain tags a bottleneck cluster can carry (the counters a family meets)
+TAGS = {
+    "youth_care": N_("Youth care"),
+    "social_support": N_("Social support"),
+    "debts": N_("Debts"),
+    "income_work": N_("Income and work"),
+    "housing": N_("Housing"),
+    "education": N_("Education"),
+    "health": N_("Health"),
+    "safety": N_("Safety"),
+}
 STATUSES = {"draft": N_("Not started"), "live": N_("Live"), "closed": N_("Closed")}
 PERSONAL_DATA = {
     "bsn": N_("citizen service number (BSN)"),

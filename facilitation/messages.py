@@ -33,6 +33,14 @@ ERRORS = {
     "bad_request": N_("The request could not be read."),
     "not_connected": N_("You are not connected to a session."),
     "rate_limited": N_("Slow down a little, and try again in a moment."),
+    "not_in_cluster": N_("That reflection is not in this cluster."),
+    "vote_open": N_("Close the voting round first: the clusters on the ballot cannot change while people vote."),
+    "no_clusters": N_("Make at least one cluster before voting."),
+    "no_open_round": N_("There is no open voting round."),
+    "round_already_open": N_("A voting round is already open; close it first."),
+    "round_not_open": N_("This voting round is closed."),
+    "budget_exceeded": N_("You have only %(budget)s dots in this round."),
+    "one_dot_per_cluster": N_("In this round each cluster gets at most one dot from you."),
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app
 
-from facilitation import participation, sessions
+from facilitation import clustering, participation, sessions, voting
 from facilitation.extensions import db
 from facilitation.models import Event, Participant, Session, utcnow
 
@@ -16,7 +16,10 @@ STAFF = "staff"              # console and projector
 PARTICIPANT = "participant"
 
 #: each feature's part of a snapshot: f(session, audience, participant) -> dict of top-level keys
-SECTIONS: list = []
+SECTIONS: list = [
+    clustering.snapshot_section,
+    voting.snapshot_section,
+]
 
 
 def format_view(session_: Session, level: str | None) -> dict:

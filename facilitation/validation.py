@@ -54,3 +54,14 @@ def integer(payload: dict, name: str, *, low: int, high: int, required: bool = T
     if value is not None and not low <= value <= high:
         raise CommandError("out_of_range", field=name, low=low, high=high)
     return value
+
+
+def id_list(payload: dict, name: str, *, max_items: int = 1000, required: bool = True) -> list[int]:
+    """A list of distinct whole-number ids, in the order sent."""
+    value = field(payload, name, list, required=required, default=[])
+    if len(value) > max_items:
+        raise CommandError("too_long", field=name, limit=max_items)
+    for item in value:
+        if not isinstance(item, int) or isinstance(item, bool):
+            raise CommandError("wrong_type", field=name)
+    return list(dict.fromkeys(value))

@@ -29,11 +29,30 @@ PAYLOADS = {
     "reflection.hide": lambda ctx: {"id": ctx["reflection_id"]},
     "reflection.unhide": lambda ctx: {"id": ctx["hidden_id"]},
     "reflection.edit": lambda ctx: {"id": ctx["reflection_id"], "text": "Herschreven zonder namen"},
+    "reflection.move": lambda ctx: {"id": ctx["reflection_id"], "cluster_id": ctx["other_cluster_id"]},
+    "cluster.create": lambda ctx: {"title": "Wachtlijsten", "reflection_ids": [ctx["reflection_id"]]},
+    "cluster.edit": lambda ctx: {"id": ctx["cluster_id"], "title": "Geen regie", "description": "Wie houdt het overzicht?"},
+    "cluster.set_level": lambda ctx: {"id": ctx["cluster_id"], "level": "policy"},
+    "cluster.set_tags": lambda ctx: {"id": ctx["cluster_id"], "tags": ["debts", "housing"]},
+    "cluster.merge": lambda ctx: {"into": ctx["cluster_id"], "ids": [ctx["other_cluster_id"]]},
+    "cluster.split": lambda ctx: {"id": ctx["cluster_id"], "reflection_ids": [ctx["reflection_id"]], "title": "Apart"},
+    "cluster.delete": lambda ctx: {"id": ctx["cluster_id"]},
+    "projector.show": lambda ctx: {"view": "levels"},
+    "vote.open": lambda ctx: {"budget": 2},
+    "vote.close": lambda ctx: {},
+    "vote.reveal": lambda ctx: {},
+    "vote.conceal": lambda ctx: {},
+    "vote.set": lambda ctx: {"round_id": ctx["prepared"]["round"]["id"], "cluster_id": ctx["cluster_id"], "dots": 1},
 }
 #: commands that need the session in another state than live
 DRAFT_ONLY = {"session.start"}
 #: what the facilitator does first so the command has something to act on
-PREPARE = {"timer.pause": ("timer.start", {"minutes": 5})}
+PREPARE = {"timer.pause": ("timer.start", {"minutes": 5}),
+           "vote.close": ("vote.open", {}),
+           "vote.reveal": ("vote.open", {}),
+           "vote.conceal": [("vote.open", {}), ("vote.reveal", {})],
+           # the learning table's fourth phase lets participants vote
+           "vote.set": [("phase.goto", {"index": 3}), ("vote.open", {})]}
 
 
 def dump(app) -> dict:
@@ -64,6 +83,8 @@ def world(app, make_account, make_session, join, login):
     posted = run(app, session_id, owner_id, "reflection.post", {"kind": "success", "text": "Een"}, uuid.uuid4().hex)
     hidden = run(app, session_id, owner_id, "reflection.post", {"kind": "success", "text": "Twee"}, uuid.uuid4().hex)
     run(app, session_id, owner_id, "reflection.hide", {"id": hidden.data["id"]})
+    cluster = run(app, session_id, owner_id, "cluster.create", {"title": "Regie", "reflection_ids": [posted.data["id"]]})
+    other_cluster = run(app, session_id, owner_id, "cluster.create", {"title": "Regels"})
     actors = {
         "facilitator": commands.Actor(account_id=owner_id),
         "other_facilitator": commands.Actor(account_id=other_id),
@@ -74,7 +95,8 @@ def world(app, make_account, make_session, join, login):
         "anonymous": commands.Actor(),
     }
     return {"session_id": session_id, "draft_id": draft_id, "actors": actors, "phone": phone, "code": code,
-            "reflection_id": posted.data["id"], "hidden_id": hidden.data["id"]}
+            "reflection_id": posted.data["id"], "hidden_id": hidden.data["id"],
+            "cluster_id": cluster.data["cluster"]["id"], "other_cluster_id": other_cluster.data["cluster"]["id"]}
 
 
 def expected_role(role: str) -> str:
@@ -86,7 +108,9 @@ def test_every_command_is_allowed_exactly_for_its_roles(app, world, name):
     spec = commands.COMMANDS[name]
     session_id = world["draft_id"] if name in DRAFT_ONLY else world["session_id"]
     if name in PREPARE:
-        run(app, session_id, world["actors"]["facilitator"].account_id, *PREPARE[name])
+        steps = PREPARE[name] if isinstance(PREPARE[name], list) else [PREPARE[name]]
+        for step in steps:
+            world["prepared"] = run(app, session_id, world["actors"]["facilitator"].account_id, *step).data
     for role in ROLES:
         allowed = expected_role(role) in spec.roles
         before = dump(app)

@@ -18,7 +18,7 @@ from docx import Document
 
 from facilitation import reports
 from facilitation.extensions import db
-from facilitation.models import Case, Cluster, Commitment, Programme, Reflection, Session, Vote
+from facilitation.models import Case, Cluster, Commitment, Programme, Reflection, Session, Vote, VotingRound
 from tests.conftest import run
 
 CASE = """\
@@ -85,10 +85,18 @@ def finished_session(app, facilitator, make_session, join):
         db.session.flush()
         for reflection_id, cluster in ((r[0], regie), (r[4], regie), (r[2], budget), (r[1], open_one)):
             db.session.get(Reflection, reflection_id).cluster_id = cluster.id
+        first = VotingRound(session_id=session_id, number=1, status="closed", budget=5)
+        last = VotingRound(session_id=session_id, number=2, status="closed", budget=5)
+        db.session.add_all([first, last])
+        db.session.flush()
+        # an earlier round that the last one re-weighed: not counted
+        db.session.add(Vote(session_id=session_id, round_id=first.id, participant_id=ids[0], cluster_id=open_one.id,
+                            dots=5))
         # dots: regie 3+2, budget 1+1+2, wachtlijsten 1
         for participant, cluster, dots in ((ids[0], regie, 3), (ids[1], regie, 2), (ids[0], budget, 1),
                                            (ids[3], budget, 1), (ids[4], budget, 2), (ids[2], open_one, 1)):
-            db.session.add(Vote(session_id=session_id, participant_id=participant, cluster_id=cluster.id, dots=dots))
+            db.session.add(Vote(session_id=session_id, round_id=last.id, participant_id=participant,
+                                cluster_id=cluster.id, dots=dots))
         db.session.add_all([
             Commitment(session_id=session_id, what="Eén regisseur per gezin aanwijzen", owner="Teamleider wijkteam",
                        level="management", due_date=date(2026, 3, 1), cluster_id=regie.id),

@@ -43,6 +43,8 @@ class Session(Base):
     timer_remaining_ms: Mapped[int | None] = mapped_column()
     #: seq of the last event written; bumped under the row lock so seqs are gap-free
     last_seq: Mapped[int] = mapped_column(default=0)
+    #: what the projector shows: "wall", "clusters", "votes" or "levels"; None chooses by itself
+    projector_view: Mapped[str | None] = mapped_column(sa.String(20))
     scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: days after closing until everything of the session is purged; None takes the installation default
     retention_days: Mapped[int | None] = mapped_column()

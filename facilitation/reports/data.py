@@ -17,7 +17,7 @@ from flask import current_app
 
 from facilitation.extensions import db
 from facilitation.models import (
-    Account, Case, Cluster, Commitment, Event, Level, Participant, Programme, Reflection, Session, Vote,
+    Account, Case, Cluster, Commitment, Event, Level, Participant, Programme, Reflection, Session, Vote, VotingRound,
 )
 
 #: the order levels appear in everywhere: from the work floor to the board
@@ -220,13 +220,16 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
         if r.participant_id is not None:
             written[level_of.get(r.participant_id)] += 1
 
+    # the report weighs by the last round of dot voting (a later round re-weighs the earlier ones)
+    last_round = db.session.scalar(sa.select(VotingRound.id).where(VotingRound.session_id == sid)
+                                   .order_by(VotingRound.number.desc()).limit(1))
     votes = {row.cluster_id: (int(row.dots or 0), int(row.voters)) for row in db.session.execute(
         sa.select(Vote.cluster_id, sa.func.sum(Vote.dots).label("dots"),
                   sa.func.count(sa.distinct(Vote.participant_id)).label("voters"))
-        .where(Vote.session_id == sid).group_by(Vote.cluster_id))}
+        .where(Vote.round_id == last_round, Vote.dots > 0).group_by(Vote.cluster_id))}
     dots_by_level: Counter = Counter()
     for row in db.session.execute(sa.select(Vote.participant_id, sa.func.sum(Vote.dots).label("dots"))
-                                  .where(Vote.session_id == sid).group_by(Vote.participant_id)):
+                                  .where(Vote.round_id == last_round).group_by(Vote.participant_id)):
         dots_by_level[level_of.get(row.participant_id)] += int(row.dots or 0)
 
     in_cluster: dict[int, list[ReflectionItem]] = {}

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from facilitation import accounts, programmes, sessions
+from facilitation import accounts, clustering, programmes, sessions
 from facilitation.extensions import db
 from facilitation.labels import KINDS, LEVELS, ROLES, STATUSES, translated
 from facilitation.messages import error_message
@@ -169,3 +169,11 @@ def console(session_id: int):
     return render_template("facilitator/console.html", session=session_, case_html=case_html,
                            boot=live_boot(session_, "console"), levels=translated(LEVELS),
                            kinds=translated(KINDS), level_keys=Level.values())
+
+
+@bp.get("/sessions/<int:session_id>/clusters/suggestions")
+@login_required
+def cluster_suggestions(session_id: int):
+    """Read only: offline groupings of the unclustered reflections; accepting one is a cluster.create command."""
+    session_ = facilitated_session(session_id)
+    return jsonify({"suggestions": clustering.suggestions(session_)})

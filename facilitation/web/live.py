@@ -6,7 +6,7 @@ from flask import current_app, request
 from flask_babel import gettext as _
 
 from facilitation import sessions
-from facilitation.labels import KINDS, LEVELS, PERSONAL_DATA, translated
+from facilitation.labels import KINDS, LEVELS, PERSONAL_DATA, TAGS, translated
 from facilitation.models import Session
 
 
@@ -58,6 +58,65 @@ def js_strings() -> dict[str, str]:
     }
 
 
+def board_strings() -> dict[str, str]:
+    """Words of the clustering, voting and level-map parts of the screens."""
+    return {
+        "not_clustered": _("Not clustered"),
+        "not_clustered_yet": _("Not clustered yet"),
+        "no_clusters": _("No clusters yet."),
+        "move_to": _("Move to…"),
+        "move": _("Move"),
+        "moved_to": _("Moved to %(title)s"),
+        "moved_out": _("Moved back to not clustered"),
+        "edit_cluster": _("Edit, merge, split"),
+        "title": _("Title"),
+        "description": _("Short description"),
+        "level": _("Level"),
+        "level_open": _("Level not decided"),
+        "domains": _("Domains"),
+        "save": _("Save"),
+        "merge_into": _("Merge this cluster into"),
+        "merge": _("Merge"),
+        "split_legend": _("Reflections to split off"),
+        "split_title": _("Title of the new cluster"),
+        "split": _("Split off"),
+        "delete_cluster": _("Delete cluster"),
+        "n_reflections": _("%(n)s reflections"),
+        "one_reflection": _("1 reflection"),
+        "n_dots": _("%(n)s dots"),
+        "one_dot": _("1 dot"),
+        "no_dots": _("no dots"),
+        "suggestions": _("Suggestions"),
+        "no_suggestions": _("No suggestions: too few of the unclustered reflections are alike."),
+        "suggestion_title": _("Title of the suggested cluster"),
+        "accept": _("Accept"),
+        "dismiss": _("Dismiss"),
+        "keywords": _("Keywords"),
+        "loading": _("Working…"),
+        "lane_level": _("Move to level"),
+        "round_n": _("Voting round %(n)s"),
+        "round_open": _("Open: participants are voting"),
+        "round_closed": _("Closed"),
+        "voters": _("%(n)s people have voted"),
+        "one_voter": _("1 person has voted"),
+        "results_hidden": _("The results are hidden until the round closes."),
+        "results_hidden_console": _("Only you see these results until you show them or close the round."),
+        "show_results": _("Show results to the room"),
+        "close_round": _("Close round"),
+        "final_ranking": _("Final ranking"),
+        "live_results": _("Live results"),
+        "no_round": _("No voting round yet."),
+        "phase_without_voting": _("Participants can vote only in a phase that allows voting."),
+        "budget_info": _("%(budget)s dots each"),
+        "several_allowed": _("several dots on one cluster allowed"),
+        "one_per_cluster": _("at most one dot per cluster"),
+        "dots_left": _("%(left)s of %(budget)s dots left"),
+        "add_dot": _("Add a dot to %(title)s"),
+        "remove_dot": _("Remove a dot from %(title)s"),
+        "give_dot": _("Give a dot to %(title)s"),
+    }
+
+
 def live_boot(session_: Session, audience: str) -> dict:
     return {
         "code": session_.join_code,
@@ -67,4 +126,7 @@ def live_boot(session_: Session, audience: str) -> dict:
         "levels": translated(LEVELS),
         "kinds": translated(KINDS),
         "personal_data": translated(PERSONAL_DATA),
+        # pairs, not an object: JSON objects reach the page with their keys sorted
+        "tags": list(translated(TAGS).items()),
+        "board": board_strings(),
     }

@@ -1,9 +1,16 @@
 // The facilitator console: flow controls, timer, and the moderated wall.
 import { Live, announcer, baseReduce, boot, clock, currentPhase, h, newId, remainingMs, statusBadge } from "./live.js";
 import { reflectionCard } from "./cards.js";
+import * as clustering from "./features/clustering.js";
+import * as voting from "./features/voting.js";
+import * as levelmap from "./features/levelmap.js";
 
 // Features add their own part of the console: each may export reduce(state, event) and render(state, ctx).
-const FEATURES = [];
+const FEATURES = [
+  clustering,
+  voting,
+  levelmap,
+];
 
 const settings = boot();
 const t = settings.t;

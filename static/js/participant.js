@@ -1,9 +1,14 @@
 // The phone: the phase and prompt for my level, writing with an offline outbox, my reflections and their state.
 import { Live, baseReduce, boot, clock, currentPhase, fill, h, newId, remainingMs, statusBadge } from "./live.js";
 import { reflectionCard } from "./cards.js";
+import * as clustering from "./features/clustering.js";
+import * as voting from "./features/voting.js";
 
 // Features add their own part of the phone screen: each may export reduce(state, event) and render(state, ctx).
-const FEATURES = [];
+const FEATURES = [
+  clustering,
+  voting,
+];
 
 const settings = boot();
 const t = settings.t;

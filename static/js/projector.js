@@ -1,9 +1,16 @@
 // The projector: phase, prompt and countdown in large type, the QR code, the live wall.
 import { Live, announcer, baseReduce, boot, clock, currentPhase, remainingMs, statusBadge } from "./live.js";
 import { reflectionCard } from "./cards.js";
+import * as clustering from "./features/clustering.js";
+import * as voting from "./features/voting.js";
+import * as levelmap from "./features/levelmap.js";
 
 // Features add their own part of the projector: each may export reduce(state, event) and render(state, ctx).
-const FEATURES = [];
+const FEATURES = [
+  clustering,
+  voting,
+  levelmap,
+];
 
 const settings = boot();
 const t = settings.t;

@@ -1,7 +1,7 @@
 """personal data flags and retention
 
 Revision ID: 0040
-Revises: 0001
+Revises: 0010
 Create Date: 2026-11-23 09:46:43.828294
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0040'
-down_revision = '0001'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
