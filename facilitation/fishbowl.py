@@ -121,6 +121,10 @@ def queue(session_id: int) -> list[FishbowlRequest]:
                                    .order_by(FishbowlRequest.requested_at, FishbowlRequest.id)))
 
 
+def is_seated(session_id: int, participant_id: int) -> bool:
+    return _seating_of(session_id, participant_id) is not None
+
+
 def current_round(session_id: int) -> FishbowlRound | None:
     return db.session.scalar(sa.select(FishbowlRound).where(FishbowlRound.session_id == session_id,
                                                             FishbowlRound.ended_at.is_(None)))
@@ -141,12 +145,21 @@ def state_view(session_: Session, fmt) -> dict:
     people = _people({s.participant_id for s in seated if s.participant_id} | {r.participant_id for r in waiting})
     finished = {level: 0.0 for level in Level.values()}
     turns = 0
-    for sat_at, left_at, level in db.session.execute(
-            sa.select(FishbowlSeating.sat_at, FishbowlSeating.left_at, FishbowlSeating.level)
-            .where(FishbowlSeating.session_id == session_.id)):
+    # per occupant: finished chair time and turns, in the order they first sat down
+    occupants: dict[int | None, dict] = {}
+    for participant_id, sat_at, left_at, level in db.session.execute(
+            sa.select(FishbowlSeating.participant_id, FishbowlSeating.sat_at, FishbowlSeating.left_at,
+                      FishbowlSeating.level)
+            .where(FishbowlSeating.session_id == session_.id).order_by(FishbowlSeating.sat_at, FishbowlSeating.id)):
         turns += 1
-        if left_at is not None:
-            finished[level] = finished.get(level, 0.0) + _seconds(sat_at, left_at)
+        seconds = _seconds(sat_at, left_at) if left_at is not None else 0.0
+        finished[level] = finished.get(level, 0.0) + seconds
+        if participant_id is not None:
+            entry = occupants.setdefault(participant_id, {"participant_id": participant_id, "level": level,
+                                                          "finished_seconds": 0.0, "turns": 0})
+            entry["finished_seconds"] = round(entry["finished_seconds"] + seconds, 1)
+            entry["turns"] += 1
+    people.update(_people(set(occupants) - set(people)))
     round_ = current_round(session_.id)
     rounds = db.session.scalar(sa.select(sa.func.count(FishbowlRound.id))
                                .where(FishbowlRound.session_id == session_.id)) or 0
@@ -167,6 +180,8 @@ def state_view(session_: Session, fmt) -> dict:
         "rounds": rounds,
         "turns": turns,
         "finished_seconds": {level: round(seconds, 1) for level, seconds in finished.items()},
+        "occupants": [{**entry, "name": people[pid].display_name if pid in people else None}
+                      for pid, entry in occupants.items()],
     }
 
 

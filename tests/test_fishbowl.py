@@ -34,7 +34,7 @@ def bowl(app, facilitator, make_session, join, connect):
     for sio in (console, projector, *phones):
         sio.get_received("/live")
     return {"session_id": session_id, "code": code, "account_id": account_id, "console": console,
-            "projector": projector, "phones": phones, "ids": ids, "http": http}
+            "projector": projector, "phones": phones, "phones_http": phones_http, "ids": ids, "http": http}
 
 
 def ok(sio, name, args=None):
@@ -263,6 +263,8 @@ def test_speaking_time_per_level_and_per_occupant(app, bowl):
         # the state screens get holds finished turns only; they add the running ones themselves
         view = fishbowl.state_view(db.session.get(Session, sid), app.extensions["formats"]["fishbowl"])
         assert view["finished_seconds"]["governance"] == 600.0 and view["turns"] == 4
+        assert [(o["participant_id"], o["name"], o["finished_seconds"], o["turns"]) for o in view["occupants"]] == [
+            (ids[3], "Wethouder Jansen", 600.0, 2), (ids[0], "Sanne", 300.0, 1), (ids[1], None, 0.0, 1)]
     # a participant who is purged still counts, by level
     with app.app_context():
         from facilitation.models import Participant
@@ -325,3 +327,51 @@ def test_no_fishbowl_section_without_a_circle(app, facilitator, make_session):
     sid, _ = make_session(owner, fmt="fishbowl", phase="rounds")
     headings, _, _ = word_text(app, sid)
     assert "Fishbowl" not in headings
+
+
+def seated_in_db(app, session_id) -> list[int]:
+    with app.app_context():
+        db.session.rollback()
+        return list(db.session.scalars(sa.select(FishbowlSeating.participant_id).where(
+            FishbowlSeating.session_id == session_id, FishbowlSeating.left_at.is_(None))))
+
+
+def wait_until(check, seconds=5.0):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return check()
+
+
+def test_a_phone_that_drops_keeps_its_chair_for_the_grace_period(app, bowl, connect):
+    import time
+
+    app.config["FISHBOWL_GRACE_SECONDS"] = 0.4
+    console, ids, sid = bowl["console"], bowl["ids"], bowl["session_id"]
+    ok(console, "fishbowl.seat", {"participant_id": ids[0]})
+    ok(console, "fishbowl.seat", {"participant_id": ids[1]})
+    phones_http = [bowl["phones"][0], bowl["phones"][1]]
+    # phone 0 drops and comes back within the grace period: it keeps its chair
+    phones_http[0].disconnect("/live")
+    back = connect(bowl["phones_http"][0], bowl["code"], "participant")
+    assert back.is_connected("/live")
+    # phone 1 drops for good: after the grace period its chair is free, through the command path
+    phones_http[1].disconnect("/live")
+    assert wait_until(lambda: seated_in_db(app, sid) == [ids[0]])
+    time.sleep(0.5)
+    assert seated_in_db(app, sid) == [ids[0]]
+    assert any(e["name"] == "fishbowl.leave" for e in received_events(console))
+
+
+def test_without_a_grace_period_the_chair_waits_for_the_facilitator(app, bowl):
+    import time
+
+    app.config["FISHBOWL_GRACE_SECONDS"] = 0
+    ok(bowl["console"], "fishbowl.seat", {"participant_id": bowl["ids"][0]})
+    bowl["phones"][0].disconnect("/live")
+    time.sleep(0.3)
+    assert seated_in_db(app, bowl["session_id"]) == [bowl["ids"][0]]

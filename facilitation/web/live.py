@@ -142,6 +142,8 @@ def fishbowl_strings() -> dict[str, str]:
         "top_share": _("%(level)s had the chair %(share)s%% of the time."),
         "no_time": _("Nobody has sat in the circle yet."),
         "turns": _("Times someone sat down: %(n)s."),
+        "person_time": _("%(who)s: %(time)s in %(n)s turns"),
+        "person_time_one": _("%(who)s: %(time)s in 1 turn"),
     }
 
 

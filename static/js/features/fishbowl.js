@@ -118,6 +118,9 @@ export function render(state, ctx) {
 // --- console -------------------------------------------------------------------------------------------
 
 function renderConsole(state, ctx) {
+  // the projector's fishbowl view is offered only where there is a circle
+  const choice = document.querySelector('.view-choice[data-view="fishbowl"]');
+  if (choice) choice.hidden = !state.fishbowl;
   const box = $("fishbowl-console");
   box.hidden = !state.fishbowl;
   if (!state.fishbowl) return;
@@ -183,9 +186,22 @@ function renderConsole(state, ctx) {
 }
 
 function renderConsoleTime(state, ctx) {
+  const f = ctx.settings.fishbowl;
   const { rows, sentence } = timeBars(state, ctx);
-  $("fishbowl-time-summary").textContent = `${sentence} ${fill(ctx.settings.fishbowl.turns, { n: state.fishbowl.turns })}`;
+  $("fishbowl-time-summary").textContent = `${sentence} ${fill(f.turns, { n: state.fishbowl.turns })}`;
   $("fishbowl-time").replaceChildren(...rows);
+  // per person: finished turns from the server, plus the turn they may be in now
+  const now = ctx.live.now();
+  const people = (state.fishbowl.occupants || []).map((person) => {
+    const seat = state.fishbowl.seats.find((s) => s.participant_id === person.participant_id);
+    const running = seat ? Math.max(0, (now - Date.parse(seat.sat_at)) / 1000) : 0;
+    return { person, seconds: person.finished_seconds + running };
+  }).sort((a, b) => b.seconds - a.seconds);
+  $("fishbowl-people").replaceChildren(...people.map(({ person, seconds }) => h("li", {
+    "data-participant-id": person.participant_id,
+    text: fill(person.turns === 1 ? f.person_time_one : f.person_time,
+      { who: whoWithLevel(person, ctx), time: minutes(seconds), n: person.turns }),
+  })));
 }
 
 // --- projector -----------------------------------------------------------------------------------------------
