@@ -12,7 +12,7 @@ from blinker import Namespace
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from facilitation import clustering, participation, sessions, voting
+from facilitation import clustering, fishbowl, participation, sessions, voting
 from facilitation.extensions import db
 from facilitation.formats import Format
 from facilitation.models import Account, Event, Participant, Session, Status, utcnow
@@ -111,6 +111,13 @@ COMMANDS: dict[str, Command] = {
     "vote.reveal": _cmd(voting.reveal_results, FACILITATOR),
     "vote.conceal": _cmd(voting.conceal_results, FACILITATOR),
     "vote.set": _cmd(voting.set_dots, PARTICIPANT, phase_action="vote"),
+    "fishbowl.request": _cmd(fishbowl.request_chair, PARTICIPANT, phase_action="fishbowl"),
+    "fishbowl.withdraw": _cmd(fishbowl.withdraw, PARTICIPANT, phase_action="fishbowl"),
+    "fishbowl.leave": _cmd(fishbowl.leave, PARTICIPANT, phase_action="fishbowl"),
+    "fishbowl.seat": _cmd(fishbowl.seat, FACILITATOR),
+    "fishbowl.unseat": _cmd(fishbowl.unseat, FACILITATOR),
+    "fishbowl.settings": _cmd(fishbowl.change_settings, FACILITATOR, statuses=OPEN),
+    "fishbowl.topic": _cmd(fishbowl.set_topic, FACILITATOR),
 }
 
 

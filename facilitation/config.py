@@ -34,6 +34,9 @@ class Defaults:
     #: bytes; Socket.IO frames above this close the connection (OWASP cheat sheet: 64 KB or less)
     MAX_MESSAGE_BYTES = 64 * 1024
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    #: seconds a fishbowl chair stays taken after its phone lost the connection; 0 or less: until the
+    #: facilitator frees it. Only connections to this server process count as coming back.
+    FISHBOWL_GRACE_SECONDS = 60
 
 
 def database_url(instance_path: Path) -> str:

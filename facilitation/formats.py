@@ -58,6 +58,8 @@ class Format:
     #: dots per participant in a voting round
     vote_budget: int
     phases: tuple[Phase, ...]
+    #: chairs in a fishbowl's inner circle, the empty one included
+    fishbowl_chairs: int = 5
 
     def phase(self, index: int | None) -> Phase | None:
         if index is None or not 0 <= index < len(self.phases):
@@ -117,6 +119,9 @@ def parse_format(path: Path) -> Format:
     budget = reader.get(data, "vote_budget", int, "", default=3)
     if not 1 <= budget <= 20:
         raise reader.fail("vote_budget", "must be between 1 and 20")
+    chairs = reader.get(data, "fishbowl_chairs", int, "", default=5)
+    if not 2 <= chairs <= 12:
+        raise reader.fail("fishbowl_chairs", "must be between 2 and 12")
     raw_phases = reader.get(data, "phases", list, "")
     if not raw_phases:
         raise reader.fail("phases", "needs at least one phase")
@@ -133,6 +138,7 @@ def parse_format(path: Path) -> Format:
         share_reflections=reader.get(data, "share_reflections", bool, "", default=False),
         vote_budget=budget,
         phases=phases,
+        fishbowl_chairs=chairs,
     )
 
 

@@ -41,6 +41,13 @@ ERRORS = {
     "round_not_open": N_("This voting round is closed."),
     "budget_exceeded": N_("You have only %(budget)s dots in this round."),
     "one_dot_per_cluster": N_("In this round each cluster gets at most one dot from you."),
+    "already_seated": N_("This person is already in the circle."),
+    "already_queued": N_("You are already waiting for the empty chair."),
+    "not_queued": N_("You are not waiting for the empty chair."),
+    "not_seated": N_("This person is not in the circle."),
+    "circle_full": N_("Every chair in the circle is taken; someone has to leave first."),
+    "seat_taken": N_("That chair is taken; choose a free one."),
+    "chairs_occupied": N_("Someone sits on a chair that would go; free that chair first."),
 }
 
 

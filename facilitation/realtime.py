@@ -9,7 +9,7 @@ from flask import current_app, g, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
-from facilitation import commands, participation, sessions, snapshots
+from facilitation import commands, fishbowl, participation, sessions, snapshots
 from facilitation.extensions import db, socketio
 from facilitation.messages import error_message
 from facilitation.models import Event, Participant, Session, Status
@@ -77,7 +77,13 @@ class LiveNamespace(Namespace):
         db.session.rollback()  # no read transaction stays open while the socket lives
 
     def on_disconnect(self, reason=None):
-        _connections.pop(request.sid, None)
+        """A screen went away; a phone that sits in the fishbowl keeps its chair for a grace period."""
+        connection = _connections.pop(request.sid, None)
+        if connection is not None and connection.actor.participant_id is not None:
+            grace = current_app.config.get("FISHBOWL_GRACE_SECONDS") or 0
+            if grace > 0 and fishbowl.is_seated(connection.session_id, connection.actor.participant_id):
+                socketio.start_background_task(_free_chair_later, current_app._get_current_object(), connection, grace)
+            db.session.rollback()
 
     def on_command(self, message):
         """Sent by any screen: {name, args, client_id}. The acknowledgement is the result or the refusal."""
@@ -109,6 +115,21 @@ class LiveNamespace(Namespace):
         if events is None:
             return {"ok": True, "snapshot": snapshots.snapshot(session_, audience, participant)}
         return {"ok": True, "seq": session_.last_seq, "events": [commands.event_envelope(e) for e in events]}
+
+
+def _free_chair_later(app, connection: Connection, grace: float) -> None:
+    """After the grace period, a phone that has not come back leaves the circle, through the command path."""
+    socketio.sleep(grace)
+    if any(c.actor == connection.actor for c in list(_connections.values())):
+        return
+    with app.app_context():
+        try:
+            if fishbowl.is_seated(connection.session_id, connection.actor.participant_id):
+                commands.apply(connection.session_id, connection.actor, "fishbowl.leave", {})
+        except Exception:  # a background task has nobody to answer; the facilitator can still free the chair
+            app.logger.exception("could not free the fishbowl chair of %s", connection.actor.label)
+        finally:
+            db.session.remove()
 
 
 def broadcast(app, session_id: int, events: list[Event], **_):

@@ -10,7 +10,7 @@ import qrcode
 import qrcode.image.svg
 import sqlalchemy as sa
 
-from facilitation import validation as v
+from facilitation import fishbowl, validation as v
 from facilitation.extensions import db
 from facilitation.formats import Format
 from facilitation.models import Account, Case, Level, Programme, Session, Status
@@ -112,7 +112,13 @@ def go_to_phase(ctx, payload: dict) -> dict:
         raise CommandError("no_change")
     ctx.session.phase_index = index
     _timer_reset(ctx.session, ctx.format)
-    return phase_state(ctx.session)
+    return _with_circle(ctx, phase_state(ctx.session))
+
+
+def _with_circle(ctx, data: dict) -> dict:
+    """Leaving the fishbowl's phases (or closing) empties the circle; screens get its new state."""
+    circle = fishbowl.close_circle(ctx)
+    return {**data, "fishbowl": circle} if circle is not None else data
 
 
 def timer_start(ctx, payload: dict) -> dict:
@@ -155,4 +161,4 @@ def close(ctx, payload: dict) -> dict:
     ctx.session.status = Status.CLOSED.value
     ctx.session.closed_at = ctx.now
     ctx.session.timer_ends_at = None
-    return phase_state(ctx.session)
+    return _with_circle(ctx, phase_state(ctx.session))

@@ -55,6 +55,8 @@ def make_app(tmp_path, database_url):
             "SESSION_COOKIE_SECURE": False,
             "REMEMBER_COOKIE_SECURE": False,
             "WTF_CSRF_ENABLED": False,
+            # no chair-freeing threads outliving a test; tests/test_fishbowl.py sets its own grace period
+            "FISHBOWL_GRACE_SECONDS": 0,
             **config,
         }
         app = create_app(settings)

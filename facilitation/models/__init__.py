@@ -3,13 +3,15 @@
 from facilitation.models.accounts import Account, Role
 from facilitation.models.base import Base, Level, ReflectionKind, utcnow
 from facilitation.models.commitments import Commitment, CommitmentStatus
+from facilitation.models.fishbowl import Fishbowl, FishbowlRequest, FishbowlRound, FishbowlSeating
 from facilitation.models.journal import Event
 from facilitation.models.programmes import Case, Programme, ProgrammeMember
 from facilitation.models.reflections import Cluster, Reflection, Vote, VotingRound
 from facilitation.models.sessions import Participant, Session, Status
 
 __all__ = [
-    "Account", "Base", "Case", "Cluster", "Commitment", "CommitmentStatus", "Event", "Level",
+    "Account", "Base", "Case", "Cluster", "Commitment", "CommitmentStatus", "Event", "Fishbowl", "FishbowlRequest",
+    "FishbowlRound", "FishbowlSeating", "Level",
     "Participant", "Programme", "ProgrammeMember", "Reflection", "ReflectionKind", "Role",
     "Session", "Status", "Vote", "VotingRound", "utcnow",
 ]

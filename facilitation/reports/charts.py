@@ -242,3 +242,36 @@ def _curve(x0: float, y0: float, x1: float, y1: float, steps: int = 40) -> list[
         y = u ** 3 * y0 + 3 * u * u * t * y0 + 3 * u * t * t * y1 + t ** 3 * y1
         points.append((x, y))
     return points
+
+
+@dataclass(frozen=True)
+class Share:
+    """One level's part of a whole, with the words printed beside its bar (e.g. "60% · 12:30 min")."""
+
+    label: str
+    level: str
+    fraction: float
+    text: str
+
+
+def share_chart(shares: Sequence[Share]) -> bytes:
+    """Horizontal bars on a scale of 0 to 100%, one per level, coloured and named by level."""
+    row, bar_height, top = 84, 48, 16
+    height = top + row * len(shares) + 24
+    image = Image.new("RGB", (WIDTH, height), "white")
+    draw = ImageDraw.Draw(image)
+    label_width = int(WIDTH * 0.22)
+    x0 = label_width + 30
+    label_face, value_face = font(32, bold=True), font(30)
+    room = WIDTH - x0 - 380
+    y = top
+    draw.line((x0, y - 6, x0, y + row * len(shares)), fill=RULE, width=2)
+    for share in shares:
+        draw.text((label_width, y + row // 2), share.label, font=label_face, fill=INK, anchor="rm")
+        length = round(room * max(0.0, min(1.0, share.fraction)))
+        bar_top = y + (row - bar_height) // 2
+        if length:
+            draw.rectangle((x0, bar_top, x0 + length, bar_top + bar_height), fill=LEVEL_COLOURS.get(share.level))
+        draw.text((x0 + length + 12, bar_top + bar_height // 2), share.text, font=value_face, fill=INK, anchor="lm")
+        y += row
+    return _png(image)

@@ -17,7 +17,8 @@ from flask import current_app
 
 from facilitation.extensions import db
 from facilitation.models import (
-    Account, Case, Cluster, Commitment, Event, Level, Participant, Programme, Reflection, Session, Vote, VotingRound,
+    Account, Case, Cluster, Commitment, Event, FishbowlRound, Level, Participant, Programme, Reflection, Session, Vote,
+    VotingRound, utcnow,
 )
 
 #: the order levels appear in everywhere: from the work floor to the board
@@ -103,6 +104,34 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True)
+class FishbowlRoundItem:
+    """One round of the fishbowl: the topic (a bottleneck cluster's title) and when the circle talked about it."""
+
+    number: int
+    topic: str
+    started_at: datetime
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True)
+class FishbowlItem:
+    """The fishbowl of a session: rounds, how often someone took a chair, and chair time per level."""
+
+    chairs: int
+    rounds: tuple[FishbowlRoundItem, ...]
+    #: how many times someone sat down in the inner circle
+    turns: int
+    #: (level, seconds) for every level from the work floor to the board
+    seconds_per_level: tuple[tuple[str, float], ...]
+    #: (level, whole percentage of all chair time), adding up to 100 when there was any
+    percent_per_level: tuple[tuple[str, int], ...]
+
+    @property
+    def total_seconds(self) -> float:
+        return sum(seconds for _, seconds in self.seconds_per_level)
+
+
+@dataclass(frozen=True)
 class SessionReport:
     id: int
     title: str
@@ -138,6 +167,8 @@ class SessionReport:
     day: date | None = None
     #: None unless asked for
     timeline: tuple[TimelineEntry, ...] | None = None
+    #: None when the session had no fishbowl rounds or seats
+    fishbowl: FishbowlItem | None = None
 
     @property
     def total_votes(self) -> int:
@@ -277,7 +308,24 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
         facilitator_reflections=sum(1 for r in reflections if r.by_facilitator),
         reflections=tuple(reflections), clusters=tuple(clusters), commitments=commitments,
         day=_day(session_), timeline=_timeline(session_, level_of, fmt) if timeline else None,
+        fishbowl=_fishbowl(session_, fmt),
     )
+
+
+def _fishbowl(session_: Session, fmt) -> FishbowlItem | None:
+    from facilitation import fishbowl  # the domain module owns the speaking-time rule
+
+    rounds = tuple(FishbowlRoundItem(number=r.number, topic=r.topic, started_at=r.started_at, ended_at=r.ended_at)
+                   for r in db.session.scalars(sa.select(FishbowlRound).where(FishbowlRound.session_id == session_.id)
+                                               .order_by(FishbowlRound.number)))
+    spoken = fishbowl.speaking_time(session_.id, session_.closed_at or utcnow())
+    if not rounds and not spoken.turns:
+        return None
+    chairs = fishbowl.chairs_of(session_, fmt)[0] if fmt else 0
+    percentages = spoken.percentages()
+    return FishbowlItem(chairs=chairs, rounds=rounds, turns=spoken.turns,
+                        seconds_per_level=tuple((level, spoken.per_level.get(level, 0.0)) for level in LEVEL_ORDER),
+                        percent_per_level=tuple((level, percentages.get(level, 0)) for level in LEVEL_ORDER))
 
 
 def _timeline(session_: Session, level_of: dict[int, str], fmt) -> tuple[TimelineEntry, ...]:

@@ -133,6 +133,8 @@ def _session_md(r: SessionReport) -> list[str]:
                            [[words.level(p.level), p.participants, p.reflections, p.dots] for p in r.participation]
                            + [[_("Total"), r.participants_total, sum(p.reflections for p in r.participation),
                                sum(p.dots for p in r.participation)]], right=(1, 2, 3))
+    if r.fishbowl:
+        lines += _fishbowl_md(r)
     if r.clusters:
         ranked = sorted(r.clusters, key=lambda c: (-c.votes, -len(c.reflections), c.title.lower()))
         lines += [f"## {_('Bottlenecks')}", ""]
@@ -177,6 +179,24 @@ def _session_md(r: SessionReport) -> list[str]:
         lines += _md_table(["#", _("Time"), _("What"), _("Who")],
                            [[e.seq, words.clock(e.at, lang, seconds=True), words.event(e.name),
                              words.actor(e.actor, e.level)] for e in r.timeline], right=(0,))
+    return lines
+
+
+def _fishbowl_md(r: SessionReport) -> list[str]:
+    bowl = r.fishbowl
+    lines = [f"## {_('Fishbowl')}", "",
+             md(ngettext("Someone took a chair %(num)d time.", "Someone took a chair %(num)d times.", bowl.turns)), ""]
+    if bowl.rounds:
+        lines += [f"### {_('Rounds and topics')}", ""]
+        lines += _md_table(["#", _("Topic"), _("From"), _("Until")],
+                           [[x.number, x.topic, words.clock(x.started_at, r.language), words.clock(x.ended_at, r.language)]
+                            for x in bowl.rounds], right=(0,))
+    if bowl.total_seconds:
+        percent = dict(bowl.percent_per_level)
+        lines += [f"### {_('Speaking time per level')}", ""]
+        lines += _md_table([_("Level"), _("Time in the circle"), _("Share")],
+                           [[words.level(level), words.duration(seconds), f"{percent[level]}%"]
+                            for level, seconds in bowl.seconds_per_level], right=(1, 2))
     return lines
 
 

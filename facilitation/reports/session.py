@@ -95,6 +95,42 @@ def participation(doc: DocxDocument, report: SessionReport) -> None:
             report.facilitator_reflections)).paragraph_format.space_before = word.Pt(8)
 
 
+def fishbowl(doc: DocxDocument, report: SessionReport) -> None:
+    """Rounds and topics, seat rotations, and chair time per level as a table and a bar chart."""
+    bowl = report.fishbowl
+    if bowl is None:
+        return
+    lang = report.language
+    word.heading(doc, _("Fishbowl"), 1)
+    word.intro(doc, _("The inner circle had %(num)d chairs, one of them left empty for whoever wanted to speak.",
+                      num=bowl.chairs) + " " +
+               ngettext("Someone took a chair %(num)d time.", "Someone took a chair %(num)d times.", bowl.turns))
+    if bowl.rounds:
+        word.heading(doc, _("Rounds and topics"), 2)
+        word.table(doc, ["#", _("Topic"), _("From"), _("Until"), _("Duration")],
+                   [(r.number, r.topic, words.clock(r.started_at, lang), words.clock(r.ended_at, lang),
+                     words.duration((r.ended_at - r.started_at).total_seconds()) if r.ended_at else "")
+                    for r in bowl.rounds],
+                   [1.0, 8.6, 2.0, 2.0, 2.6], right=(0, 4))
+    if bowl.total_seconds:
+        word.heading(doc, _("Speaking time per level"), 2)
+        percent = dict(bowl.percent_per_level)
+        top_level, top_share = max(bowl.percent_per_level, key=lambda pair: pair[1])
+        word.intro(doc, _("%(level)s had the chair %(share)d%% of the time.", level=words.level(top_level),
+                          share=top_share))
+        word.table(doc, [_("Level"), _("Time in the circle"), _("Share")],
+                   [(words.level(level), words.duration(seconds), f"{percent[level]}%")
+                    for level, seconds in bowl.seconds_per_level]
+                   + [(_("Total"), words.duration(bowl.total_seconds), "100%")],
+                   [6.1, 5.0, 5.0], right=(1, 2), bold_last=True)
+        word.picture(doc, charts.share_chart([
+            charts.Share(words.level(level), level, percent[level] / 100,
+                         f"{percent[level]}% · {words.duration(seconds)}")
+            for level, seconds in bowl.seconds_per_level]))
+        word.caption(doc, _("Share of the time in the inner circle per level: all chairs together, summed over "
+                            "every turn."))
+
+
 def _by_votes(clusters) -> list[ClusterItem]:
     return sorted(clusters, key=lambda c: (-c.votes, -len(c.reflections), c.title.lower()))
 
@@ -244,7 +280,7 @@ def timeline(doc: DocxDocument, report: SessionReport) -> None:
 
 
 SECTIONS: list[Callable[[DocxDocument, SessionReport], None]] = [
-    title_page, summary, case, participation, bottlenecks, commitments, reflections, timeline,
+    title_page, summary, case, participation, fishbowl, bottlenecks, commitments, reflections, timeline,
 ]
 
 

@@ -38,6 +38,13 @@ EVENTS = {
     "reflection.post": N_("Reflection written"),
     "reflection.hide": N_("Reflection hidden"),
     "reflection.unhide": N_("Reflection shown again"),
+    "fishbowl.request": N_("Asked for the empty chair"),
+    "fishbowl.withdraw": N_("Withdrew from the queue"),
+    "fishbowl.leave": N_("Left the circle"),
+    "fishbowl.seat": N_("Seated in the circle"),
+    "fishbowl.unseat": N_("Seat freed"),
+    "fishbowl.settings": N_("Fishbowl settings changed"),
+    "fishbowl.topic": N_("Fishbowl topic changed"),
 }
 
 
@@ -160,3 +167,9 @@ def summary(report) -> list[str]:
         sentences.append(ngettext("%(num)d commitment was made.", "%(num)d commitments were made.",
                                   len(report.commitments)))
     return sentences
+
+
+def duration(seconds: float) -> str:
+    """Chair time as minutes and seconds, e.g. "12:05 min"."""
+    whole = int(round(seconds))
+    return _("%(minutes)d:%(seconds)02d min", minutes=whole // 60, seconds=whole % 60)

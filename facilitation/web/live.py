@@ -117,6 +117,36 @@ def board_strings() -> dict[str, str]:
     }
 
 
+def fishbowl_strings() -> dict[str, str]:
+    """Words of the fishbowl parts of the phone, the console and the projector."""
+    return {
+        "seat_n": _("Chair %(n)s"),
+        "empty_chair": _("Empty chair"),
+        "free_chair": _("Free chair"),
+        "in_circle_for": _("in the circle for %(time)s"),
+        "queue_empty": _("Nobody is waiting for the empty chair."),
+        "queue_n": _("%(n)s people are waiting"),
+        "queue_one": _("1 person is waiting"),
+        "no_topic": _("No topic chosen yet"),
+        "topic": _("Topic: %(title)s"),
+        "round_clock": _("Round %(n)s · %(time)s"),
+        "request": _("I want to join the circle"),
+        "withdraw": _("I'd rather not, leave the queue"),
+        "leave": _("I'm leaving the circle"),
+        "you_are_seated": _("You are in the circle, on chair %(n)s. Say “I'm leaving the circle” when you are done."),
+        "you_wait": _("You are waiting for the empty chair: number %(n)s in the queue."),
+        "you_observe": _("You are in the outer circle. Write down what you see and hear, or ask for the empty chair."),
+        "seat_next": _("Seat %(who)s"),
+        "time_heading": _("Speaking time per level"),
+        "time_share": _("%(share)s%% · %(time)s"),
+        "top_share": _("%(level)s had the chair %(share)s%% of the time."),
+        "no_time": _("Nobody has sat in the circle yet."),
+        "turns": _("Times someone sat down: %(n)s."),
+        "person_time": _("%(who)s: %(time)s in %(n)s turns"),
+        "person_time_one": _("%(who)s: %(time)s in 1 turn"),
+    }
+
+
 def live_boot(session_: Session, audience: str) -> dict:
     return {
         "code": session_.join_code,
@@ -129,4 +159,5 @@ def live_boot(session_: Session, audience: str) -> dict:
         # pairs, not an object: JSON objects reach the page with their keys sorted
         "tags": list(translated(TAGS).items()),
         "board": board_strings(),
+        "fishbowl": fishbowl_strings(),
     }

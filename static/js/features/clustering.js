@@ -58,10 +58,11 @@ export function reduce(state, event) {
 }
 
 // What the room sees: the facilitator's choice; else the vote while a round is open or, in a voting phase,
-// its final ranking; else the clusters once there are any; else the wall.
+// its final ranking; else the clusters once there are any; else the wall. In a fishbowl phase: the circle.
 export function projectorView(state) {
   if (state.projector_view) return state.projector_view;
   const phase = currentPhase(state);
+  if (state.fishbowl && phase && phase.actions.includes("fishbowl")) return "fishbowl";
   if (openRound(state) || (latestRound(state) && phase && phase.actions.includes("vote"))) return "votes";
   return (state.clusters || []).length ? "clusters" : "wall";
 }
