@@ -12,7 +12,7 @@ from blinker import Namespace
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from facilitation import clustering, participation, sessions, voting
+from facilitation import clustering, commitments, participation, sessions, voting
 from facilitation.extensions import db
 from facilitation.formats import Format
 from facilitation.models import Account, Event, Participant, Session, Status, utcnow
@@ -111,6 +111,15 @@ COMMANDS: dict[str, Command] = {
     "vote.reveal": _cmd(voting.reveal_results, FACILITATOR),
     "vote.conceal": _cmd(voting.conceal_results, FACILITATOR),
     "vote.set": _cmd(voting.set_dots, PARTICIPANT, phase_action="vote"),
+    "cluster.carry": _cmd(commitments.carry, FACILITATOR, statuses=OPEN),
+    "commitment.propose": _cmd(commitments.propose, PARTICIPANT, phase_action="commit", needs_client_id=True),
+    "commitment.record": _cmd(commitments.record, FACILITATOR),
+    "commitment.confirm": _cmd(commitments.confirm, FACILITATOR),
+    "commitment.edit": _cmd(commitments.edit, FACILITATOR),
+    "commitment.merge": _cmd(commitments.merge, FACILITATOR),
+    "commitment.reject": _cmd(commitments.reject, FACILITATOR),
+    # participants only for commitments they proposed (checked in the rule)
+    "commitment.set_status": _cmd(commitments.set_status, FACILITATOR, PARTICIPANT),
 }
 
 

@@ -41,6 +41,10 @@ ERRORS = {
     "round_not_open": N_("This voting round is closed."),
     "budget_exceeded": N_("You have only %(budget)s dots in this round."),
     "one_dot_per_cluster": N_("In this round each cluster gets at most one dot from you."),
+    "invalid_date": N_("That date is not valid."),
+    "already_confirmed": N_("This commitment has already been confirmed."),
+    "not_confirmed": N_("Confirm this proposal first."),
+    "not_your_commitment": N_("Only the facilitator or whoever proposed it can update this commitment."),
 }
 
 

@@ -43,6 +43,18 @@ PAYLOADS = {
     "vote.reveal": lambda ctx: {},
     "vote.conceal": lambda ctx: {},
     "vote.set": lambda ctx: {"round_id": ctx["prepared"]["round"]["id"], "cluster_id": ctx["cluster_id"], "dots": 1},
+    "cluster.carry": lambda ctx: {"ids": [ctx["earlier_cluster_id"]]},
+    "commitment.propose": lambda ctx: {"what": "Ik bel de school", "owner": "Jeugdconsulent", "due_date": "2026-03-01",
+                                       "cluster_ids": [ctx["cluster_id"]]},
+    "commitment.record": lambda ctx: {"what": "Eén regisseur", "owner": "Teamleider", "level": "management",
+                                      "cluster_ids": [ctx["cluster_id"], ctx["other_cluster_id"]]},
+    "commitment.confirm": lambda ctx: {"id": ctx["prepared"]["commitment"]["id"], "owner": "Jeugdconsulent wijkteam"},
+    "commitment.edit": lambda ctx: {"id": ctx["prepared"]["commitment"]["id"], "what": "Scherper geformuleerd"},
+    "commitment.merge": lambda ctx: {"into": ctx["steps"][-2]["commitment"]["id"],
+                                     "ids": [ctx["prepared"]["commitment"]["id"]]},
+    "commitment.reject": lambda ctx: {"id": ctx["prepared"]["commitment"]["id"]},
+    "commitment.set_status": lambda ctx: {"id": ctx["prepared"]["commitment"]["id"], "status": "in_progress",
+                                          "note": "Eerste gesprek gepland"},
 }
 #: commands that need the session in another state than live
 DRAFT_ONLY = {"session.start"}
@@ -52,7 +64,20 @@ PREPARE = {"timer.pause": ("timer.start", {"minutes": 5}),
            "vote.reveal": ("vote.open", {}),
            "vote.conceal": [("vote.open", {}), ("vote.reveal", {})],
            # the learning table's fourth phase lets participants vote
-           "vote.set": [("phase.goto", {"index": 3}), ("vote.open", {})]}
+           "vote.set": [("phase.goto", {"index": 3}), ("vote.open", {})],
+           # the learning table's sixth phase is for commitments; a step with "participant" runs as the phone
+           "commitment.propose": ("phase.goto", {"index": 5}),
+           "commitment.edit": ("commitment.record", {"what": "Iets", "owner": "Beleid"}),
+           "commitment.merge": [("commitment.record", {"what": "A", "owner": "X"}),
+                                ("commitment.record", {"what": "B", "owner": "Y"})],
+           "commitment.confirm": [("phase.goto", {"index": 5}),
+                                  ("commitment.propose", {"what": "Ik bel", "owner": "Consulent"}, "participant")],
+           "commitment.reject": [("phase.goto", {"index": 5}),
+                                 ("commitment.propose", {"what": "Ik bel", "owner": "Consulent"}, "participant")],
+           # a participant may update the status of what they proposed, once it is confirmed
+           "commitment.set_status": [("phase.goto", {"index": 5}),
+                                     ("commitment.propose", {"what": "Ik bel", "owner": "Consulent"}, "participant"),
+                                     ("commitment.confirm", {}, "last")]}
 
 
 def dump(app) -> dict:
@@ -85,6 +110,18 @@ def world(app, make_account, make_session, join, login):
     run(app, session_id, owner_id, "reflection.hide", {"id": hidden.data["id"]})
     cluster = run(app, session_id, owner_id, "cluster.create", {"title": "Regie", "reflection_ids": [posted.data["id"]]})
     other_cluster = run(app, session_id, owner_id, "cluster.create", {"title": "Regels"})
+    with app.app_context():
+        # an earlier, closed session of the same programme with a bottleneck to carry forward
+        from facilitation.models import Cluster, Session
+        live = db.session.get(Session, session_id)
+        earlier = Session(programme_id=live.programme_id, facilitator_id=owner_id, title="Eerder",
+                          format_key="learning-table", levels=["policy"], join_code="EARLY1", status="closed")
+        db.session.add(earlier)
+        db.session.flush()
+        earlier_cluster = Cluster(session_id=earlier.id, title="Wachtlijsten", level="policy")
+        db.session.add(earlier_cluster)
+        db.session.commit()
+        earlier_cluster_id = earlier_cluster.id
     actors = {
         "facilitator": commands.Actor(account_id=owner_id),
         "other_facilitator": commands.Actor(account_id=other_id),
@@ -96,7 +133,8 @@ def world(app, make_account, make_session, join, login):
     }
     return {"session_id": session_id, "draft_id": draft_id, "actors": actors, "phone": phone, "code": code,
             "reflection_id": posted.data["id"], "hidden_id": hidden.data["id"],
-            "cluster_id": cluster.data["cluster"]["id"], "other_cluster_id": other_cluster.data["cluster"]["id"]}
+            "cluster_id": cluster.data["cluster"]["id"], "other_cluster_id": other_cluster.data["cluster"]["id"],
+            "earlier_cluster_id": earlier_cluster_id}
 
 
 def expected_role(role: str) -> str:
@@ -109,8 +147,20 @@ def test_every_command_is_allowed_exactly_for_its_roles(app, world, name):
     session_id = world["draft_id"] if name in DRAFT_ONLY else world["session_id"]
     if name in PREPARE:
         steps = PREPARE[name] if isinstance(PREPARE[name], list) else [PREPARE[name]]
+        world["steps"] = []
         for step in steps:
-            world["prepared"] = run(app, session_id, world["actors"]["facilitator"].account_id, *step).data
+            name_, args = step[0], dict(step[1])
+            as_who = step[2] if len(step) > 2 else "facilitator"
+            if as_who == "last":  # acts on what the step before made
+                args["id"] = world["prepared"]["commitment"]["id"]
+            if as_who == "participant":
+                with app.test_request_context():
+                    result = commands.apply(session_id, world["actors"]["participant"], name_, args, uuid.uuid4().hex)
+                assert result.ok, result
+            else:
+                result = run(app, session_id, world["actors"]["facilitator"].account_id, name_, args)
+            world["prepared"] = result.data
+            world["steps"].append(result.data)
     for role in ROLES:
         allowed = expected_role(role) in spec.roles
         before = dump(app)

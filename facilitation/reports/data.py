@@ -17,7 +17,7 @@ from flask import current_app
 
 from facilitation.extensions import db
 from facilitation.models import (
-    Account, Case, Cluster, Commitment, Event, Level, Participant, Programme, Reflection, Session, Vote, VotingRound,
+    Account, Case, Cluster, Commitment, CommitmentCluster, CommitmentUpdate, Event, Level, Participant, Programme, Reflection, Session, Vote, VotingRound,
 )
 
 #: the order levels appear in everywhere: from the work floor to the board
@@ -52,10 +52,22 @@ class ClusterItem:
     votes: int
     voters: int
     reflections: tuple[ReflectionItem, ...]
+    #: the cluster of an earlier session of the programme it was carried forward from
+    carried_from_id: int | None = None
 
     def raised_at(self) -> Counter:
         """How many of its reflections are about each level (None: level not given)."""
         return Counter(r.level for r in self.reflections)
+
+
+@dataclass(frozen=True)
+class UpdateItem:
+    """A dated status change or note on a commitment; `session_title` names the session it was made in."""
+
+    status: str
+    note: str
+    at: datetime
+    session_title: str | None
 
 
 @dataclass(frozen=True)
@@ -66,9 +78,20 @@ class CommitmentItem:
     level: str | None
     due_date: date | None
     status: str
-    cluster_id: int | None
-    cluster_title: str | None
+    #: the bottleneck clusters it answers (of its own session), in cluster order
+    cluster_ids: tuple[int, ...]
+    cluster_titles: tuple[str, ...]
     created_at: datetime
+    updates: tuple[UpdateItem, ...] = ()
+
+    @property
+    def cluster_title(self) -> str | None:
+        """The bottlenecks it answers as one line, or None."""
+        return "; ".join(self.cluster_titles) or None
+
+    @property
+    def cluster_id(self) -> int | None:
+        return self.cluster_ids[0] if self.cluster_ids else None
 
 
 @dataclass(frozen=True)
@@ -239,19 +262,39 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
     clusters = [
         ClusterItem(id=c.id, title=c.title, description=c.description or "", level=c.level,
                     tags=tuple(c.tags or ()), votes=votes.get(c.id, (0, 0))[0], voters=votes.get(c.id, (0, 0))[1],
-                    reflections=tuple(in_cluster.get(c.id, ())))
+                    reflections=tuple(in_cluster.get(c.id, ())), carried_from_id=c.carried_from_id)
         for c in db.session.scalars(sa.select(Cluster).where(Cluster.session_id == sid)
                                     .order_by(Cluster.position, Cluster.id))
     ]
     cluster_titles = {c.id: c.title for c in clusters}
 
-    commitments = tuple(
-        CommitmentItem(id=c.id, what=c.what, owner=c.owner or "", level=c.level, due_date=c.due_date,
-                       status=c.status, cluster_id=c.cluster_id, cluster_title=cluster_titles.get(c.cluster_id),
-                       created_at=c.created_at)
-        for c in db.session.scalars(sa.select(Commitment).where(Commitment.session_id == sid)
-                                    .order_by(Commitment.created_at, Commitment.id))
-    )
+    # proposals nobody confirmed are not commitments
+    made = list(db.session.scalars(sa.select(Commitment).where(Commitment.session_id == sid,
+                                                               Commitment.pending.is_(False))
+                                   .order_by(Commitment.created_at, Commitment.id)))
+    answers: dict[int, list[int]] = {}
+    for commitment_id, cluster_id in db.session.execute(
+            sa.select(CommitmentCluster.commitment_id, CommitmentCluster.cluster_id)
+            .join(Commitment, Commitment.id == CommitmentCluster.commitment_id)
+            .where(Commitment.session_id == sid)):
+        answers.setdefault(commitment_id, []).append(cluster_id)
+    updates: dict[int, list[UpdateItem]] = {}
+    for row in db.session.execute(
+            sa.select(CommitmentUpdate, Session.title).join(Commitment, Commitment.id == CommitmentUpdate.commitment_id)
+            .outerjoin(Session, Session.id == CommitmentUpdate.session_id)
+            .where(Commitment.session_id == sid).order_by(CommitmentUpdate.created_at, CommitmentUpdate.id)):
+        update, title = row
+        updates.setdefault(update.commitment_id, []).append(
+            UpdateItem(status=update.status, note=update.note or "", at=update.created_at, session_title=title))
+    position = {c.id: index for index, c in enumerate(clusters)}
+    commitments = []
+    for c in made:
+        linked = sorted((i for i in answers.get(c.id, []) if i in cluster_titles), key=position.__getitem__)
+        commitments.append(CommitmentItem(
+            id=c.id, what=c.what, owner=c.owner or "", level=c.level, due_date=c.due_date, status=c.status,
+            cluster_ids=tuple(linked), cluster_titles=tuple(cluster_titles[i] for i in linked),
+            created_at=c.created_at, updates=tuple(updates.get(c.id, ()))))
+    commitments = tuple(commitments)
 
     joined = Counter(level_of.values())
     participation = tuple(
