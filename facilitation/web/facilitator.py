@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from facilitation import accounts, clustering, programmes, sessions
+from facilitation import accounts, clustering, commitments, programmes, sessions
 from facilitation.extensions import db
 from facilitation.labels import KINDS, LEVELS, ROLES, STATUSES, translated
 from facilitation.messages import error_message
@@ -166,8 +166,9 @@ def create_session(programme_id: int):
 def console(session_id: int):
     session_ = facilitated_session(session_id)
     case_html = render_markdown(session_.case.description) if session_.case else None
+    carry = commitments.carry_candidates(session_) if session_.status != "closed" else []
     return render_template("facilitator/console.html", session=session_, case_html=case_html,
-                           boot=live_boot(session_, "console"), levels=translated(LEVELS),
+                           boot=live_boot(session_, "console"), levels=translated(LEVELS), carry_candidates=carry,
                            kinds=translated(KINDS), level_keys=Level.values())
 
 

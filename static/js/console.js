@@ -3,6 +3,7 @@ import { Live, announcer, baseReduce, boot, clock, currentPhase, h, newId, remai
 import { reflectionCard } from "./cards.js";
 import * as clustering from "./features/clustering.js";
 import * as voting from "./features/voting.js";
+import * as commitments from "./features/commitments.js";
 import * as levelmap from "./features/levelmap.js";
 
 // Features add their own part of the console: each may export reduce(state, event) and render(state, ctx).
@@ -10,6 +11,7 @@ const FEATURES = [
   clustering,
   voting,
   levelmap,
+  commitments,
 ];
 
 const settings = boot();

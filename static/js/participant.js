@@ -3,11 +3,13 @@ import { Live, baseReduce, boot, clock, currentPhase, fill, h, newId, remainingM
 import { reflectionCard } from "./cards.js";
 import * as clustering from "./features/clustering.js";
 import * as voting from "./features/voting.js";
+import * as commitments from "./features/commitments.js";
 
 // Features add their own part of the phone screen: each may export reduce(state, event) and render(state, ctx).
 const FEATURES = [
   clustering,
   voting,
+  commitments,
 ];
 
 const settings = boot();
