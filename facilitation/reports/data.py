@@ -95,6 +95,35 @@ class CommitmentItem:
 
 
 @dataclass(frozen=True)
+class FollowupItem:
+    """An earlier commitment of the programme that was updated in this session, with those updates."""
+
+    commitment: CommitmentItem
+    session_title: str
+    updates: tuple[UpdateItem, ...]
+
+
+@dataclass(frozen=True)
+class ThreadStep:
+    """One session a carried bottleneck passed through, earliest first: its title there and the first of the
+    reflections behind it."""
+
+    session_title: str
+    day: date | None
+    cluster_title: str
+    reflections: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CarriedItem:
+    """A cluster carried into this session from earlier ones: the thread from the first reflection."""
+
+    cluster_id: int
+    title: str
+    steps: tuple[ThreadStep, ...]
+
+
+@dataclass(frozen=True)
 class LevelParticipation:
     """Counts per level; never who."""
 
@@ -161,6 +190,10 @@ class SessionReport:
     day: date | None = None
     #: None unless asked for
     timeline: tuple[TimelineEntry, ...] | None = None
+    #: earlier commitments of the programme updated in this session (a follow-up)
+    followup: tuple[FollowupItem, ...] = ()
+    #: bottlenecks carried into this session, with where they came from
+    carried: tuple[CarriedItem, ...] = ()
 
     @property
     def total_votes(self) -> int:
@@ -320,7 +353,65 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
         facilitator_reflections=sum(1 for r in reflections if r.by_facilitator),
         reflections=tuple(reflections), clusters=tuple(clusters), commitments=commitments,
         day=_day(session_), timeline=_timeline(session_, level_of, fmt) if timeline else None,
+        followup=_followup(session_), carried=_carried(session_),
     )
+
+
+def _followup(session_: Session) -> tuple[FollowupItem, ...]:
+    """Commitments of the programme's other sessions that got a status update or note in this session."""
+    rows = db.session.execute(
+        sa.select(CommitmentUpdate, Commitment, Session.title)
+        .join(Commitment, Commitment.id == CommitmentUpdate.commitment_id)
+        .join(Session, Session.id == Commitment.session_id)
+        .where(CommitmentUpdate.session_id == session_.id, Commitment.session_id != session_.id)
+        .order_by(CommitmentUpdate.created_at, CommitmentUpdate.id)).all()
+    if not rows:
+        return ()
+    found: dict[int, tuple[Commitment, str, list[UpdateItem]]] = {}
+    for update, commitment, title in rows:
+        found.setdefault(commitment.id, (commitment, title, []))[2].append(
+            UpdateItem(status=update.status, note=update.note or "", at=update.created_at,
+                       session_title=session_.title))
+    titles: dict[int, list[str]] = {}
+    for commitment_id, cluster_title in db.session.execute(
+            sa.select(CommitmentCluster.commitment_id, Cluster.title)
+            .join(Cluster, Cluster.id == CommitmentCluster.cluster_id)
+            .where(CommitmentCluster.commitment_id.in_(found)).order_by(Cluster.position, Cluster.id)):
+        titles.setdefault(commitment_id, []).append(cluster_title)
+    items = []
+    for commitment, title, updates in found.values():
+        item = CommitmentItem(id=commitment.id, what=commitment.what, owner=commitment.owner or "",
+                              level=commitment.level, due_date=commitment.due_date, status=commitment.status,
+                              cluster_ids=(), cluster_titles=tuple(titles.get(commitment.id, ())),
+                              created_at=commitment.created_at)
+        items.append(FollowupItem(commitment=item, session_title=title, updates=tuple(updates)))
+    return tuple(items)
+
+
+def _carried(session_: Session) -> tuple[CarriedItem, ...]:
+    """Each carried cluster's chain back to the session where it was first named, earliest first."""
+    carried = list(db.session.scalars(sa.select(Cluster).where(Cluster.session_id == session_.id,
+                                                               Cluster.carried_from_id.is_not(None))
+                                      .order_by(Cluster.position, Cluster.id)))
+    items = []
+    for cluster in carried:
+        steps = []
+        seen = {cluster.id}
+        current = cluster
+        while current.carried_from_id is not None and current.carried_from_id not in seen and len(steps) < 10:
+            earlier = db.session.get(Cluster, current.carried_from_id)
+            if earlier is None:
+                break
+            seen.add(earlier.id)
+            home = db.session.get(Session, earlier.session_id)
+            texts = tuple(db.session.scalars(sa.select(Reflection.text).where(
+                Reflection.cluster_id == earlier.id, Reflection.hidden.is_(False))
+                .order_by(Reflection.created_at, Reflection.id)))
+            steps.append(ThreadStep(session_title=home.title if home else "", day=_day(home) if home else None,
+                                    cluster_title=earlier.title, reflections=texts))
+            current = earlier
+        items.append(CarriedItem(cluster_id=cluster.id, title=cluster.title, steps=tuple(reversed(steps))))
+    return tuple(items)
 
 
 def _timeline(session_: Session, level_of: dict[int, str], fmt) -> tuple[TimelineEntry, ...]:
