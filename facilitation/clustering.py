@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from facilitation import validation as v, voting
+from facilitation import commitments, validation as v, voting
 from facilitation.extensions import db
 from facilitation.labels import TAGS
-from facilitation.models import Cluster, Commitment, Level, Reflection, Session
+from facilitation.models import Cluster, Level, Reflection, Session
 from facilitation.validation import CommandError
 
 TITLE_MAX = 120
@@ -182,7 +182,7 @@ def merge(ctx, payload: dict) -> dict:
     moved = list(db.session.scalars(sa.select(Reflection.id).where(Reflection.cluster_id.in_(ids))
                                     .order_by(Reflection.id)))
     db.session.execute(sa.update(Reflection).where(Reflection.cluster_id.in_(ids)).values(cluster_id=into.id))
-    db.session.execute(sa.update(Commitment).where(Commitment.cluster_id.in_(ids)).values(cluster_id=into.id))
+    commitments.relink(into.id, ids)
     voting.combine_votes(into, sources)
     into.tags = [tag for tag in TAGS if tag in set(into.tags or []).union(*(s.tags or [] for s in sources))]
     if into.level is None:
@@ -222,7 +222,7 @@ def delete(ctx, payload: dict) -> dict:
     released = list(db.session.scalars(sa.select(Reflection.id).where(Reflection.cluster_id == cluster.id)
                                        .order_by(Reflection.id)))
     db.session.execute(sa.update(Reflection).where(Reflection.cluster_id == cluster.id).values(cluster_id=None))
-    db.session.execute(sa.update(Commitment).where(Commitment.cluster_id == cluster.id).values(cluster_id=None))
+    commitments.unlink([cluster.id])
     voting.delete_votes([cluster.id])
     db.session.delete(cluster)
     db.session.flush()

@@ -12,7 +12,7 @@ from blinker import Namespace
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from facilitation import clustering, fishbowl, participation, sessions, voting
+from facilitation import clustering, commitments, fishbowl, participation, sessions, voting
 from facilitation.extensions import db
 from facilitation.formats import Format
 from facilitation.models import Account, Event, Participant, Session, Status, utcnow
@@ -118,6 +118,15 @@ COMMANDS: dict[str, Command] = {
     "fishbowl.unseat": _cmd(fishbowl.unseat, FACILITATOR),
     "fishbowl.settings": _cmd(fishbowl.change_settings, FACILITATOR, statuses=OPEN),
     "fishbowl.topic": _cmd(fishbowl.set_topic, FACILITATOR),
+    "cluster.carry": _cmd(commitments.carry, FACILITATOR, statuses=OPEN),
+    "commitment.propose": _cmd(commitments.propose, PARTICIPANT, phase_action="commit", needs_client_id=True),
+    "commitment.record": _cmd(commitments.record, FACILITATOR),
+    "commitment.confirm": _cmd(commitments.confirm, FACILITATOR),
+    "commitment.edit": _cmd(commitments.edit, FACILITATOR),
+    "commitment.merge": _cmd(commitments.merge, FACILITATOR),
+    "commitment.reject": _cmd(commitments.reject, FACILITATOR),
+    # participants only for commitments they proposed (checked in the rule)
+    "commitment.set_status": _cmd(commitments.set_status, FACILITATOR, PARTICIPANT),
 }
 
 

@@ -30,6 +30,12 @@ TAGS = {
     "health": N_("Health"),
     "safety": N_("Safety"),
 }
+COMMITMENT_STATUSES = {
+    "open": N_("Open"),
+    "in_progress": N_("In progress"),
+    "done": N_("Done"),
+    "dropped": N_("Dropped"),
+}
 STATUSES = {"draft": N_("Not started"), "live": N_("Live"), "closed": N_("Closed")}
 PERSONAL_DATA = {
     "bsn": N_("citizen service number (BSN)"),

@@ -48,6 +48,10 @@ ERRORS = {
     "circle_full": N_("Every chair in the circle is taken; someone has to leave first."),
     "seat_taken": N_("That chair is taken; choose a free one."),
     "chairs_occupied": N_("Someone sits on a chair that would go; free that chair first."),
+    "invalid_date": N_("That date is not valid."),
+    "already_confirmed": N_("This commitment has already been confirmed."),
+    "not_confirmed": N_("Confirm this proposal first."),
+    "not_your_commitment": N_("Only the facilitator or whoever proposed it can update this commitment."),
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app
 
-from facilitation import clustering, fishbowl, participation, sessions, voting
+from facilitation import clustering, commitments, fishbowl, participation, sessions, voting
 from facilitation.extensions import db
 from facilitation.models import Event, Participant, Session, utcnow
 
@@ -20,6 +20,7 @@ SECTIONS: list = [
     clustering.snapshot_section,
     voting.snapshot_section,
     fishbowl.snapshot_section,
+    commitments.snapshot_section,
 ]
 
 

@@ -50,6 +50,18 @@ PAYLOADS = {
     "fishbowl.unseat": lambda ctx: {"participant_id": ctx["fishbowl_participant"]},
     "fishbowl.settings": lambda ctx: {"chairs": 6, "auto_seat": True},
     "fishbowl.topic": lambda ctx: {"cluster_id": ctx["prepared"]["cluster"]["id"]},
+    "cluster.carry": lambda ctx: {"ids": [ctx["earlier_cluster_id"]]},
+    "commitment.propose": lambda ctx: {"what": "Ik bel de school", "owner": "Jeugdconsulent", "due_date": "2026-03-01",
+                                       "cluster_ids": [ctx["cluster_id"]]},
+    "commitment.record": lambda ctx: {"what": "Eén regisseur", "owner": "Teamleider", "level": "management",
+                                      "cluster_ids": [ctx["cluster_id"], ctx["other_cluster_id"]]},
+    "commitment.confirm": lambda ctx: {"id": ctx["prepared"]["commitment"]["id"], "owner": "Jeugdconsulent wijkteam"},
+    "commitment.edit": lambda ctx: {"id": ctx["prepared"]["commitment"]["id"], "what": "Scherper geformuleerd"},
+    "commitment.merge": lambda ctx: {"into": ctx["steps"][-2]["commitment"]["id"],
+                                     "ids": [ctx["prepared"]["commitment"]["id"]]},
+    "commitment.reject": lambda ctx: {"id": ctx["prepared"]["commitment"]["id"]},
+    "commitment.set_status": lambda ctx: {"id": ctx["prepared"]["commitment"]["id"], "status": "in_progress",
+                                          "note": "Eerste gesprek gepland"},
 }
 #: commands that need the session in another state than live
 DRAFT_ONLY = {"session.start"}
@@ -65,7 +77,20 @@ PREPARE = {"timer.pause": ("timer.start", {"minutes": 5}),
            "fishbowl.withdraw": ("fishbowl.request", {}, "participant"),
            "fishbowl.leave": ("fishbowl.seat", lambda ctx: {"participant_id": ctx["fishbowl_participant"]}),
            "fishbowl.unseat": ("fishbowl.seat", lambda ctx: {"participant_id": ctx["fishbowl_participant"]}),
-           "fishbowl.topic": ("cluster.create", {"title": "Geen ruimte voor maatwerk"})}
+           "fishbowl.topic": ("cluster.create", {"title": "Geen ruimte voor maatwerk"}),
+           # the learning table's sixth phase is for commitments; a step with "participant" runs as the phone
+           "commitment.propose": ("phase.goto", {"index": 5}),
+           "commitment.edit": ("commitment.record", {"what": "Iets", "owner": "Beleid"}),
+           "commitment.merge": [("commitment.record", {"what": "A", "owner": "X"}),
+                                ("commitment.record", {"what": "B", "owner": "Y"})],
+           "commitment.confirm": [("phase.goto", {"index": 5}),
+                                  ("commitment.propose", {"what": "Ik bel", "owner": "Consulent"}, "participant")],
+           "commitment.reject": [("phase.goto", {"index": 5}),
+                                 ("commitment.propose", {"what": "Ik bel", "owner": "Consulent"}, "participant")],
+           # a participant may update the status of what they proposed, once it is confirmed
+           "commitment.set_status": [("phase.goto", {"index": 5}),
+                                     ("commitment.propose", {"what": "Ik bel", "owner": "Consulent"}, "participant"),
+                                     ("commitment.confirm", {}, "last")]}
 
 
 def dump(app) -> dict:
@@ -98,6 +123,18 @@ def world(app, make_account, make_session, join, login):
     run(app, session_id, owner_id, "reflection.hide", {"id": hidden.data["id"]})
     cluster = run(app, session_id, owner_id, "cluster.create", {"title": "Regie", "reflection_ids": [posted.data["id"]]})
     other_cluster = run(app, session_id, owner_id, "cluster.create", {"title": "Regels"})
+    with app.app_context():
+        # an earlier, closed session of the same programme with a bottleneck to carry forward
+        from facilitation.models import Cluster, Session
+        live = db.session.get(Session, session_id)
+        earlier = Session(programme_id=live.programme_id, facilitator_id=owner_id, title="Eerder",
+                          format_key="learning-table", levels=["policy"], join_code="EARLY1", status="closed")
+        db.session.add(earlier)
+        db.session.flush()
+        earlier_cluster = Cluster(session_id=earlier.id, title="Wachtlijsten", level="policy")
+        db.session.add(earlier_cluster)
+        db.session.commit()
+        earlier_cluster_id = earlier_cluster.id
     actors = {
         "facilitator": commands.Actor(account_id=owner_id),
         "other_facilitator": commands.Actor(account_id=other_id),
@@ -109,7 +146,8 @@ def world(app, make_account, make_session, join, login):
     }
     return {"session_id": session_id, "draft_id": draft_id, "actors": actors, "phone": phone, "code": code,
             "reflection_id": posted.data["id"], "hidden_id": hidden.data["id"],
-            "cluster_id": cluster.data["cluster"]["id"], "other_cluster_id": other_cluster.data["cluster"]["id"]}
+            "cluster_id": cluster.data["cluster"]["id"], "other_cluster_id": other_cluster.data["cluster"]["id"],
+            "earlier_cluster_id": earlier_cluster_id}
 
 
 def expected_role(role: str) -> str:
@@ -138,16 +176,21 @@ def test_every_command_is_allowed_exactly_for_its_roles(app, world, make_session
         session_id, actors = fishbowl_world(app, world, make_session, join)
     if name in PREPARE:
         steps = PREPARE[name] if isinstance(PREPARE[name], list) else [PREPARE[name]]
+        world["steps"] = []
         for step in steps:
-            step_name, args, *by = step
-            args = args(world) if callable(args) else args
-            if by == ["participant"]:
+            step_name, args = step[0], step[1]
+            args = dict(args(world) if callable(args) else args)
+            as_who = step[2] if len(step) > 2 else "facilitator"
+            if as_who == "last":  # acts on what the step before made
+                args["id"] = world["prepared"]["commitment"]["id"]
+            if as_who == "participant":  # done by the session's phone
                 with app.test_request_context():
-                    result = commands.apply(session_id, actors["participant"], step_name, args)
+                    result = commands.apply(session_id, actors["participant"], step_name, args, uuid.uuid4().hex)
                 assert result.ok, result
-                world["prepared"] = result.data
             else:
-                world["prepared"] = run(app, session_id, actors["facilitator"].account_id, step_name, args).data
+                result = run(app, session_id, actors["facilitator"].account_id, step_name, args)
+            world["prepared"] = result.data
+            world["steps"].append(result.data)
     for role in ROLES:
         allowed = expected_role(role) in spec.roles
         before = dump(app)

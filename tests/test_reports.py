@@ -18,7 +18,7 @@ from docx import Document
 
 from facilitation import reports
 from facilitation.extensions import db
-from facilitation.models import Case, Cluster, Commitment, Programme, Reflection, Session, Vote, VotingRound
+from facilitation.models import Case, Cluster, Commitment, CommitmentCluster, Programme, Reflection, Session, Vote, VotingRound
 from tests.conftest import run
 
 CASE = """\
@@ -97,12 +97,18 @@ def finished_session(app, facilitator, make_session, join):
                                            (ids[3], budget, 1), (ids[4], budget, 2), (ids[2], open_one, 1)):
             db.session.add(Vote(session_id=session_id, round_id=last.id, participant_id=participant,
                                 cluster_id=cluster.id, dots=dots))
-        db.session.add_all([
+        made = [
             Commitment(session_id=session_id, what="Eén regisseur per gezin aanwijzen", owner="Teamleider wijkteam",
-                       level="management", due_date=date(2026, 3, 1), cluster_id=regie.id),
+                       level="management", due_date=date(2026, 3, 1)),
             Commitment(session_id=session_id, what="=HYPERLINK(\"http://evil.example\")", owner="Beleidsadviseur",
-                       level="policy", status="in_progress", cluster_id=budget.id),
-        ])
+                       level="policy", status="in_progress"),
+            # a proposal nobody confirmed: in no report
+            Commitment(session_id=session_id, what="Nooit bevestigd", owner="Iemand", pending=True),
+        ]
+        db.session.add_all(made)
+        db.session.flush()
+        db.session.add_all([CommitmentCluster(commitment_id=made[0].id, cluster_id=regie.id),
+                            CommitmentCluster(commitment_id=made[1].id, cluster_id=budget.id)])
         db.session.commit()
         cluster_ids = {"regie": regie.id, "budget": budget.id, "open": open_one.id}
     return {"session_id": session_id, "code": code, "account_id": account_id, "client": client,

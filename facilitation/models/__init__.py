@@ -2,7 +2,7 @@
 
 from facilitation.models.accounts import Account, Role
 from facilitation.models.base import Base, Level, ReflectionKind, utcnow
-from facilitation.models.commitments import Commitment, CommitmentStatus
+from facilitation.models.commitments import Commitment, CommitmentCluster, CommitmentStatus, CommitmentUpdate
 from facilitation.models.fishbowl import Fishbowl, FishbowlRequest, FishbowlRound, FishbowlSeating
 from facilitation.models.journal import Event
 from facilitation.models.programmes import Case, Programme, ProgrammeMember
@@ -10,8 +10,7 @@ from facilitation.models.reflections import Cluster, Reflection, Vote, VotingRou
 from facilitation.models.sessions import Participant, Session, Status
 
 __all__ = [
-    "Account", "Base", "Case", "Cluster", "Commitment", "CommitmentStatus", "Event", "Fishbowl", "FishbowlRequest",
-    "FishbowlRound", "FishbowlSeating", "Level",
-    "Participant", "Programme", "ProgrammeMember", "Reflection", "ReflectionKind", "Role",
-    "Session", "Status", "Vote", "VotingRound", "utcnow",
+    "Account", "Base", "Case", "Cluster", "Commitment", "CommitmentCluster", "CommitmentStatus", "CommitmentUpdate",
+    "Event", "Fishbowl", "FishbowlRequest", "FishbowlRound", "FishbowlSeating", "Level", "Participant", "Programme",
+    "ProgrammeMember", "Reflection", "ReflectionKind", "Role", "Session", "Status", "Vote", "VotingRound", "utcnow"
 ]

@@ -1,4 +1,5 @@
-"""Action commitments a session ends with: what, who, which level, by when."""
+"""Action commitments a session ends with: what, who, which level, by when, which bottlenecks they answer,
+and the dated updates on their status (also from later follow-up sessions of the programme)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,10 @@ class CommitmentStatus(str, enum.Enum):
     DONE = "done"
     DROPPED = "dropped"
 
+    @classmethod
+    def values(cls) -> list[str]:
+        return [status.value for status in cls]
+
 
 class Commitment(Base):
     """Actieafspraak: a concrete step someone takes in their own organisation."""
@@ -30,6 +35,36 @@ class Commitment(Base):
     owner: Mapped[str] = mapped_column(sa.String(200), default="")
     level: Mapped[str | None] = mapped_column(sa.String(20))
     due_date: Mapped[date | None] = mapped_column(sa.Date)
-    cluster_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clusters.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(sa.String(20), default=CommitmentStatus.OPEN.value)
+    #: a participant's proposal the facilitator has not confirmed yet: on the console only, in no report
+    pending: Mapped[bool] = mapped_column(default=False)
+    #: the phone that proposed it; it may update the status too
+    participant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participants.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CommitmentCluster(Base):
+    """Which bottleneck clusters a commitment answers (one commitment may answer several)."""
+
+    __tablename__ = "commitment_clusters"
+
+    commitment_id: Mapped[int] = mapped_column(sa.ForeignKey("commitments.id", ondelete="CASCADE"),
+                                               primary_key=True)
+    cluster_id: Mapped[int] = mapped_column(sa.ForeignKey("clusters.id", ondelete="CASCADE"), primary_key=True,
+                                            index=True)
+
+
+class CommitmentUpdate(Base):
+    """A dated status change or note on a commitment, made in its own session or in a later follow-up."""
+
+    __tablename__ = "commitment_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(sa.ForeignKey("commitments.id", ondelete="CASCADE"), index=True)
+    #: the session in which the update was made (a follow-up session may be purged before the commitment)
+    session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sessions.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(sa.String(20))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    #: "facilitator" or "participant"; never a name
+    by: Mapped[str] = mapped_column(sa.String(20), default="facilitator")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

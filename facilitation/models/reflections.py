@@ -51,6 +51,8 @@ class Cluster(Base):
     level: Mapped[str | None] = mapped_column(sa.String(20))
     tags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     position: Mapped[int] = mapped_column(default=0)
+    #: the cluster of an earlier session of the programme this one was carried forward from
+    carried_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clusters.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

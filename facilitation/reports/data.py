@@ -17,8 +17,8 @@ from flask import current_app
 
 from facilitation.extensions import db
 from facilitation.models import (
-    Account, Case, Cluster, Commitment, Event, FishbowlRound, Level, Participant, Programme, Reflection, Session, Vote,
-    VotingRound, utcnow,
+    Account, Case, Cluster, Commitment, CommitmentCluster, CommitmentUpdate, Event, FishbowlRound, Level, Participant,
+    Programme, Reflection, Session, Vote, VotingRound, utcnow,
 )
 
 #: the order levels appear in everywhere: from the work floor to the board
@@ -53,10 +53,22 @@ class ClusterItem:
     votes: int
     voters: int
     reflections: tuple[ReflectionItem, ...]
+    #: the cluster of an earlier session of the programme it was carried forward from
+    carried_from_id: int | None = None
 
     def raised_at(self) -> Counter:
         """How many of its reflections are about each level (None: level not given)."""
         return Counter(r.level for r in self.reflections)
+
+
+@dataclass(frozen=True)
+class UpdateItem:
+    """A dated status change or note on a commitment; `session_title` names the session it was made in."""
+
+    status: str
+    note: str
+    at: datetime
+    session_title: str | None
 
 
 @dataclass(frozen=True)
@@ -67,9 +79,49 @@ class CommitmentItem:
     level: str | None
     due_date: date | None
     status: str
-    cluster_id: int | None
-    cluster_title: str | None
+    #: the bottleneck clusters it answers (of its own session), in cluster order
+    cluster_ids: tuple[int, ...]
+    cluster_titles: tuple[str, ...]
     created_at: datetime
+    updates: tuple[UpdateItem, ...] = ()
+
+    @property
+    def cluster_title(self) -> str | None:
+        """The bottlenecks it answers as one line, or None."""
+        return "; ".join(self.cluster_titles) or None
+
+    @property
+    def cluster_id(self) -> int | None:
+        return self.cluster_ids[0] if self.cluster_ids else None
+
+
+@dataclass(frozen=True)
+class FollowupItem:
+    """An earlier commitment of the programme that was updated in this session, with those updates."""
+
+    commitment: CommitmentItem
+    session_title: str
+    updates: tuple[UpdateItem, ...]
+
+
+@dataclass(frozen=True)
+class ThreadStep:
+    """One session a carried bottleneck passed through, earliest first: its title there and the first of the
+    reflections behind it."""
+
+    session_title: str
+    day: date | None
+    cluster_title: str
+    reflections: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CarriedItem:
+    """A cluster carried into this session from earlier ones: the thread from the first reflection."""
+
+    cluster_id: int
+    title: str
+    steps: tuple[ThreadStep, ...]
 
 
 @dataclass(frozen=True)
@@ -169,6 +221,10 @@ class SessionReport:
     timeline: tuple[TimelineEntry, ...] | None = None
     #: None when the session had no fishbowl rounds or seats
     fishbowl: FishbowlItem | None = None
+    #: earlier commitments of the programme updated in this session (a follow-up)
+    followup: tuple[FollowupItem, ...] = ()
+    #: bottlenecks carried into this session, with where they came from
+    carried: tuple[CarriedItem, ...] = ()
 
     @property
     def total_votes(self) -> int:
@@ -270,19 +326,39 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
     clusters = [
         ClusterItem(id=c.id, title=c.title, description=c.description or "", level=c.level,
                     tags=tuple(c.tags or ()), votes=votes.get(c.id, (0, 0))[0], voters=votes.get(c.id, (0, 0))[1],
-                    reflections=tuple(in_cluster.get(c.id, ())))
+                    reflections=tuple(in_cluster.get(c.id, ())), carried_from_id=c.carried_from_id)
         for c in db.session.scalars(sa.select(Cluster).where(Cluster.session_id == sid)
                                     .order_by(Cluster.position, Cluster.id))
     ]
     cluster_titles = {c.id: c.title for c in clusters}
 
-    commitments = tuple(
-        CommitmentItem(id=c.id, what=c.what, owner=c.owner or "", level=c.level, due_date=c.due_date,
-                       status=c.status, cluster_id=c.cluster_id, cluster_title=cluster_titles.get(c.cluster_id),
-                       created_at=c.created_at)
-        for c in db.session.scalars(sa.select(Commitment).where(Commitment.session_id == sid)
-                                    .order_by(Commitment.created_at, Commitment.id))
-    )
+    # proposals nobody confirmed are not commitments
+    made = list(db.session.scalars(sa.select(Commitment).where(Commitment.session_id == sid,
+                                                               Commitment.pending.is_(False))
+                                   .order_by(Commitment.created_at, Commitment.id)))
+    answers: dict[int, list[int]] = {}
+    for commitment_id, cluster_id in db.session.execute(
+            sa.select(CommitmentCluster.commitment_id, CommitmentCluster.cluster_id)
+            .join(Commitment, Commitment.id == CommitmentCluster.commitment_id)
+            .where(Commitment.session_id == sid)):
+        answers.setdefault(commitment_id, []).append(cluster_id)
+    updates: dict[int, list[UpdateItem]] = {}
+    for row in db.session.execute(
+            sa.select(CommitmentUpdate, Session.title).join(Commitment, Commitment.id == CommitmentUpdate.commitment_id)
+            .outerjoin(Session, Session.id == CommitmentUpdate.session_id)
+            .where(Commitment.session_id == sid).order_by(CommitmentUpdate.created_at, CommitmentUpdate.id)):
+        update, title = row
+        updates.setdefault(update.commitment_id, []).append(
+            UpdateItem(status=update.status, note=update.note or "", at=update.created_at, session_title=title))
+    position = {c.id: index for index, c in enumerate(clusters)}
+    commitments = []
+    for c in made:
+        linked = sorted((i for i in answers.get(c.id, []) if i in cluster_titles), key=position.__getitem__)
+        commitments.append(CommitmentItem(
+            id=c.id, what=c.what, owner=c.owner or "", level=c.level, due_date=c.due_date, status=c.status,
+            cluster_ids=tuple(linked), cluster_titles=tuple(cluster_titles[i] for i in linked),
+            created_at=c.created_at, updates=tuple(updates.get(c.id, ()))))
+    commitments = tuple(commitments)
 
     joined = Counter(level_of.values())
     participation = tuple(
@@ -309,7 +385,65 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
         reflections=tuple(reflections), clusters=tuple(clusters), commitments=commitments,
         day=_day(session_), timeline=_timeline(session_, level_of, fmt) if timeline else None,
         fishbowl=_fishbowl(session_, fmt),
+        followup=_followup(session_), carried=_carried(session_),
     )
+
+
+def _followup(session_: Session) -> tuple[FollowupItem, ...]:
+    """Commitments of the programme's other sessions that got a status update or note in this session."""
+    rows = db.session.execute(
+        sa.select(CommitmentUpdate, Commitment, Session.title)
+        .join(Commitment, Commitment.id == CommitmentUpdate.commitment_id)
+        .join(Session, Session.id == Commitment.session_id)
+        .where(CommitmentUpdate.session_id == session_.id, Commitment.session_id != session_.id)
+        .order_by(CommitmentUpdate.created_at, CommitmentUpdate.id)).all()
+    if not rows:
+        return ()
+    found: dict[int, tuple[Commitment, str, list[UpdateItem]]] = {}
+    for update, commitment, title in rows:
+        found.setdefault(commitment.id, (commitment, title, []))[2].append(
+            UpdateItem(status=update.status, note=update.note or "", at=update.created_at,
+                       session_title=session_.title))
+    titles: dict[int, list[str]] = {}
+    for commitment_id, cluster_title in db.session.execute(
+            sa.select(CommitmentCluster.commitment_id, Cluster.title)
+            .join(Cluster, Cluster.id == CommitmentCluster.cluster_id)
+            .where(CommitmentCluster.commitment_id.in_(found)).order_by(Cluster.position, Cluster.id)):
+        titles.setdefault(commitment_id, []).append(cluster_title)
+    items = []
+    for commitment, title, updates in found.values():
+        item = CommitmentItem(id=commitment.id, what=commitment.what, owner=commitment.owner or "",
+                              level=commitment.level, due_date=commitment.due_date, status=commitment.status,
+                              cluster_ids=(), cluster_titles=tuple(titles.get(commitment.id, ())),
+                              created_at=commitment.created_at)
+        items.append(FollowupItem(commitment=item, session_title=title, updates=tuple(updates)))
+    return tuple(items)
+
+
+def _carried(session_: Session) -> tuple[CarriedItem, ...]:
+    """Each carried cluster's chain back to the session where it was first named, earliest first."""
+    carried = list(db.session.scalars(sa.select(Cluster).where(Cluster.session_id == session_.id,
+                                                               Cluster.carried_from_id.is_not(None))
+                                      .order_by(Cluster.position, Cluster.id)))
+    items = []
+    for cluster in carried:
+        steps = []
+        seen = {cluster.id}
+        current = cluster
+        while current.carried_from_id is not None and current.carried_from_id not in seen and len(steps) < 10:
+            earlier = db.session.get(Cluster, current.carried_from_id)
+            if earlier is None:
+                break
+            seen.add(earlier.id)
+            home = db.session.get(Session, earlier.session_id)
+            texts = tuple(db.session.scalars(sa.select(Reflection.text).where(
+                Reflection.cluster_id == earlier.id, Reflection.hidden.is_(False))
+                .order_by(Reflection.created_at, Reflection.id)))
+            steps.append(ThreadStep(session_title=home.title if home else "", day=_day(home) if home else None,
+                                    cluster_title=earlier.title, reflections=texts))
+            current = earlier
+        items.append(CarriedItem(cluster_id=cluster.id, title=cluster.title, steps=tuple(reversed(steps))))
+    return tuple(items)
 
 
 def _fishbowl(session_: Session, fmt) -> FishbowlItem | None:

@@ -12,7 +12,7 @@ from facilitation.reports import word, words
 from facilitation.reports.words import ngettext
 from facilitation.reports.data import LEVEL_ORDER, ProgrammeReport
 from facilitation.reports.richtext import blocks
-from facilitation.reports.session import level_map_picture
+from facilitation.reports.session import level_map_picture, updates as session_updates
 
 
 def _clusters(report: ProgrammeReport):
@@ -133,10 +133,38 @@ def commitments(doc: DocxDocument, report: ProgrammeReport) -> None:
                [(c.what, c.owner, words.level(c.level) if c.level else "", words.short_day(c.due_date, lang),
                  words.status(c.status), s.title) for s, c in made],
                [4.6, 3.0, 2.4, 2.0, 1.9, 2.7])
+    session_updates(doc, [(c, c.updates) for _s, c in made if c.updates], lang)
+
+
+def thread(doc: DocxDocument, report: ProgrammeReport) -> None:
+    """Bottlenecks carried from session to session: from the first reflection to the commitments answering
+    them, each at the last session it reached."""
+    found = [(s, item) for s in report.sessions for item in s.carried]
+    carried_on = {step_cluster for s in report.sessions for c in s.clusters if c.carried_from_id
+                  for step_cluster in [c.carried_from_id]}
+    found = [(s, item) for s, item in found if item.cluster_id not in carried_on]
+    if not found:
+        return
+    word.heading(doc, _("The thread through the programme"), 1)
+    word.intro(doc, _("Bottlenecks that were carried from one session to the next: where they were first "
+                      "named, and what was agreed about them."))
+    lang = report.language
+    for session_, item in found:
+        word.heading(doc, item.title, 2)
+        bullets = word.ListWriter(doc)
+        for step in item.steps:
+            first = f" — “{step.reflections[0]}”" if step.reflections else ""
+            bullets.item(f"{step.session_title}: {step.cluster_title}{first}", f" {words.short_day(step.day, lang)}")
+        bullets.item(f"{session_.title}: {item.title}", f" {words.short_day(session_.day, lang)}")
+        answers = [c for c in session_.commitments if item.cluster_id in c.cluster_ids]
+        for c in answers:
+            bullets.item(_("Commitment: %(what)s", what=c.what), f" {c.owner} · {words.status(c.status)}")
+        if not answers:
+            word.paragraph(doc, _("No commitment answers it yet."))
 
 
 SECTIONS: list[Callable[[DocxDocument, ProgrammeReport], None]] = [
-    title_page, summary, sessions, cases, bottlenecks, commitments,
+    title_page, summary, sessions, cases, bottlenecks, thread, commitments,
 ]
 
 

@@ -238,6 +238,60 @@ def commitments(doc: DocxDocument, report: SessionReport) -> None:
                [(c.what, c.owner, words.level(c.level) if c.level else "", words.short_day(c.due_date, lang),
                  words.status(c.status), c.cluster_title or "") for c in report.commitments],
                [4.6, 3.0, 2.4, 2.0, 1.9, 2.7])
+    updates(doc, [(c, c.updates) for c in report.commitments if c.updates], lang)
+
+
+def updates(doc: DocxDocument, items, lang: str) -> None:
+    """The dated status changes and notes on commitments, one list item each."""
+    if not items:
+        return
+    word.heading(doc, _("Status updates"), 2)
+    bullets = word.ListWriter(doc)
+    for commitment, changes in items:
+        for change in changes:
+            note = f" — {change.note}" if change.note else ""
+            where = _(" (in %(session)s)", session=change.session_title) if change.session_title else ""
+            bullets.item(f"{commitment.what}: {words.status(change.status)}{note}",
+                         f" {words.short_day(words.local(change.at).date(), lang)}{where}")
+
+
+def followup(doc: DocxDocument, report: SessionReport) -> None:
+    """In a follow-up session: what became of the programme's earlier commitments."""
+    if not report.followup:
+        return
+    word.heading(doc, _("Follow-up of earlier commitments"), 1)
+    word.intro(doc, _("Commitments made in earlier sessions of the programme, and what their owners reported "
+                      "in this session."))
+    lang = report.language
+    word.table(doc, [_("What"), _("Who"), _("Made in"), _("Status"), _("Update")],
+               [(f.commitment.what, f.commitment.owner, f.session_title, words.status(f.commitment.status),
+                 "; ".join(f"{words.status(u.status)}" + (f": {u.note}" if u.note else "") for u in f.updates))
+                for f in report.followup],
+               [4.4, 3.0, 3.0, 2.0, 4.2])
+
+
+def carried(doc: DocxDocument, report: SessionReport) -> None:
+    """The thread of each bottleneck carried into this session: from the first reflection to the commitment."""
+    if not report.carried:
+        return
+    word.heading(doc, _("Bottlenecks carried forward"), 1)
+    word.intro(doc, _("Bottlenecks this session took over from earlier sessions of the programme: where they "
+                      "were first named, and the commitments that answer them now."))
+    lang = report.language
+    for item in report.carried:
+        word.heading(doc, item.title, 2)
+        bullets = word.ListWriter(doc)
+        for step in item.steps:
+            first = f" — “{step.reflections[0]}”" if step.reflections else ""
+            bullets.item(f"{step.session_title}: {step.cluster_title}{first}",
+                         f" {words.short_day(step.day, lang)} · " + ngettext(
+                             "%(num)d reflection", "%(num)d reflections", len(step.reflections)))
+        answers = [c for c in report.commitments if item.cluster_id in c.cluster_ids]
+        if answers:
+            for c in answers:
+                bullets.item(_("Commitment: %(what)s", what=c.what), f" {c.owner} · {words.status(c.status)}")
+        else:
+            word.paragraph(doc, _("No commitment answers it yet."))
 
 
 def reflections(doc: DocxDocument, report: SessionReport) -> None:
@@ -280,7 +334,7 @@ def timeline(doc: DocxDocument, report: SessionReport) -> None:
 
 
 SECTIONS: list[Callable[[DocxDocument, SessionReport], None]] = [
-    title_page, summary, case, participation, fishbowl, bottlenecks, commitments, reflections, timeline,
+    title_page, summary, case, participation, fishbowl, bottlenecks, carried, commitments, followup, reflections, timeline,
 ]
 
 

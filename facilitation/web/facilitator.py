@@ -6,12 +6,12 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
-from facilitation import accounts, clustering, programmes, sessions
+from facilitation import accounts, clustering, commitments, programmes, sessions
 from facilitation.extensions import db
-from facilitation.labels import KINDS, LEVELS, ROLES, STATUSES, translated
+from facilitation.labels import COMMITMENT_STATUSES, KINDS, LEVELS, ROLES, STATUSES, translated
 from facilitation.messages import error_message
 from facilitation.models import Account, Case, Level, Programme, Role, Session
 from facilitation.richtext import render_markdown
@@ -166,8 +166,9 @@ def create_session(programme_id: int):
 def console(session_id: int):
     session_ = facilitated_session(session_id)
     case_html = render_markdown(session_.case.description) if session_.case else None
+    carry = commitments.carry_candidates(session_) if session_.status != "closed" else []
     return render_template("facilitator/console.html", session=session_, case_html=case_html,
-                           boot=live_boot(session_, "console"), levels=translated(LEVELS),
+                           boot=live_boot(session_, "console"), levels=translated(LEVELS), carry_candidates=carry,
                            kinds=translated(KINDS), level_keys=Level.values())
 
 
@@ -177,3 +178,30 @@ def cluster_suggestions(session_id: int):
     """Read only: offline groupings of the unclustered reflections; accepting one is a cluster.create command."""
     session_ = facilitated_session(session_id)
     return jsonify({"suggestions": clustering.suggestions(session_)})
+
+
+@bp.get("/programmes/<int:programme_id>/commitments")
+@login_required
+def programme_commitments(programme_id: int):
+    """The organiser's view: commitments by level and status, the overdue ones, bottlenecks still unanswered."""
+    programme_ = _programme(programme_id)
+    board = commitments.programme_dashboard(programme_.id, _today())
+    return render_template("facilitator/programme_commitments.html", programme=programme_, board=board,
+                           levels=translated(LEVELS), commitment_statuses=translated(COMMITMENT_STATUSES))
+
+
+@bp.get("/programmes/<int:programme_id>/commitments.csv")
+@login_required
+def programme_commitments_csv(programme_id: int):
+    programme_ = _programme(programme_id)
+    board = commitments.programme_dashboard(programme_.id, _today())
+    delimiter = ";" if str(get_locale()) == "nl" else ","
+    response = current_app.response_class(commitments.dashboard_csv(board, delimiter), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="commitments-programme-{programme_.id}.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _today():
+    from facilitation.reports.data import zone
+    return datetime.now(zone()).date()

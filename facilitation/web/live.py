@@ -6,7 +6,7 @@ from flask import current_app, request
 from flask_babel import gettext as _
 
 from facilitation import sessions
-from facilitation.labels import KINDS, LEVELS, PERSONAL_DATA, TAGS, translated
+from facilitation.labels import COMMITMENT_STATUSES, KINDS, LEVELS, PERSONAL_DATA, TAGS, translated
 from facilitation.models import Session
 
 
@@ -147,6 +147,48 @@ def fishbowl_strings() -> dict[str, str]:
     }
 
 
+def commit_strings() -> dict:
+    """Words of the commitments and follow-up parts of the screens."""
+    return {
+        "heading": _("Commitments"),
+        "followup_heading": _("Where our commitments stand"),
+        "none_yet": _("No commitments yet."),
+        "no_proposals": _("No proposals yet."),
+        "no_commitments": _("No confirmed commitments yet."),
+        "no_followup": _("No commitments from earlier sessions of this programme."),
+        "what": _("What will be done"),
+        "what_placeholder": _("I / my team will …"),
+        "owner": _("Who"),
+        "owner_hint": _("A role and organisation, or your name if you want to give it."),
+        "level": _("Level"),
+        "level_none": _("Level not given"),
+        "due_date": _("By when"),
+        "due": _("by %(date)s"),
+        "answers_legend": _("Bottlenecks it answers"),
+        "answers": _("Answers: %(titles)s"),
+        "made_in": _("Made in: %(title)s"),
+        "updates": _("Updates"),
+        "status": _("Status"),
+        "note": _("Note"),
+        "update": _("Update"),
+        "overdue": _("overdue"),
+        "confirm": _("Confirm"),
+        "reject": _("Reject"),
+        "edit": _("Edit"),
+        "save": _("Save"),
+        "save_confirm": _("Save and confirm"),
+        "merge_into": _("Merge this proposal into"),
+        "merge": _("Merge"),
+        "waiting_for_facilitator": _("Waiting for the facilitator"),
+        "confirmed": _("Confirmed"),
+        "proposed": _("Sent to the facilitator."),
+        "carried_from": _("Carried from: %(from)s"),
+        "background": _("Background: %(n)s earlier reflections"),
+        "carried_done": _("Carried forward."),
+        "statuses": {key: _(value) for key, value in COMMITMENT_STATUSES.items()},
+    }
+
+
 def live_boot(session_: Session, audience: str) -> dict:
     return {
         "code": session_.join_code,
@@ -160,4 +202,5 @@ def live_boot(session_: Session, audience: str) -> dict:
         "tags": list(translated(TAGS).items()),
         "board": board_strings(),
         "fishbowl": fishbowl_strings(),
+        "commit": commit_strings(),
     }

@@ -4,12 +4,14 @@ import { reflectionCard } from "./cards.js";
 import * as clustering from "./features/clustering.js";
 import * as voting from "./features/voting.js";
 import * as fishbowl from "./features/fishbowl.js";
+import * as commitments from "./features/commitments.js";
 
 // Features add their own part of the phone screen: each may export reduce(state, event) and render(state, ctx).
 const FEATURES = [
   clustering,
   voting,
   fishbowl,
+  commitments,
 ];
 
 const settings = boot();

@@ -3,6 +3,7 @@ import { Live, announcer, baseReduce, boot, clock, currentPhase, remainingMs, st
 import { reflectionCard } from "./cards.js";
 import * as clustering from "./features/clustering.js";
 import * as voting from "./features/voting.js";
+import * as commitments from "./features/commitments.js";
 import * as levelmap from "./features/levelmap.js";
 import * as fishbowl from "./features/fishbowl.js";
 
@@ -12,6 +13,7 @@ const FEATURES = [
   voting,
   levelmap,
   fishbowl,
+  commitments,
 ];
 
 const settings = boot();
