@@ -34,6 +34,18 @@ class Defaults:
     #: bytes; Socket.IO frames above this close the connection (OWASP cheat sheet: 64 KB or less)
     MAX_MESSAGE_BYTES = 64 * 1024
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    #: days after a session closes until all its data is deleted; each session may set its own
+    RETENTION_DAYS = 90
+    #: seconds between automatic purges while the server runs; 0 switches them off (then use `app.py purge`)
+    RETENTION_PURGE_INTERVAL = 3600
+    #: origins allowed to open a Socket.IO connection besides the app's own (a list, or comma-separated)
+    ALLOWED_ORIGINS: list[str] | None = None
+    #: rate limits in the `limits` notation; storage is in memory, or Redis when RATE_LIMIT_STORAGE/REDIS_URL is set
+    RATE_LIMIT_STORAGE: str | None = None
+    REFLECTION_RATE_LIMIT = "10 per 10 seconds"
+    #: failed join codes per client address; a room behind one address shares it, hence not lower
+    JOIN_CODE_RATE_LIMIT = "20 per minute"
+    LOGIN_RATE_LIMIT = "10 per 15 minutes"
 
 
 def database_url(instance_path: Path) -> str:

@@ -4,6 +4,8 @@ import { reflectionCard } from "./cards.js";
 import * as clustering from "./features/clustering.js";
 import * as voting from "./features/voting.js";
 import * as levelmap from "./features/levelmap.js";
+import { rebuild } from "./features/board.js";
+import { editPanel } from "./features/moderation.js";
 
 // Features add their own part of the console: each may export reduce(state, event) and render(state, ctx).
 const FEATURES = [
@@ -72,7 +74,8 @@ function render(state) {
   const reflections = state.reflections;
   $("reflection-count").textContent = reflections.filter((r) => !r.hidden).length;
   $("wall-empty").hidden = reflections.length > 0;
-  $("wall").replaceChildren(...reflections.slice().reverse().map((r) => reflectionCard(r, settings, [
+  rebuild($("wall"), reflections.slice().reverse().map((r) => reflectionCard(r, settings, [
+    editPanel(r, ctx),
     h("button", {
       type: "button", class: r.hidden ? "" : "danger",
       onclick: () => send(r.hidden ? "reflection.unhide" : "reflection.hide", { id: r.id }),
