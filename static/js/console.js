@@ -75,7 +75,8 @@ function render(state) {
   $("reflection-count").textContent = reflections.filter((r) => !r.hidden).length;
   $("wall-empty").hidden = reflections.length > 0;
   rebuild($("wall"), reflections.slice().reverse().map((r) => reflectionCard(r, settings, [
-    editPanel(r, ctx),
+    // flagged as possibly personal data: rewrite it here (or hide it with the button)
+    (r.personal_data || []).length ? editPanel(r, ctx) : null,
     h("button", {
       type: "button", class: r.hidden ? "" : "danger",
       onclick: () => send(r.hidden ? "reflection.unhide" : "reflection.hide", { id: r.id }),
