@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Any
 
 import sqlalchemy as sa
@@ -61,8 +62,43 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def allowed_origins(app: Flask) -> set[str]:
+    """ALLOWED_ORIGINS (a list, or comma-separated in the environment) and the origin of PUBLIC_URL."""
+    configured = app.config.get("ALLOWED_ORIGINS") or []
+    if isinstance(configured, str):
+        configured = configured.split(",")
+    origins = {origin.strip().rstrip("/") for origin in configured if origin.strip() and origin.strip() != "*"}
+    public = app.config.get("PUBLIC_URL")
+    if public:
+        parts = urlsplit(public)
+        origins.add(f"{parts.scheme}://{parts.netloc}")
+    return origins
+
+
+def origin_check(app: Flask):
+    """Engine.IO's origin test: a browser's Socket.IO connection must come from a page of this app."""
+    extra = allowed_origins(app)
+
+    def allowed(origin: str | None, environ: dict | None = None) -> bool:
+        if origin in extra:
+            return True
+        environ = environ or {}
+        host = environ.get("HTTP_HOST")
+        if not host or not origin:
+            return False
+        scheme = environ.get("wsgi.url_scheme", "http")
+        own = {f"{scheme}://{host}"}
+        # behind a TLS-terminating proxy (as engine.io's own same-origin check does)
+        forwarded_scheme = environ.get("HTTP_X_FORWARDED_PROTO", scheme).split(",")[0].strip()
+        forwarded_host = environ.get("HTTP_X_FORWARDED_HOST", host).split(",")[0].strip()
+        own.add(f"{forwarded_scheme}://{forwarded_host}")
+        return origin in own
+
+    return allowed
+
+
 def _init_web(app: Flask) -> None:
-    from facilitation import i18n, realtime
+    from facilitation import i18n, ratelimit, realtime
     from facilitation.extensions import babel, compress, csrf, login_manager, socketio
     from facilitation.web import register_blueprints
 
@@ -76,11 +112,12 @@ def _init_web(app: Flask) -> None:
         app,
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"),
         message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
-        # None means same-origin only; never "*" or [] (both switch the origin check off)
-        cors_allowed_origins=app.config.get("ALLOWED_ORIGINS") or None,
+        # the app's own origin plus ALLOWED_ORIGINS; never "*" or [] (both switch the origin check off)
+        cors_allowed_origins=origin_check(app),
         max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
         logger=False,
         engineio_logger=False,
     )
     realtime.init_app(app)
+    ratelimit.init_app(app)
     register_blueprints(app)

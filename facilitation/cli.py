@@ -28,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     account.add_argument("--name", default="")
     account.add_argument("--role", choices=["admin", "facilitator", "organiser"], default="facilitator")
     account.add_argument("--password", help="default: asked for on the terminal, or from FACILITATION_PASSWORD")
+    commands.add_parser("purge", help="delete every session whose retention period has passed (for cron); "
+                                      "prints how many")
     report = commands.add_parser("report", help="write a session's or a programme's report (Word, Markdown, JSON, CSV)")
     which = report.add_mutually_exclusive_group(required=True)
     which.add_argument("--session", metavar="CODE", help="the session's join code")
@@ -62,6 +64,11 @@ def main(argv: list[str] | None = None) -> int:
         return _create_account(app, args)
     if args.command == "report":
         return _report(app, args)
+    if args.command == "purge":
+        from facilitation import retention
+        count = retention.purge_app(app)
+        print(f"Purged {count} session{'' if count == 1 else 's'} past their retention period")
+        return 0
     if args.demo:
         _load_demo(app)
     return _serve(app, args)
@@ -128,8 +135,10 @@ def _load_demo(app) -> None:
 
 
 def _serve(app, args) -> int:
+    from facilitation import retention
     from facilitation.extensions import socketio
 
+    retention.start_schedule(app)
     print(f"Open http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}/ "
           "(first run: create the first account there)", flush=True)
     # the development server is fine for one laptop; docs/deploy.md gives the production command

@@ -37,6 +37,18 @@ class Defaults:
     #: seconds a fishbowl chair stays taken after its phone lost the connection; 0 or less: until the
     #: facilitator frees it. Only connections to this server process count as coming back.
     FISHBOWL_GRACE_SECONDS = 60
+    #: days after a session closes until all its data is deleted; each session may set its own
+    RETENTION_DAYS = 90
+    #: seconds between automatic purges while the server runs; 0 switches them off (then use `app.py purge`)
+    RETENTION_PURGE_INTERVAL = 3600
+    #: origins allowed to open a Socket.IO connection besides the app's own (a list, or comma-separated)
+    ALLOWED_ORIGINS: list[str] | None = None
+    #: rate limits in the `limits` notation; storage is in memory, or Redis when RATE_LIMIT_STORAGE/REDIS_URL is set
+    RATE_LIMIT_STORAGE: str | None = None
+    REFLECTION_RATE_LIMIT = "10 per 10 seconds"
+    #: failed join codes per client address; a room behind one address shares it, hence not lower
+    JOIN_CODE_RATE_LIMIT = "20 per minute"
+    LOGIN_RATE_LIMIT = "10 per 15 minutes"
 
 
 def database_url(instance_path: Path) -> str:

@@ -9,7 +9,7 @@ from flask import current_app, g, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
-from facilitation import commands, fishbowl, participation, sessions, snapshots
+from facilitation import commands, fishbowl, participation, ratelimit, sessions, snapshots
 from facilitation.extensions import db, socketio
 from facilitation.messages import error_message
 from facilitation.models import Event, Participant, Session, Status
@@ -53,8 +53,11 @@ class LiveNamespace(Namespace):
         """Sent by every screen on (re)connect with {code, audience}. Refused unless the cookie proves the role."""
         if not isinstance(auth, dict) or auth.get("audience") not in AUDIENCES or not isinstance(auth.get("code"), str):
             raise ConnectionRefusedError("bad_request")
+        if not ratelimit.code_attempts_allowed(auth["code"]):
+            raise ConnectionRefusedError("rate_limited")
         session_ = sessions.find_by_code(auth["code"])
         if session_ is None:
+            ratelimit.failed_code("socket")
             raise ConnectionRefusedError("not_found")
         audience = auth["audience"]
         if audience == "participant":
@@ -93,6 +96,8 @@ class LiveNamespace(Namespace):
         g.locale = connection.language
         if not isinstance(message, dict):
             return {"ok": False, "error": "bad_request", "message": error_message("bad_request")}
+        if not command_allowed(message.get("name"), connection.actor):
+            return {"ok": False, "error": "rate_limited", "message": error_message("rate_limited")}
         result = commands.apply(connection.session_id, connection.actor, message.get("name"),
                                 message.get("args", {}), message.get("client_id"))
         return result.to_ack(error_message)
@@ -130,6 +135,12 @@ def _free_chair_later(app, connection: Connection, grace: float) -> None:
             app.logger.exception("could not free the fishbowl chair of %s", connection.actor.label)
         finally:
             db.session.remove()
+def command_allowed(name, actor: commands.Actor) -> bool:
+    """Per-actor limit on posting reflections (a burst, then about one a second); other commands are
+    the facilitator's or bounded by the session's state."""
+    if name != "reflection.post":
+        return True
+    return ratelimit.limiter().hit("REFLECTION_RATE_LIMIT", actor.label)
 
 
 def broadcast(app, session_id: int, events: list[Event], **_):

@@ -7,11 +7,11 @@ from flask import Blueprint, current_app, g, jsonify, request, send_from_directo
 from flask_login import current_user
 from sqlalchemy import text
 
-from facilitation import commands, participation, sessions
+from facilitation import commands, participation, ratelimit, sessions
 from facilitation.config import ROOT
 from facilitation.extensions import db
 from facilitation.messages import error_message
-from facilitation.realtime import participant_cookie
+from facilitation.realtime import command_allowed, participant_cookie
 
 bp = Blueprint("api", __name__)
 
@@ -31,8 +31,11 @@ def healthz():
 @bp.post("/api/s/<code>/command")
 def command(code: str):
     """POST {name, args, client_id}; the participant's cookie or the facilitator's login says who sends it."""
+    if not ratelimit.code_attempts_allowed(code):
+        return jsonify({"ok": False, "error": "rate_limited", "message": error_message("rate_limited")}), 429
     session_ = sessions.find_by_code(code)
     if session_ is None:
+        ratelimit.failed_code("api")
         return jsonify({"ok": False, "error": "not_found", "message": error_message("not_found")}), 404
     g.locale = session_.language
     message = request.get_json(silent=True)
@@ -45,6 +48,8 @@ def command(code: str):
         actor = commands.Actor(account_id=current_user.id)
     else:
         actor = commands.Actor()
+    if not command_allowed(message.get("name"), actor):
+        return jsonify({"ok": False, "error": "rate_limited", "message": error_message("rate_limited")}), 429
     result = commands.apply(session_.id, actor, message.get("name"), message.get("args", {}), message.get("client_id"))
     status = 200 if result.ok else (403 if result.error == "forbidden" else 400)
     return jsonify(result.to_ack(error_message)), status

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from facilitation import accounts
+from facilitation import accounts, ratelimit
 from facilitation.extensions import db, login_manager
 from facilitation.labels import ROLES, translated
 from facilitation.models import Account, Role
@@ -52,8 +52,17 @@ def login():
         return redirect(url_for("facilitator.dashboard"))
     error = None
     if request.method == "POST":
+        email = request.form.get("email", "").strip().lower()
+        limiter = ratelimit.limiter()
+        if not (limiter.allowed("LOGIN_RATE_LIMIT", "client", ratelimit.client())
+                and limiter.allowed("LOGIN_RATE_LIMIT", "email", email)):
+            current_app.logger.warning("login refused: too many failed attempts")
+            error = _("Too many failed attempts. Wait a few minutes and try again.")
+            return render_template("auth/login.html", error=error), 429
         account = accounts.authenticate(request.form.get("email", ""), request.form.get("password", ""))
         if account is None:
+            limiter.hit("LOGIN_RATE_LIMIT", "client", ratelimit.client())
+            limiter.hit("LOGIN_RATE_LIMIT", "email", email)
             current_app.logger.warning("failed login")
             error = _("E-mail address or password is not right.")
         else:

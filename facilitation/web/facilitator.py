@@ -9,9 +9,9 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
-from facilitation import accounts, clustering, commitments, programmes, sessions
+from facilitation import accounts, clustering, commitments, privacy, programmes, retention, sessions
 from facilitation.extensions import db
-from facilitation.labels import COMMITMENT_STATUSES, KINDS, LEVELS, ROLES, STATUSES, translated
+from facilitation.labels import COMMITMENT_STATUSES, KINDS, LEVELS, PERSONAL_DATA, ROLES, STATUSES, translated
 from facilitation.messages import error_message
 from facilitation.models import Account, Case, Level, Programme, Role, Session
 from facilitation.richtext import render_markdown
@@ -93,14 +93,37 @@ def add_member(programme_id: int):
 @login_required
 def create_case(programme_id: int):
     programme_ = _programme(programme_id, edit=True)
+    title, description = request.form.get("title", ""), request.form.get("description", "")
+    blocked = _case_privacy_check(description)
+    if blocked:
+        return render_template("facilitator/case_edit.html", case=None, programme=programme_, title=title,
+                               description=description, error=None, **blocked), 400
     try:
-        case = programmes.create_case(programme_, request.form.get("title", ""), request.form.get("description", ""))
+        case = programmes.create_case(programme_, title, description)
         db.session.commit()
     except CommandError as exc:
         db.session.rollback()
         flash(error_message(exc.code, exc.params), "error")
         return redirect(url_for("facilitator.programme", programme_id=programme_id))
+    _warn_personal_data(description)
     return redirect(url_for("facilitator.case", case_id=case.id))
+
+
+def _case_privacy_check(description: str) -> dict | None:
+    """A case is pseudonymised: a valid BSN in it blocks saving until the facilitator confirms it is not real."""
+    if "bsn" in privacy.personal_data_kinds(description) and not request.form.get("confirm_personal_data"):
+        return {"bsn_found": True,
+                "pii_message": _("The description contains what looks like a citizen service number (BSN). Remove "
+                                 "it, or confirm below that it is not a real person's number.")}
+    return None
+
+
+def _warn_personal_data(description: str) -> None:
+    kinds = privacy.personal_data_kinds(description)
+    if kinds:
+        names = ", ".join(translated(PERSONAL_DATA)[k] for k in kinds)
+        flash(_("The description may contain personal data: %(kinds)s. Please check that the case is "
+                "pseudonymised.", kinds=names), "warning")
 
 
 def _case(case_id: int, *, edit: bool = False) -> Case:
@@ -122,16 +145,23 @@ def case(case_id: int):
 @login_required
 def edit_case(case_id: int):
     case_ = _case(case_id, edit=True)
-    error = None
+    error, blocked = None, None
+    title, description = case_.title, case_.description
     if request.method == "POST":
-        try:
-            programmes.update_case(case_, request.form.get("title", ""), request.form.get("description", ""))
-            db.session.commit()
-            return redirect(url_for("facilitator.case", case_id=case_id))
-        except CommandError as exc:
-            db.session.rollback()
-            error = error_message(exc.code, exc.params)
-    return render_template("facilitator/case_edit.html", case=case_, error=error)
+        title, description = request.form.get("title", ""), request.form.get("description", "")
+        blocked = _case_privacy_check(description)
+        if not blocked:
+            try:
+                programmes.update_case(case_, title, description)
+                db.session.commit()
+                _warn_personal_data(description)
+                return redirect(url_for("facilitator.case", case_id=case_id))
+            except CommandError as exc:
+                db.session.rollback()
+                error = error_message(exc.code, exc.params)
+    return render_template("facilitator/case_edit.html", case=case_, programme=case_.programme, title=title,
+                           description=description, error=error, **(blocked or {})), (
+        400 if error or blocked else 200)
 
 
 @bp.post("/programmes/<int:programme_id>/sessions")
@@ -148,10 +178,12 @@ def create_session(programme_id: int):
         if not title:
             raise CommandError("empty_text", field="title")
         scheduled = request.form.get("scheduled_at") or None
+        retention_days = _retention_days(request.form.get("retention_days"))
         session_ = sessions.create_session(
             programme=programme_, facilitator=current_user, title=title, fmt=fmt,
             levels=request.form.getlist("levels"), language=request.form.get("language", "nl"), case=case_,
             scheduled_at=datetime.fromisoformat(scheduled).replace(tzinfo=timezone.utc) if scheduled else None)
+        session_.retention_days = retention_days
         db.session.commit()
     except (CommandError, ValueError) as exc:
         db.session.rollback()
@@ -159,6 +191,54 @@ def create_session(programme_id: int):
               "error")
         return redirect(url_for("facilitator.programme", programme_id=programme_id))
     return redirect(url_for("facilitator.console", session_id=session_.id))
+
+
+def _retention_days(value: str | None) -> int | None:
+    """Blank: the installation's default. Otherwise whole days, 1 to 3650."""
+    if value is None or not value.strip():
+        return None
+    try:
+        days = int(value.strip())
+    except ValueError:
+        raise CommandError("wrong_type", field=_("Keep data for (days)")) from None
+    if not 1 <= days <= retention.MAX_RETENTION_DAYS:
+        raise CommandError("out_of_range", field="retention_days", low=1, high=retention.MAX_RETENTION_DAYS)
+    return days
+
+
+@bp.route("/sessions/<int:session_id>/data", methods=["GET", "POST"])
+@login_required
+def session_data(session_id: int):
+    """How long the session's data is kept, and deleting it all now."""
+    session_ = facilitated_session(session_id)
+    default = current_app.config["RETENTION_DAYS"]
+    error = None
+    if request.method == "POST":
+        try:
+            session_.retention_days = _retention_days(request.form.get("retention_days"))
+            db.session.commit()
+            flash(_("Saved."))
+            return redirect(url_for("facilitator.session_data", session_id=session_id))
+        except CommandError as exc:
+            db.session.rollback()
+            error = error_message(exc.code, exc.params)
+    return render_template("facilitator/session_data.html", session=session_, default_days=default,
+                           days=retention.retention_days(session_, default),
+                           purge_at=retention.purge_due_at(session_, default), error=error), (400 if error else 200)
+
+
+@bp.post("/sessions/<int:session_id>/delete")
+@login_required
+def delete_session(session_id: int):
+    """Deletes the session and everything of it at once, after the facilitator confirmed it."""
+    session_ = facilitated_session(session_id)
+    if request.form.get("confirm") != "delete":
+        flash(_("Tick the box to confirm that everything of this session is to be deleted."), "error")
+        return redirect(url_for("facilitator.session_data", session_id=session_id))
+    programme_id, title = session_.programme_id, session_.title
+    retention.delete_session(session_.id)
+    flash(_("The session %(title)s and all its data have been deleted.", title=title))
+    return redirect(url_for("facilitator.programme", programme_id=programme_id))
 
 
 @bp.get("/sessions/<int:session_id>/console")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from facilitation import commands, participation, sessions
+from facilitation import commands, participation, ratelimit, sessions
 from facilitation.labels import LEVELS, translated
 from facilitation.messages import error_message
 from facilitation.models import Session, Status
@@ -21,7 +21,20 @@ def _session_for(code: str) -> Session | None:
     session_ = sessions.find_by_code(code)
     if session_ is not None:
         g.locale = session_.language  # participants read the session's language
+    else:
+        ratelimit.failed_code("page")
     return session_
+
+
+@bp.before_request
+def _slow_down_code_guessing():
+    """A client that tried too many codes that match no session waits before it may try again."""
+    if request.endpoint in ("participant.enter_code", "participant.join", "participant.screen") and (
+            request.method == "POST" or request.endpoint != "participant.enter_code"):
+        if not ratelimit.code_attempts_allowed((request.view_args or {}).get("code")):
+            message = _("Too many codes that do not exist were tried from here. Wait a minute and try again.")
+            return render_template("participant/code.html", error=message, code=""), 429
+    return None
 
 
 def _unavailable(session_: Session | None, code: str):

@@ -6,6 +6,8 @@ import * as voting from "./features/voting.js";
 import * as commitments from "./features/commitments.js";
 import * as levelmap from "./features/levelmap.js";
 import * as fishbowl from "./features/fishbowl.js";
+import { rebuild } from "./features/board.js";
+import { editPanel } from "./features/moderation.js";
 
 // Features add their own part of the console: each may export reduce(state, event) and render(state, ctx).
 const FEATURES = [
@@ -76,7 +78,9 @@ function render(state) {
   const reflections = state.reflections;
   $("reflection-count").textContent = reflections.filter((r) => !r.hidden).length;
   $("wall-empty").hidden = reflections.length > 0;
-  $("wall").replaceChildren(...reflections.slice().reverse().map((r) => reflectionCard(r, settings, [
+  rebuild($("wall"), reflections.slice().reverse().map((r) => reflectionCard(r, settings, [
+    // flagged as possibly personal data: rewrite it here (or hide it with the button)
+    (r.personal_data || []).length ? editPanel(r, ctx) : null,
     h("button", {
       type: "button", class: r.hidden ? "" : "danger",
       onclick: () => send(r.hidden ? "reflection.unhide" : "reflection.hide", { id: r.id }),

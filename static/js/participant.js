@@ -5,6 +5,7 @@ import * as clustering from "./features/clustering.js";
 import * as voting from "./features/voting.js";
 import * as fishbowl from "./features/fishbowl.js";
 import * as commitments from "./features/commitments.js";
+import { personalDataGuard } from "./features/pii-warning.js";
 
 // Features add their own part of the phone screen: each may export reduce(state, event) and render(state, ctx).
 const FEATURES = [
@@ -133,6 +134,10 @@ async function flush() {
         item.state = "waiting";
         break;
       }
+      if (ack.error === "rate_limited") {
+        item.state = "waiting"; // too many at once: the next flush sends it
+        break;
+      }
       if (ack.ok) {
         mine.add(item.client_id);
         live.state.reflections = live.state.reflections.filter((r) => r.client_id !== item.client_id);
@@ -175,6 +180,7 @@ async function send(name, args = {}, clientId = null) {
   }
 }
 const ctx = { live, settings, send, audience: "participant" };
+const privacy = personalDataGuard($("pii-warning"), settings);
 for (const feature of FEATURES) if (feature.setup) feature.setup(ctx);
 
 $("text").addEventListener("input", updateCounter);
@@ -184,6 +190,10 @@ $("write").addEventListener("submit", (event) => {
   const value = text.value.trim();
   const kind = document.querySelector("input[name=kind]:checked");
   if (!value || !kind) {
+    text.focus();
+    return;
+  }
+  if (privacy.hold(value)) {
     text.focus();
     return;
   }
