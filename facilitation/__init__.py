@@ -75,6 +75,8 @@ def _init_web(app: Flask) -> None:
         app,
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"),
         message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+        # several deployments (or test runs) can share one Redis on different channels
+        channel=app.config.get("SOCKETIO_CHANNEL") or "flask-socketio",
         # None means same-origin only; never "*" or [] (both switch the origin check off)
         cors_allowed_origins=app.config.get("ALLOWED_ORIGINS") or None,
         max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
