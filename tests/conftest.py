@@ -55,6 +55,8 @@ def make_app(tmp_path, database_url):
             "SESSION_COOKIE_SECURE": False,
             "REMEMBER_COOKIE_SECURE": False,
             "WTF_CSRF_ENABLED": False,
+            # phones get every event at once, so tests need not wait; tests/test_batching.py turns batches on
+            "LIVE_BATCH_INTERVAL": 0,
             **config,
         }
         app = create_app(settings)
@@ -188,7 +190,14 @@ def command(sio, name, args=None, client_id=None):
 
 
 def received_events(sio):
-    return [item["args"][0] for item in sio.get_received(NAMESPACE) if item["name"] == "event"]
+    """The events a test client received, single or in batches, in the order they came."""
+    events = []
+    for item in sio.get_received(NAMESPACE):
+        if item["name"] == "event":
+            events.append(item["args"][0])
+        elif item["name"] == "batch":
+            events.extend(item["args"][0]["events"])
+    return events
 
 
 # --- the real services: PostgreSQL and Redis (tests marked `services`) ---------------------------------
