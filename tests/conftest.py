@@ -31,9 +31,13 @@ def database_url(tmp_path):
         return
     base = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", base)
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    engine = sa.create_engine(base)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    engine = sa.create_engine(base, connect_args={"connect_timeout": 3})
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    except sa.exc.OperationalError as exc:
+        engine.dispose()
+        _missing(f"PostgreSQL of TEST_DATABASE_URL not reachable: {exc.orig}".splitlines()[0])
     try:
         yield _postgres_schema_url(base, schema)
     finally:
@@ -223,9 +227,9 @@ def postgres_url():
     try:
         with engine.begin() as connection:
             connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # noqa: BLE001 - any failure to reach it means "not there"
+    except sa.exc.OperationalError as exc:
         engine.dispose()
-        _missing(f"PostgreSQL not reachable at {base}: {type(exc).__name__}")
+        _missing(f"PostgreSQL not reachable at {base}: {exc.orig}".splitlines()[0])
     try:
         yield _postgres_schema_url(base, schema)
     finally:
@@ -243,8 +247,8 @@ def redis_url():
     client = redis.Redis.from_url(url, socket_connect_timeout=3)
     try:
         client.ping()
-    except Exception as exc:  # noqa: BLE001
-        _missing(f"Redis not reachable at {url}: {type(exc).__name__}")
+    except redis.exceptions.ConnectionError as exc:
+        _missing(f"Redis not reachable at {url}: {exc}")
     finally:
         client.close()
     return url
