@@ -109,7 +109,7 @@ def postgres_schema(base: str) -> tuple[str, callable]:
     return f"{base}{separator}options=-csearch_path%3D{schema}", drop
 
 
-def prepare_session(database_url: str, instance: Path, fmt: str) -> str:
+def prepare_session(database_url: str, instance: Path, fmt: str) -> tuple[str, str]:
     """An account and a started session in its first phase where participants write; returns the join code."""
     from facilitation import accounts, commands, create_app, programmes, sessions
     from facilitation.extensions import db
@@ -303,7 +303,7 @@ async def _phones(index, bases, code, kind, count, first_number, relay, rate, go
     receivers = [Receiver(False) for _ in range(count)]
     clients: list = [None] * count
     errors: Counter = Counter()
-    gate = asyncio.Semaphore(20)
+    gate = asyncio.Semaphore(8)  # joins at once per process: a storm would only delay pings
 
     async def one(i):
         number = first_number + i
@@ -335,7 +335,7 @@ async def _phones(index, bases, code, kind, count, first_number, relay, rate, go
         except Exception as exc:  # noqa: BLE001
             posts.append((None, (time.time() - sent) * 1000, type(exc).__name__))
 
-    total = int(rate * duration)
+    total = round(rate * duration)
     if connected and total:
         offset = random.random() / rate
         for k in range(total):
@@ -438,8 +438,6 @@ def drive(kind: str, args, database_url: str | None, redis_url: str | None, inst
         for _ in children:
             _, who, data = out.get(timeout=args.duration + 600)
             results[who] = data
-            if len(results) == 1:
-                pass
         monitor.end_load()
         for child in children:
             child.join(timeout=60)

@@ -80,6 +80,8 @@ def _init_web(app: Flask) -> None:
         # None means same-origin only; never "*" or [] (both switch the origin check off)
         cors_allowed_origins=app.config.get("ALLOWED_ORIGINS") or None,
         max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
+        ping_interval=app.config["SOCKETIO_PING_INTERVAL"],
+        ping_timeout=app.config["SOCKETIO_PING_TIMEOUT"],
         logger=False,
         engineio_logger=False,
     )
