@@ -112,9 +112,13 @@ def _init_web(app: Flask) -> None:
         app,
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"),
         message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+        # several deployments (or test runs) can share one Redis on different channels
+        channel=app.config.get("SOCKETIO_CHANNEL") or "flask-socketio",
         # the app's own origin plus ALLOWED_ORIGINS; never "*" or [] (both switch the origin check off)
         cors_allowed_origins=origin_check(app),
         max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
+        ping_interval=app.config["SOCKETIO_PING_INTERVAL"],
+        ping_timeout=app.config["SOCKETIO_PING_TIMEOUT"],
         logger=False,
         engineio_logger=False,
     )

@@ -23,6 +23,16 @@ def build_parser() -> argparse.ArgumentParser:
                                              "(default: the address the console is opened at)")
     parser.add_argument("--instance", help="folder for the SQLite database, secret key and exports (default: instance/)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    serve = commands.add_parser(
+        "serve", help="run the production server: gevent, many WebSocket connections per process "
+                      "(see docs/deploy.md)")
+    serve.add_argument("--host", dest="serve_host", help="address to listen on (default: as above)")
+    serve.add_argument("--port", dest="serve_port", type=int, help="port of the first worker (default: as above)")
+    serve.add_argument("--workers", type=int, default=1,
+                       help="worker processes on consecutive ports from --port (default 1); more than one "
+                            "needs REDIS_URL and PostgreSQL, with nginx in front (sticky sessions)")
+    serve.add_argument("--behind-proxy", action="store_true",
+                       help="trust one proxy's X-Forwarded-For/-Proto/-Host headers (nginx in front)")
     account = commands.add_parser("create-account", help="create an account (the first one can also be made at /setup)")
     account.add_argument("--email", required=True)
     account.add_argument("--name", default="")
@@ -58,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         # the laptop path is plain http on 127.0.0.1: a Secure cookie would never come back
         config["SESSION_COOKIE_SECURE"] = False
         config["REMEMBER_COOKIE_SECURE"] = False
+    if args.command == "serve":
+        config["SOCKETIO_ASYNC_MODE"] = "gevent" if args.workers == 1 else "threading"
     app = create_app(config)
 
     if args.command == "create-account":
@@ -69,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         count = retention.purge_app(app)
         print(f"Purged {count} session{'' if count == 1 else 's'} past their retention period")
         return 0
+    if args.command == "serve":
+        return _serve_production(app, args)
     if args.demo:
         _load_demo(app)
     return _serve(app, args)
@@ -144,3 +158,74 @@ def _serve(app, args) -> int:
     # the development server is fine for one laptop; docs/deploy.md gives the production command
     socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True, use_reloader=False)
     return 0
+
+
+def _serve_production(app, args) -> int:
+    """`python app.py serve`: one gevent worker, or a parent that starts --workers of them on consecutive ports.
+
+    app.py monkey-patches the standard library with gevent before anything is imported when the command
+    is `serve`, so the database and Redis drivers cooperate with the many connections of one process."""
+    host = args.serve_host or args.host
+    port = args.serve_port or args.port
+    if args.workers < 1:
+        print("--workers must be at least 1", file=sys.stderr)
+        return 2
+    if args.workers > 1:
+        return _run_workers(app, args, host, port)
+    from facilitation.extensions import socketio
+
+    if args.behind_proxy:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    queue = app.config.get("SOCKETIO_MESSAGE_QUEUE")
+    print(f"Worker {os.getpid()} serving on http://{host}:{port}/ (gevent"
+          f"{', message queue ' + queue.split('@')[-1] if queue else ''})", flush=True)
+    socketio.run(app, host=host, port=port, use_reloader=False, log_output=False)
+    return 0
+
+
+def _run_workers(app, args, host: str, port: int) -> int:
+    """Start the workers (the database is migrated and the secret key made once, here, before) and wait.
+    One that stops ends them all, so a service manager sees the failure and restarts the whole set."""
+    import signal
+    import subprocess
+    import time
+    from pathlib import Path
+
+    if not app.config.get("SOCKETIO_MESSAGE_QUEUE"):
+        print("Several workers need a message queue: set REDIS_URL (e.g. redis://127.0.0.1:6379/0)",
+              file=sys.stderr)
+        return 2
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        print("Warning: several workers on SQLite take turns writing; use PostgreSQL (DATABASE_URL)",
+              file=sys.stderr)
+    env = dict(os.environ, REDIS_URL=app.config["SOCKETIO_MESSAGE_QUEUE"],
+               DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], SECRET_KEY=app.config["SECRET_KEY"])
+    command = [sys.executable, str(Path(__file__).resolve().parent.parent / "app.py")]
+    if args.instance:
+        command += ["--instance", args.instance]
+    if args.public_url:
+        command += ["--public-url", args.public_url]
+    command += ["serve", "--host", host]
+    if args.behind_proxy:
+        command.append("--behind-proxy")
+    children = [subprocess.Popen([*command, "--port", str(port + i)], env=env) for i in range(args.workers)]
+
+    def stop(*_):
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+    finally:
+        stop()
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    return max((child.returncode or 0) for child in children) if any(c.returncode for c in children) else 0

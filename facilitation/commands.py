@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from blinker import Namespace
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from facilitation import clustering, commitments, fishbowl, participation, sessions, voting
 from facilitation.extensions import db
@@ -243,7 +244,12 @@ def _apply(session_id: int, actor: Actor, name: str, payload: Any, client_id: An
                   audience=ctx.audience, actor=actor.label, client_id=client_id, created_at=ctx.now,
                   participant_id=ctx.also_to or (participant.id if participant else ctx.private.get("participant_id")))
     db.session.add(event)
+    db.session.flush()
+    written = {column.key: getattr(event, column.key) for column in sa.inspect(Event).column_attrs}
     db.session.commit()
+    # the commit expired the event; what was written is known, so broadcasting it needs no SELECT again
+    for key, value in written.items():
+        set_committed_value(event, key, value)
     events_committed.send(current_app._get_current_object(), session_id=session_id, events=[event])
     return Result(True, seq=event.seq, data={**data, **ctx.private})
 

@@ -16,6 +16,14 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     #: Socket.IO message queue (Redis URL) when several worker processes serve one region
     SOCKETIO_MESSAGE_QUEUE: str | None = None
+    #: the queue's channel name, so several deployments can share one Redis
+    SOCKETIO_CHANNEL: str = "flask-socketio"
+    #: seconds between the server's pings, and how long it waits for the answer. A phone's browser gives up
+    #: after both (45 s); a busy server's ping may come late, so it pings more often than the default 25 s
+    SOCKETIO_PING_INTERVAL: float = 15
+    SOCKETIO_PING_TIMEOUT: float = 30
+    #: seconds; phones get other participants' reflections coalesced into one message per interval (0: at once)
+    LIVE_BATCH_INTERVAL: float = 0.3
     #: the address phones reach the server at; by default the host the console was opened on
     PUBLIC_URL: str | None = None
     SESSION_COOKIE_HTTPONLY = True

@@ -3,6 +3,7 @@ commands.apply() calls, answers `resume`, and broadcasts every committed event. 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from flask import current_app, g, request
@@ -42,6 +43,10 @@ def room_participant(session_id: int, participant_id: int) -> str:
     return f"s{session_id}:p{participant_id}"
 
 
+def room_phones(session_id: int) -> str:
+    return f"s{session_id}:phones"
+
+
 def participant_cookie(code: str) -> str:
     return f"p_{code}"
 
@@ -68,6 +73,7 @@ class LiveNamespace(Namespace):
             actor = commands.Actor(participant_id=participant.id)
             language = session_.language
             join_room(room_participant(session_.id, participant.id))
+            join_room(room_phones(session_.id))
         else:
             if not current_user.is_authenticated or current_user.id != session_.facilitator_id:
                 current_app.logger.warning("refused %s connection to session %s", audience, session_.id)
@@ -135,6 +141,8 @@ def _free_chair_later(app, connection: Connection, grace: float) -> None:
             app.logger.exception("could not free the fishbowl chair of %s", connection.actor.label)
         finally:
             db.session.remove()
+
+
 def command_allowed(name, actor: commands.Actor) -> bool:
     """Per-actor limit on posting reflections (a burst, then about one a second); other commands are
     the facilitator's or bounded by the session's state."""
@@ -143,17 +151,70 @@ def command_allowed(name, actor: commands.Actor) -> bool:
     return ratelimit.limiter().hit("REFLECTION_RATE_LIMIT", actor.label)
 
 
+#: events phones get in batches when participants see each other's reflections (audience "all")
+BATCHED = frozenset({"reflection.post", "reflection.edit", "reflection.hide", "reflection.unhide"})
+
+
+class PhoneOutbox:
+    """Coalesces the reflection events for the phones of one session into one `batch` message per interval.
+
+    In a room of a thousand phones where everyone sees everyone's reflections, sending each one at once
+    would cost participants x reflections messages; a batch every ~300 ms caps it at a few per second per
+    phone. Staff screens still get every event at once. Every other event to phones first flushes the
+    session's pending batch, so a phone receives this worker's events in seq order. Only the worker that
+    committed an event sends it (through the message queue when there are several)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pending: dict[int, list[dict]] = {}
+
+    def add(self, session_id: int, envelope: dict, interval: float) -> None:
+        with self._lock:
+            pending = self._pending.get(session_id)
+            if pending is not None:
+                pending.append(envelope)
+                return
+            self._pending[session_id] = [envelope]
+        socketio.start_background_task(self._flush_later, session_id, interval)
+
+    def _flush_later(self, session_id: int, interval: float) -> None:
+        socketio.sleep(interval)
+        self.flush(session_id)
+
+    def flush(self, session_id: int) -> None:
+        with self._lock:  # held while sending, so a later event cannot overtake the batch
+            self._flush_locked(session_id)
+
+    def send_after_batch(self, session_id: int, envelope: dict, room: str) -> None:
+        """Send one event at once, after whatever is pending for the session's phones."""
+        with self._lock:
+            self._flush_locked(session_id)
+            socketio.emit("event", envelope, to=room, namespace=NAMESPACE)
+
+    def _flush_locked(self, session_id: int) -> None:
+        batch = self._pending.pop(session_id, None)
+        if batch:
+            socketio.emit("batch", {"events": batch}, to=room_phones(session_id), namespace=NAMESPACE)
+
+
+phone_outbox = PhoneOutbox()
+
+
 def broadcast(app, session_id: int, events: list[Event], **_):
     """After a commit: each event to the rooms allowed to see it."""
+    interval = app.config.get("LIVE_BATCH_INTERVAL", 0.3)
     for event in events:
         envelope = commands.event_envelope(event)
-        if event.audience == "all":
-            socketio.emit("event", envelope, to=room_all(session_id), namespace=NAMESPACE)
+        if event.audience == "all" and interval and event.name in BATCHED:
+            socketio.emit("event", envelope, to=room_staff(session_id), namespace=NAMESPACE)
+            phone_outbox.add(session_id, envelope, interval)
+        elif event.audience == "all":
+            phone_outbox.send_after_batch(session_id, envelope, room_all(session_id))
         else:
             socketio.emit("event", envelope, to=room_staff(session_id), namespace=NAMESPACE)
             if event.participant_id:
-                socketio.emit("event", envelope, to=room_participant(session_id, event.participant_id),
-                              namespace=NAMESPACE)
+                phone_outbox.send_after_batch(session_id, envelope,
+                                              room_participant(session_id, event.participant_id))
 
 
 def init_app(app) -> None:

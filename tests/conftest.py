@@ -31,9 +31,13 @@ def database_url(tmp_path):
         return
     base = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", base)
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    engine = sa.create_engine(base)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    engine = sa.create_engine(base, connect_args={"connect_timeout": 3})
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    except sa.exc.OperationalError as exc:
+        engine.dispose()
+        _missing(f"PostgreSQL of TEST_DATABASE_URL not reachable: {exc.orig}".splitlines()[0])
     try:
         yield _postgres_schema_url(base, schema)
     finally:
@@ -57,6 +61,8 @@ def make_app(tmp_path, database_url):
             "WTF_CSRF_ENABLED": False,
             # no chair-freeing threads outliving a test; tests/test_fishbowl.py sets its own grace period
             "FISHBOWL_GRACE_SECONDS": 0,
+            # phones get every event at once, so tests need not wait; tests/test_batching.py turns batches on
+            "LIVE_BATCH_INTERVAL": 0,
             **config,
         }
         app = create_app(settings)
@@ -190,4 +196,61 @@ def command(sio, name, args=None, client_id=None):
 
 
 def received_events(sio):
-    return [item["args"][0] for item in sio.get_received(NAMESPACE) if item["name"] == "event"]
+    """The events a test client received, single or in batches, in the order they came."""
+    events = []
+    for item in sio.get_received(NAMESPACE):
+        if item["name"] == "event":
+            events.append(item["args"][0])
+        elif item["name"] == "batch":
+            events.extend(item["args"][0]["events"])
+    return events
+
+
+# --- the real services: PostgreSQL and Redis (tests marked `services`) ---------------------------------
+
+SERVICES_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+SERVICES_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def _missing(reason: str):
+    """Absent services skip a test on a laptop, and fail it in CI (CI=true), where they must be there."""
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"{reason} (CI=true: the real services are required)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh schema on the real PostgreSQL (TEST_DATABASE_URL, else the local `test` database)."""
+    base = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://",
+                  os.environ.get("TEST_DATABASE_URL") or SERVICES_DATABASE_URL)
+    schema = f"w_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(base, connect_args={"connect_timeout": 3})
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    except sa.exc.OperationalError as exc:
+        engine.dispose()
+        _missing(f"PostgreSQL not reachable at {base}: {exc.orig}".splitlines()[0])
+    try:
+        yield _postgres_schema_url(base, schema)
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture
+def redis_url():
+    """The real Redis (TEST_REDIS_URL, else the local one); tests use their own Socket.IO channel on it."""
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL") or SERVICES_REDIS_URL
+    client = redis.Redis.from_url(url, socket_connect_timeout=3)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as exc:
+        _missing(f"Redis not reachable at {url}: {exc}")
+    finally:
+        client.close()
+    return url

@@ -18,6 +18,12 @@ def alembic_config(connection: sa.Connection | None = None) -> Config:
     return config
 
 
+#: PostgreSQL advisory lock key: several workers starting at once migrate one after the other
+MIGRATION_LOCK = 7_411_202
+
+
 def upgrade(engine: sa.Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         command.upgrade(alembic_config(connection), revision)

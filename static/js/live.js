@@ -87,6 +87,7 @@ export class Live {
     this.onEvent = onEvent || (() => {});
     this.state = null;
     this.seq = -1;
+    this.base = -1;
     this.offset = 0;
     this.resuming = false;
     this.socket = io("/live", {
@@ -99,6 +100,10 @@ export class Live {
     this.socket.on("disconnect", () => this.onStatus("offline"));
     this.socket.on("connect_error", (err) => this.onStatus(err && err.message === "forbidden" ? "forbidden" : "offline"));
     this.socket.on("event", (envelope) => this.receive(envelope));
+    // phones in a room that shares reflections get those in batches (a few per second at most)
+    this.socket.on("batch", (batch) => this.receiveBatch(batch));
+    // seqs applied above the snapshot, for phones: several server workers may deliver out of order
+    this.applied = new Set();
   }
 
   now() {
@@ -117,6 +122,8 @@ export class Live {
       if (reply.snapshot) {
         this.state = reply.snapshot;
         this.seq = reply.snapshot.seq;
+        this.base = reply.snapshot.seq;
+        this.applied = new Set();
         this.offset = Date.parse(reply.snapshot.server_now) - Date.now();
         this.render(this.state, { snapshot: true });
       } else {
@@ -128,7 +135,7 @@ export class Live {
   }
 
   receive(envelope) {
-    if (!this.state || envelope.seq <= this.seq) return; // a snapshot is on its way, or already applied
+    if (!this.state || !this.isNew(envelope)) return; // a snapshot is on its way, or already applied
     // staff screens see every event, so a jump in seq means one was missed: catch up first
     if (this.settings.audience !== "participant" && envelope.seq > this.seq + 1) {
       this.resume();
@@ -138,11 +145,37 @@ export class Live {
     this.render(this.state, { event: envelope });
   }
 
+  receiveBatch(batch) {
+    if (!this.state || !batch || !Array.isArray(batch.events)) return;
+    const fresh = batch.events.filter((envelope) => this.isNew(envelope)).sort((a, b) => a.seq - b.seq);
+    if (!fresh.length) return;
+    for (const envelope of fresh) this.apply(envelope, false);
+    this.render(this.state, { event: fresh[fresh.length - 1], batch: fresh });
+  }
+
+  // Staff see every event in order (a gap means a resume). Phones see only some events, and with several
+  // server workers a batch may arrive after a later event: they apply each seq once, whatever the order.
+  isNew(envelope) {
+    if (this.settings.audience !== "participant") return envelope.seq > this.seq;
+    return envelope.seq > this.base && !this.applied.has(envelope.seq);
+  }
+
   apply(envelope, replayed) {
-    if (envelope.seq <= this.seq) return;
+    if (!this.isNew(envelope)) return;
     this.state = this.reduce(this.state, envelope);
-    this.seq = envelope.seq;
+    this.seq = Math.max(this.seq, envelope.seq);
+    if (this.settings.audience === "participant") {
+      this.applied.add(envelope.seq);
+      if (this.applied.size > 5000) this.forget();
+    }
     this.onEvent(envelope, replayed);
+  }
+
+  // keep the set small: everything at or below the oldest remembered seqs counts as applied
+  forget() {
+    const kept = [...this.applied].sort((a, b) => a - b);
+    this.base = kept[kept.length - 2500];
+    this.applied = new Set(kept.slice(kept.length - 2500));
   }
 
   // Resolves with the acknowledgement ({ok, data} or {ok: false, message}); rejects when no answer came.

@@ -1,0 +1,95 @@
+"""Large rooms: where participants see each other's reflections, phones get them coalesced into a few
+`batch` messages per second while staff screens still get each event at once, in seq order."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+
+from tests.conftest import NAMESPACE, command, received_events, run
+
+INTERVAL = 0.25
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app(LIVE_BATCH_INTERVAL=INTERVAL)
+
+
+def cid():
+    return uuid.uuid4().hex
+
+
+def _items(sio):
+    return [(item["name"], item["args"][0]) for item in sio.get_received(NAMESPACE)]
+
+
+def _wait_for_batch(sio, seconds=5.0):
+    """Everything a client received, once a batch is among it (the batch is sent from a background task)."""
+    received = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        received += _items(sio)
+        if any(name == "batch" for name, _ in received):
+            return received
+        time.sleep(0.02)
+    return received
+
+
+def test_phones_get_a_burst_of_reflections_as_one_batch_and_staff_each_at_once(
+        app, facilitator, make_session, join, connect):
+    http, account_id = facilitator
+    _, code = make_session(account_id, fmt="fishbowl", phase="rounds")
+    projector = connect(http, code, "projector")
+    author, reader = connect(join(code), code, "participant"), connect(join(code), code, "participant")
+    for sio in (projector, author, reader):
+        sio.get_received(NAMESPACE)
+
+    texts = [f"Observatie {i}" for i in range(12)]
+    seqs = [command(author, "reflection.post", {"kind": "question", "text": t}, cid())["seq"] for t in texts]
+
+    # the projector already has all twelve, one event each, before any batch interval has passed
+    staff = _items(projector)
+    assert [(name, e["seq"]) for name, e in staff] == [("event", s) for s in seqs]
+    # the phones have nothing yet, then one batch (or a few, on a slow machine) with all twelve in order
+    received = _wait_for_batch(reader)
+    time.sleep(INTERVAL * 2)
+    received += _items(reader)
+    assert {name for name, _ in received} == {"batch"}
+    batched = [e for _, batch in received for e in batch["events"]]
+    assert [e["seq"] for e in batched] == seqs and [e["data"]["text"] for e in batched] == texts
+    assert len(received) <= 3
+    # the author's own phone too: its acknowledgements came at once, the events in the batch
+    assert [e["seq"] for e in received_events(author)] == seqs
+
+
+def test_an_event_that_is_not_batched_waits_for_the_pending_batch(app, facilitator, make_session, join, connect):
+    http, account_id = facilitator
+    session_id, code = make_session(account_id, fmt="fishbowl", phase="rounds")
+    author, reader = connect(join(code), code, "participant"), connect(join(code), code, "participant")
+    reader.get_received(NAMESPACE)
+    first = command(author, "reflection.post", {"kind": "question", "text": "Eerst"}, cid())["seq"]
+    phase = run(app, session_id, account_id, "phase.goto", {"index": 2}).seq  # sent at once to every screen
+
+    received = _items(reader)  # no waiting: the phase change flushed the batch ahead of itself
+    assert [name for name, _ in received] == ["batch", "event"]
+    assert [received[0][1]["events"][0]["seq"], received[1][1]["seq"]] == [first, phase]
+    time.sleep(INTERVAL * 2)
+    assert _items(reader) == []  # and the batch is not sent a second time
+
+
+def test_without_shared_reflections_phones_get_no_batches(app, facilitator, make_session, join, connect):
+    http, account_id = facilitator
+    _, code = make_session(account_id, fmt="learning-table", phase="write")
+    console = connect(http, code, "console")
+    author, reader = connect(join(code), code, "participant"), connect(join(code), code, "participant")
+    for sio in (console, author, reader):
+        sio.get_received(NAMESPACE)
+    posted = command(author, "reflection.post", {"kind": "bottleneck", "text": "Alleen voor ons"}, cid())
+    time.sleep(INTERVAL * 2)
+    assert _items(reader) == []
+    assert [(name, e["seq"]) for name, e in _items(author)] == [("event", posted["seq"])]
+    assert [e["seq"] for e in received_events(console)] == [posted["seq"]]
+
