@@ -47,7 +47,8 @@ def test_phones_get_a_burst_of_reflections_as_one_batch_and_staff_each_at_once(
     for sio in (projector, author, reader):
         sio.get_received(NAMESPACE)
 
-    texts = [f"Observatie {i}" for i in range(12)]
+    # ten: the most one phone may post in a burst (REFLECTION_RATE_LIMIT)
+    texts = [f"Observatie {i}" for i in range(10)]
     seqs = [command(author, "reflection.post", {"kind": "question", "text": t}, cid())["seq"] for t in texts]
 
     # the projector already has all twelve, one event each, before any batch interval has passed

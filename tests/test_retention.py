@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from facilitation import retention
 from facilitation.extensions import db
-from facilitation.models import Base, Commitment, Participant, Session, utcnow
+from facilitation.models import Base, Commitment, CommitmentCluster, Participant, Session, utcnow
 from tests.conftest import run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,8 +39,10 @@ def populate(app, owner_id, make_session, join, *, close=True, retention_days=No
     assert ack["ok"], ack
     run(app, session_id, owner_id, "vote.close")
     with app.app_context():
-        db.session.add(Commitment(session_id=session_id, what="Eén regisseur per gezin", owner="Team",
-                                  cluster_id=cluster.data["cluster"]["id"]))
+        commitment = Commitment(session_id=session_id, what="Eén regisseur per gezin", owner="Team")
+        db.session.add(commitment)
+        db.session.flush()
+        db.session.add(CommitmentCluster(commitment_id=commitment.id, cluster_id=cluster.data["cluster"]["id"]))
         db.session.get(Session, session_id).retention_days = retention_days
         db.session.commit()
     if close:
