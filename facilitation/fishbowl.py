@@ -354,7 +354,8 @@ def set_topic(ctx, payload: dict) -> dict:
         if cluster is None or cluster.session_id != ctx.session.id:
             raise CommandError("not_found", what="cluster")
     current = current_round(ctx.session.id)
-    if (current.cluster_id if current else None) == (cluster.id if cluster else None):
+    # a round whose cluster was deleted since can still be ended
+    if (current is None and cluster is None) or (current and cluster and current.cluster_id == cluster.id):
         raise CommandError("no_change")
     if current is not None:
         current.ended_at = ctx.now

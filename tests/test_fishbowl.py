@@ -192,8 +192,13 @@ def test_the_topic_is_a_cluster_of_this_session_and_each_change_starts_a_round(a
     refused(app, console, "fishbowl.topic", {"cluster_id": foreign}, "not_found")
     refused(app, console, "fishbowl.topic", {"cluster_id": 999_999}, "not_found")
     refused(app, console, "fishbowl.topic", {}, "missing_field")
+    # the cluster under discussion is deleted: the round keeps its topic and can still be ended
+    run(app, sid, owner, "cluster.delete", {"id": second})
+    snapshot = bowl["projector"].emit("resume", {"seq": -1}, namespace="/live", callback=True)["snapshot"]
+    assert snapshot["fishbowl"]["round"]["topic"] == "Budgetten schotten"
     state = ok(console, "fishbowl.topic", {"cluster_id": None})["fishbowl"]
     assert state["round"] is None and state["rounds"] == 2
+    refused(app, console, "fishbowl.topic", {"cluster_id": None}, "no_change")
     with app.app_context():
         rounds = db.session.scalars(sa.select(FishbowlRound).where(FishbowlRound.session_id == sid)
                                     .order_by(FishbowlRound.number)).all()
