@@ -2,9 +2,10 @@
 with auto-seat, all through the command pipeline on SQLite.
 
 Run as `python bench/fishbowl.py [phones] [rotations] [wanting]`: of `phones` in the room, `wanting` (all by
-default) ask for the chair at once; every event carries the whole queue, so a long queue costs the most. The last line printed is a JSON object: commands per
-second, latency, the size of the event every screen receives, and whether the circle stayed right (never more
-people than chairs, first come first seated, nobody both seated and waiting).
+default) ask for the chair at once; every event carries the whole queue, so a long queue costs the most.
+The last line printed is a JSON object: commands per second, latency, the size of the event every screen
+receives, and whether the circle stayed right (never more people than chairs, first come first seated,
+nobody both seated and waiting).
 """
 
 from __future__ import annotations

@@ -189,8 +189,8 @@ def _fishbowl_md(r: SessionReport) -> list[str]:
     if bowl.rounds:
         lines += [f"### {_('Rounds and topics')}", ""]
         lines += _md_table(["#", _("Topic"), _("From"), _("Until")],
-                           [[x.number, x.topic, words.clock(x.started_at, r.language), words.clock(x.ended_at, r.language)]
-                            for x in bowl.rounds], right=(0,))
+                           [[x.number, x.topic, words.clock(x.started_at, r.language),
+                             words.clock(x.ended_at, r.language)] for x in bowl.rounds], right=(0,))
     if bowl.total_seconds:
         percent = dict(bowl.percent_per_level)
         lines += [f"### {_('Speaking time per level')}", ""]

@@ -109,6 +109,16 @@ function sittingFor(seat, ctx) {
   return minutes(Math.max(0, (ctx.live.now() - Date.parse(seat.sat_at)) / 1000));
 }
 
+function seatText(seat, ctx) {
+  const f = ctx.settings.fishbowl;
+  return `${fill(f.seat_n, { n: seat.seat })}: ${whoWithLevel(seat, ctx)} · ${fill(f.in_circle_for, { time: sittingFor(seat, ctx) })}`;
+}
+
+function roundLine(state, ctx) {
+  const title = topicTitle(state);
+  return title ? `${fill(ctx.settings.fishbowl.topic, { title })} · ${roundClock(state, ctx)}` : ctx.settings.fishbowl.no_topic;
+}
+
 export function render(state, ctx) {
   if (ctx.audience === "console") renderConsole(state, ctx);
   else if (ctx.audience === "projector") renderProjector(state, ctx);
@@ -155,8 +165,7 @@ function renderConsole(state, ctx) {
     select.dataset.round = String(fb.round ? fb.round.number : 0);
   }
   $("fishbowl-topic-set").disabled = !live;
-  const title = topicTitle(state);
-  $("fishbowl-round").textContent = title ? `${fill(f.topic, { title })} · ${roundClock(state, ctx)}` : f.no_topic;
+  $("fishbowl-round").textContent = roundLine(state, ctx);
 
   const seats = [];
   for (let n = 1; n <= fb.chairs; n += 1) {
@@ -164,7 +173,7 @@ function renderConsole(state, ctx) {
     if (seat) {
       const name = whoWithLevel(seat, ctx);
       seats.push(h("li", { class: "fishbowl-item", "data-seat": n, "data-participant-id": seat.participant_id },
-        h("span", { text: `${fill(f.seat_n, { n })}: ${name} · ${fill(f.in_circle_for, { time: sittingFor(seat, ctx) })}` }),
+        h("span", { text: seatText(seat, ctx) }),
         h("button", {
           type: "button", "data-key": `unseat-${seat.participant_id}`, disabled: !live,
           onclick: () => ctx.send("fishbowl.unseat", { participant_id: seat.participant_id }),
@@ -298,7 +307,9 @@ export function setup(ctx) {
     $("fishbowl-settings").addEventListener("submit", (event) => {
       event.preventDefault();
       const chairs = Number($("fishbowl-chairs").value);
-      ctx.send("fishbowl.settings", { chairs: Number.isInteger(chairs) ? chairs : null, auto_seat: $("fishbowl-auto").checked });
+      ctx.send("fishbowl.settings", {
+        chairs: Number.isInteger(chairs) ? chairs : null, auto_seat: $("fishbowl-auto").checked,
+      });
     });
     $("fishbowl-topic-form").addEventListener("submit", (event) => {
       event.preventDefault();
@@ -308,12 +319,13 @@ export function setup(ctx) {
     setInterval(() => {
       const state = ctx.live.state;
       if (state && state.fishbowl && !$("fishbowl-console").hidden) {
+        // the clocks move on; the controls are left alone
         renderConsoleTime(state, ctx);
-        const title = topicTitle(state);
-        if (title) $("fishbowl-round").textContent = `${fill(ctx.settings.fishbowl.topic, { title })} · ${roundClock(state, ctx)}`;
+        $("fishbowl-round").textContent = roundLine(state, ctx);
         for (const item of document.querySelectorAll("#fishbowl-seats li[data-participant-id] > span")) {
-          const seat = state.fishbowl.seats.find((s) => String(s.participant_id) === item.parentElement.dataset.participantId);
-          if (seat) item.textContent = `${fill(ctx.settings.fishbowl.seat_n, { n: seat.seat })}: ${whoWithLevel(seat, ctx)} · ${fill(ctx.settings.fishbowl.in_circle_for, { time: sittingFor(seat, ctx) })}`;
+          const id = item.parentElement.dataset.participantId;
+          const seat = state.fishbowl.seats.find((s) => String(s.participant_id) === id);
+          if (seat) item.textContent = seatText(seat, ctx);
         }
       }
     }, 1000);
