@@ -4,6 +4,7 @@ itself, leaving, who may do what, topics in rounds, speaking time per level, and
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -324,7 +325,13 @@ def test_the_report_has_a_fishbowl_section(app, facilitator, make_session, join,
     with app.app_context():
         markdown = reports.render_session(db.session.get(Session, sid), "md").content.decode()
         data = reports.render_session(db.session.get(Session, sid), "json").content.decode()
+        archive = zipfile.ZipFile(io.BytesIO(reports.render_session(db.session.get(Session, sid), "csv").content))
     assert words[2] in markdown and '"turns": 2' in data
+    delimiter = ";" if language == "nl" else ","
+    rows = archive.read("fishbowl_speaking_time.csv").decode("utf-8-sig").splitlines()
+    assert rows[1:] == [delimiter.join(row) for row in (("execution", "240", "40"), ("management", "0", "0"),
+                                                         ("policy", "0", "0"), ("governance", "360", "60"))]
+    assert "Geen casusregie" in archive.read("fishbowl_rounds.csv").decode("utf-8-sig")
 
 
 def test_no_fishbowl_section_without_a_circle(app, facilitator, make_session):

@@ -329,6 +329,15 @@ def session_csv(report: SessionReport) -> bytes:
         files["timeline.csv"] = _csv(["seq", "at", "event", "actor", "level", "detail"],
                                      [[e.seq, e.at, e.name, e.actor, e.level or "", e.detail or ""]
                                       for e in report.timeline], delimiter)
+    if report.fishbowl:
+        bowl = report.fishbowl
+        percent = dict(bowl.percent_per_level)
+        files["fishbowl_rounds.csv"] = _csv(["round", "topic", "started_at", "ended_at"],
+                                            [[x.number, x.topic, x.started_at, x.ended_at or ""] for x in bowl.rounds],
+                                            delimiter)
+        files["fishbowl_speaking_time.csv"] = _csv(["level", "seconds", "percent"],
+                                                   [[level, round(seconds), percent[level]]
+                                                    for level, seconds in bowl.seconds_per_level], delimiter)
     return _zip(files)
 
 
