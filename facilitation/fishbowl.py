@@ -189,7 +189,14 @@ def snapshot_section(session_: Session, audience: str, participant) -> dict:
     fmt = current_app.extensions["formats"][session_.format_key]
     if not any(ACTION in phase.actions for phase in fmt.phases):
         return {}
-    return {"fishbowl": state_view(session_, fmt)}
+    section = {"fishbowl": state_view(session_, fmt)}
+    if participant is None:
+        # the console may seat anyone, also who did not ask; join events keep this list current
+        section["fishbowl_people"] = [
+            {"id": p.id, "name": p.display_name, "level": p.level}
+            for p in db.session.scalars(sa.select(Participant).where(Participant.session_id == session_.id)
+                                        .order_by(Participant.id))]
+    return section
 
 
 # --- helpers for the rules -------------------------------------------------------------------------------

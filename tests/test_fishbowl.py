@@ -80,6 +80,11 @@ def test_a_phone_asks_for_the_empty_chair_and_every_screen_sees_the_queue(app, b
     # a new snapshot holds the same queue
     snapshot = bowl["projector"].emit("resume", {"seq": -1}, namespace="/live", callback=True)["snapshot"]
     assert queued_ids(snapshot["fishbowl"]) == [bowl["ids"][1]] and snapshot["fishbowl"]["chairs"] == 5
+    # staff screens also get everyone who joined, to seat someone who did not ask; phones do not
+    assert [(p["id"], p["name"], p["level"]) for p in snapshot["fishbowl_people"]][:2] == [
+        (bowl["ids"][0], "Sanne", "execution"), (bowl["ids"][1], None, "management")]
+    phone_snapshot = sanne.emit("resume", {"seq": -1}, namespace="/live", callback=True)["snapshot"]
+    assert "fishbowl_people" not in phone_snapshot and queued_ids(phone_snapshot["fishbowl"]) == [bowl["ids"][1]]
 
 
 def test_the_facilitator_seats_people_until_the_circle_is_full(app, bowl):

@@ -13,6 +13,9 @@ export function reduce(state, event) {
   if (data.fishbowl && (event.name.startsWith("fishbowl.") || event.name === "phase.goto" || event.name === "session.close")) {
     state.fishbowl = data.fishbowl;
   }
+  if (event.name === "participant.join" && state.fishbowl_people && data.participant) {
+    if (!state.fishbowl_people.some((p) => p.id === data.participant.id)) state.fishbowl_people.push(data.participant);
+  }
   return state;
 }
 
@@ -184,6 +187,7 @@ function renderConsole(state, ctx) {
   }
   rebuild($("fishbowl-seats"), seats);
   const full = fb.seats.length >= fb.chairs;
+  renderOthers(state, ctx, live && !full);
   rebuild($("fishbowl-queue"), fb.queue.length ? fb.queue.map((person) => h("li", {
     class: "fishbowl-item", "data-participant-id": person.participant_id,
   }, h("span", { text: whoWithLevel(person, ctx) }),
@@ -192,6 +196,26 @@ function renderConsole(state, ctx) {
     onclick: () => ctx.send("fishbowl.seat", { participant_id: person.participant_id }),
   }, fill(f.seat_next, { who: who(person, ctx) })))) : [h("li", { class: "hint", text: f.queue_empty })]);
   renderConsoleTime(state, ctx);
+}
+
+// Everyone not in the circle, by name or by level (numbered where people share one), for seating by hand.
+function renderOthers(state, ctx, enabled) {
+  const seated = new Set(state.fishbowl.seats.map((s) => s.participant_id));
+  const counts = {};
+  const options = (state.fishbowl_people || []).map((person) => {
+    const label = person.name ? whoWithLevel(person, ctx) : ctx.settings.levels[person.level] || person.level;
+    counts[label] = (counts[label] || 0) + 1;
+    return { person, label: counts[label] > 1 ? `${label} (${counts[label]})` : label };
+  }).filter(({ person }) => !seated.has(person.id));
+  const select = $("fishbowl-other");
+  const signature = JSON.stringify(options.map((o) => [o.person.id, o.label]));
+  if (select.dataset.options !== signature) {
+    const chosen = select.value;
+    select.replaceChildren(...options.map(({ person, label }) => h("option", { value: String(person.id), text: label })));
+    select.dataset.options = signature;
+    if (options.some(({ person }) => String(person.id) === chosen)) select.value = chosen;
+  }
+  $("fishbowl-other-seat").disabled = !enabled || !options.length;
 }
 
 function renderConsoleTime(state, ctx) {
@@ -310,6 +334,11 @@ export function setup(ctx) {
       ctx.send("fishbowl.settings", {
         chairs: Number.isInteger(chairs) ? chairs : null, auto_seat: $("fishbowl-auto").checked,
       });
+    });
+    $("fishbowl-seat-other").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const value = $("fishbowl-other").value;
+      if (value) ctx.send("fishbowl.seat", { participant_id: Number(value) });
     });
     $("fishbowl-topic-form").addEventListener("submit", (event) => {
       event.preventDefault();
