@@ -228,6 +228,21 @@ def test_leaving_the_rounds_phase_empties_the_circle_and_stops_the_clock(app, bo
     assert "fishbowl" not in ok(console, "phase.goto", {"index": 1})
 
 
+def test_closing_the_session_ends_every_turn_and_the_round(app, bowl):
+    console, ids, sid = bowl["console"], bowl["ids"], bowl["session_id"]
+    cluster = run(app, sid, bowl["account_id"], "cluster.create", {"title": "Regie"}).data["cluster"]["id"]
+    ok(console, "fishbowl.topic", {"cluster_id": cluster})
+    ok(console, "fishbowl.seat", {"participant_id": ids[3]})
+    data = ok(console, "session.close")
+    assert data["status"] == "closed" and data["fishbowl"]["seats"] == [] and data["fishbowl"]["round"] is None
+    with app.app_context():
+        closed_at = db.session.get(Session, sid).closed_at
+        seating = db.session.scalar(sa.select(FishbowlSeating).where(FishbowlSeating.session_id == sid))
+        assert seating.left_at == closed_at
+        assert db.session.scalar(sa.select(FishbowlRound.ended_at).where(FishbowlRound.session_id == sid)) == closed_at
+    refused(app, console, "fishbowl.seat", {"participant_id": ids[0]}, "session_closed")
+
+
 T0 = datetime(2026, 3, 4, 14, 0, tzinfo=timezone.utc)
 
 
