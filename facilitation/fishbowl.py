@@ -189,7 +189,14 @@ def snapshot_section(session_: Session, audience: str, participant) -> dict:
     fmt = current_app.extensions["formats"][session_.format_key]
     if not any(ACTION in phase.actions for phase in fmt.phases):
         return {}
-    return {"fishbowl": state_view(session_, fmt)}
+    section = {"fishbowl": state_view(session_, fmt)}
+    if participant is None:
+        # the console may seat anyone, also who did not ask; join events keep this list current
+        section["fishbowl_people"] = [
+            {"id": p.id, "name": p.display_name, "level": p.level}
+            for p in db.session.scalars(sa.select(Participant).where(Participant.session_id == session_.id)
+                                        .order_by(Participant.id))]
+    return section
 
 
 # --- helpers for the rules -------------------------------------------------------------------------------
@@ -354,7 +361,8 @@ def set_topic(ctx, payload: dict) -> dict:
         if cluster is None or cluster.session_id != ctx.session.id:
             raise CommandError("not_found", what="cluster")
     current = current_round(ctx.session.id)
-    if (current.cluster_id if current else None) == (cluster.id if cluster else None):
+    # a round whose cluster was deleted since can still be ended
+    if (current is None and cluster is None) or (current and cluster and current.cluster_id == cluster.id):
         raise CommandError("no_change")
     if current is not None:
         current.ended_at = ctx.now

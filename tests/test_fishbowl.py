@@ -4,6 +4,7 @@ itself, leaving, who may do what, topics in rounds, speaking time per level, and
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -79,6 +80,11 @@ def test_a_phone_asks_for_the_empty_chair_and_every_screen_sees_the_queue(app, b
     # a new snapshot holds the same queue
     snapshot = bowl["projector"].emit("resume", {"seq": -1}, namespace="/live", callback=True)["snapshot"]
     assert queued_ids(snapshot["fishbowl"]) == [bowl["ids"][1]] and snapshot["fishbowl"]["chairs"] == 5
+    # staff screens also get everyone who joined, to seat someone who did not ask; phones do not
+    assert [(p["id"], p["name"], p["level"]) for p in snapshot["fishbowl_people"]][:2] == [
+        (bowl["ids"][0], "Sanne", "execution"), (bowl["ids"][1], None, "management")]
+    phone_snapshot = sanne.emit("resume", {"seq": -1}, namespace="/live", callback=True)["snapshot"]
+    assert "fishbowl_people" not in phone_snapshot and queued_ids(phone_snapshot["fishbowl"]) == [bowl["ids"][1]]
 
 
 def test_the_facilitator_seats_people_until_the_circle_is_full(app, bowl):
@@ -192,8 +198,13 @@ def test_the_topic_is_a_cluster_of_this_session_and_each_change_starts_a_round(a
     refused(app, console, "fishbowl.topic", {"cluster_id": foreign}, "not_found")
     refused(app, console, "fishbowl.topic", {"cluster_id": 999_999}, "not_found")
     refused(app, console, "fishbowl.topic", {}, "missing_field")
+    # the cluster under discussion is deleted: the round keeps its topic and can still be ended
+    run(app, sid, owner, "cluster.delete", {"id": second})
+    snapshot = bowl["projector"].emit("resume", {"seq": -1}, namespace="/live", callback=True)["snapshot"]
+    assert snapshot["fishbowl"]["round"]["topic"] == "Budgetten schotten"
     state = ok(console, "fishbowl.topic", {"cluster_id": None})["fishbowl"]
     assert state["round"] is None and state["rounds"] == 2
+    refused(app, console, "fishbowl.topic", {"cluster_id": None}, "no_change")
     with app.app_context():
         rounds = db.session.scalars(sa.select(FishbowlRound).where(FishbowlRound.session_id == sid)
                                     .order_by(FishbowlRound.number)).all()
@@ -215,6 +226,21 @@ def test_leaving_the_rounds_phase_empties_the_circle_and_stops_the_clock(app, bo
         assert seating.left_at is not None and seating.level == "execution"
     # a phase change with nothing in the circle says nothing about it
     assert "fishbowl" not in ok(console, "phase.goto", {"index": 1})
+
+
+def test_closing_the_session_ends_every_turn_and_the_round(app, bowl):
+    console, ids, sid = bowl["console"], bowl["ids"], bowl["session_id"]
+    cluster = run(app, sid, bowl["account_id"], "cluster.create", {"title": "Regie"}).data["cluster"]["id"]
+    ok(console, "fishbowl.topic", {"cluster_id": cluster})
+    ok(console, "fishbowl.seat", {"participant_id": ids[3]})
+    data = ok(console, "session.close")
+    assert data["status"] == "closed" and data["fishbowl"]["seats"] == [] and data["fishbowl"]["round"] is None
+    with app.app_context():
+        closed_at = db.session.get(Session, sid).closed_at
+        seating = db.session.scalar(sa.select(FishbowlSeating).where(FishbowlSeating.session_id == sid))
+        assert seating.left_at == closed_at
+        assert db.session.scalar(sa.select(FishbowlRound.ended_at).where(FishbowlRound.session_id == sid)) == closed_at
+    refused(app, console, "fishbowl.seat", {"participant_id": ids[0]}, "session_closed")
 
 
 T0 = datetime(2026, 3, 4, 14, 0, tzinfo=timezone.utc)
@@ -319,7 +345,13 @@ def test_the_report_has_a_fishbowl_section(app, facilitator, make_session, join,
     with app.app_context():
         markdown = reports.render_session(db.session.get(Session, sid), "md").content.decode()
         data = reports.render_session(db.session.get(Session, sid), "json").content.decode()
+        archive = zipfile.ZipFile(io.BytesIO(reports.render_session(db.session.get(Session, sid), "csv").content))
     assert words[2] in markdown and '"turns": 2' in data
+    delimiter = ";" if language == "nl" else ","
+    rows = archive.read("fishbowl_speaking_time.csv").decode("utf-8-sig").splitlines()
+    assert rows[1:] == [delimiter.join(row) for row in (("execution", "240", "40"), ("management", "0", "0"),
+                                                         ("policy", "0", "0"), ("governance", "360", "60"))]
+    assert "Geen casusregie" in archive.read("fishbowl_rounds.csv").decode("utf-8-sig")
 
 
 def test_no_fishbowl_section_without_a_circle(app, facilitator, make_session):

@@ -189,8 +189,8 @@ def _fishbowl_md(r: SessionReport) -> list[str]:
     if bowl.rounds:
         lines += [f"### {_('Rounds and topics')}", ""]
         lines += _md_table(["#", _("Topic"), _("From"), _("Until")],
-                           [[x.number, x.topic, words.clock(x.started_at, r.language), words.clock(x.ended_at, r.language)]
-                            for x in bowl.rounds], right=(0,))
+                           [[x.number, x.topic, words.clock(x.started_at, r.language),
+                             words.clock(x.ended_at, r.language)] for x in bowl.rounds], right=(0,))
     if bowl.total_seconds:
         percent = dict(bowl.percent_per_level)
         lines += [f"### {_('Speaking time per level')}", ""]
@@ -329,6 +329,15 @@ def session_csv(report: SessionReport) -> bytes:
         files["timeline.csv"] = _csv(["seq", "at", "event", "actor", "level", "detail"],
                                      [[e.seq, e.at, e.name, e.actor, e.level or "", e.detail or ""]
                                       for e in report.timeline], delimiter)
+    if report.fishbowl:
+        bowl = report.fishbowl
+        percent = dict(bowl.percent_per_level)
+        files["fishbowl_rounds.csv"] = _csv(["round", "topic", "started_at", "ended_at"],
+                                            [[x.number, x.topic, x.started_at, x.ended_at or ""] for x in bowl.rounds],
+                                            delimiter)
+        files["fishbowl_speaking_time.csv"] = _csv(["level", "seconds", "percent"],
+                                                   [[level, round(seconds), percent[level]]
+                                                    for level, seconds in bowl.seconds_per_level], delimiter)
     return _zip(files)
 
 

@@ -125,3 +125,8 @@ def test_phones_take_the_empty_chair_and_the_projector_follows(server, new_conte
     # the facilitator frees the director's chair
     console.get_by_role("button", name=re.compile("Stoel vrijmaken.*Wethouder Jansen")).click()
     expect(projector.locator("#fishbowl-circle .chair.empty")).to_have_count(5)
+    # and seats someone who did not ask
+    console.select_option("#fishbowl-other", label="Sanne (Uitvoering)")
+    console.click("#fishbowl-other-seat")
+    expect(chair(projector, 1)).to_contain_text("Sanne")
+    expect(worker.locator("#fishbowl-phone-status")).to_have_text(re.compile("Je zit in de kring, op stoel 1"))

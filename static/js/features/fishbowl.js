@@ -13,6 +13,9 @@ export function reduce(state, event) {
   if (data.fishbowl && (event.name.startsWith("fishbowl.") || event.name === "phase.goto" || event.name === "session.close")) {
     state.fishbowl = data.fishbowl;
   }
+  if (event.name === "participant.join" && state.fishbowl_people && data.participant) {
+    if (!state.fishbowl_people.some((p) => p.id === data.participant.id)) state.fishbowl_people.push(data.participant);
+  }
   return state;
 }
 
@@ -109,6 +112,16 @@ function sittingFor(seat, ctx) {
   return minutes(Math.max(0, (ctx.live.now() - Date.parse(seat.sat_at)) / 1000));
 }
 
+function seatText(seat, ctx) {
+  const f = ctx.settings.fishbowl;
+  return `${fill(f.seat_n, { n: seat.seat })}: ${whoWithLevel(seat, ctx)} · ${fill(f.in_circle_for, { time: sittingFor(seat, ctx) })}`;
+}
+
+function roundLine(state, ctx) {
+  const title = topicTitle(state);
+  return title ? `${fill(ctx.settings.fishbowl.topic, { title })} · ${roundClock(state, ctx)}` : ctx.settings.fishbowl.no_topic;
+}
+
 export function render(state, ctx) {
   if (ctx.audience === "console") renderConsole(state, ctx);
   else if (ctx.audience === "projector") renderProjector(state, ctx);
@@ -155,8 +168,7 @@ function renderConsole(state, ctx) {
     select.dataset.round = String(fb.round ? fb.round.number : 0);
   }
   $("fishbowl-topic-set").disabled = !live;
-  const title = topicTitle(state);
-  $("fishbowl-round").textContent = title ? `${fill(f.topic, { title })} · ${roundClock(state, ctx)}` : f.no_topic;
+  $("fishbowl-round").textContent = roundLine(state, ctx);
 
   const seats = [];
   for (let n = 1; n <= fb.chairs; n += 1) {
@@ -164,7 +176,7 @@ function renderConsole(state, ctx) {
     if (seat) {
       const name = whoWithLevel(seat, ctx);
       seats.push(h("li", { class: "fishbowl-item", "data-seat": n, "data-participant-id": seat.participant_id },
-        h("span", { text: `${fill(f.seat_n, { n })}: ${name} · ${fill(f.in_circle_for, { time: sittingFor(seat, ctx) })}` }),
+        h("span", { text: seatText(seat, ctx) }),
         h("button", {
           type: "button", "data-key": `unseat-${seat.participant_id}`, disabled: !live,
           onclick: () => ctx.send("fishbowl.unseat", { participant_id: seat.participant_id }),
@@ -175,6 +187,7 @@ function renderConsole(state, ctx) {
   }
   rebuild($("fishbowl-seats"), seats);
   const full = fb.seats.length >= fb.chairs;
+  renderOthers(state, ctx, live && !full);
   rebuild($("fishbowl-queue"), fb.queue.length ? fb.queue.map((person) => h("li", {
     class: "fishbowl-item", "data-participant-id": person.participant_id,
   }, h("span", { text: whoWithLevel(person, ctx) }),
@@ -183,6 +196,26 @@ function renderConsole(state, ctx) {
     onclick: () => ctx.send("fishbowl.seat", { participant_id: person.participant_id }),
   }, fill(f.seat_next, { who: who(person, ctx) })))) : [h("li", { class: "hint", text: f.queue_empty })]);
   renderConsoleTime(state, ctx);
+}
+
+// Everyone not in the circle, by name or by level (numbered where people share one), for seating by hand.
+function renderOthers(state, ctx, enabled) {
+  const seated = new Set(state.fishbowl.seats.map((s) => s.participant_id));
+  const counts = {};
+  const options = (state.fishbowl_people || []).map((person) => {
+    const label = person.name ? whoWithLevel(person, ctx) : ctx.settings.levels[person.level] || person.level;
+    counts[label] = (counts[label] || 0) + 1;
+    return { person, label: counts[label] > 1 ? `${label} (${counts[label]})` : label };
+  }).filter(({ person }) => !seated.has(person.id));
+  const select = $("fishbowl-other");
+  const signature = JSON.stringify(options.map((o) => [o.person.id, o.label]));
+  if (select.dataset.options !== signature) {
+    const chosen = select.value;
+    select.replaceChildren(...options.map(({ person, label }) => h("option", { value: String(person.id), text: label })));
+    select.dataset.options = signature;
+    if (options.some(({ person }) => String(person.id) === chosen)) select.value = chosen;
+  }
+  $("fishbowl-other-seat").disabled = !enabled || !options.length;
 }
 
 function renderConsoleTime(state, ctx) {
@@ -298,7 +331,14 @@ export function setup(ctx) {
     $("fishbowl-settings").addEventListener("submit", (event) => {
       event.preventDefault();
       const chairs = Number($("fishbowl-chairs").value);
-      ctx.send("fishbowl.settings", { chairs: Number.isInteger(chairs) ? chairs : null, auto_seat: $("fishbowl-auto").checked });
+      ctx.send("fishbowl.settings", {
+        chairs: Number.isInteger(chairs) ? chairs : null, auto_seat: $("fishbowl-auto").checked,
+      });
+    });
+    $("fishbowl-seat-other").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const value = $("fishbowl-other").value;
+      if (value) ctx.send("fishbowl.seat", { participant_id: Number(value) });
     });
     $("fishbowl-topic-form").addEventListener("submit", (event) => {
       event.preventDefault();
@@ -308,12 +348,13 @@ export function setup(ctx) {
     setInterval(() => {
       const state = ctx.live.state;
       if (state && state.fishbowl && !$("fishbowl-console").hidden) {
+        // the clocks move on; the controls are left alone
         renderConsoleTime(state, ctx);
-        const title = topicTitle(state);
-        if (title) $("fishbowl-round").textContent = `${fill(ctx.settings.fishbowl.topic, { title })} · ${roundClock(state, ctx)}`;
+        $("fishbowl-round").textContent = roundLine(state, ctx);
         for (const item of document.querySelectorAll("#fishbowl-seats li[data-participant-id] > span")) {
-          const seat = state.fishbowl.seats.find((s) => String(s.participant_id) === item.parentElement.dataset.participantId);
-          if (seat) item.textContent = `${fill(ctx.settings.fishbowl.seat_n, { n: seat.seat })}: ${whoWithLevel(seat, ctx)} · ${fill(ctx.settings.fishbowl.in_circle_for, { time: sittingFor(seat, ctx) })}`;
+          const id = item.parentElement.dataset.participantId;
+          const seat = state.fishbowl.seats.find((s) => String(s.participant_id) === id);
+          if (seat) item.textContent = seatText(seat, ctx);
         }
       }
     }, 1000);
