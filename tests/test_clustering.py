@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from facilitation import commands
 from facilitation.extensions import db
 from facilitation.labels import TAGS
-from facilitation.models import Cluster, Commitment, Reflection
+from facilitation.models import Cluster, Commitment, CommitmentCluster, Reflection
 from tests.conftest import command, received_events, run
 
 TEXTS = [
@@ -188,7 +188,10 @@ def test_merge_moves_reflections_commitments_tags_and_level(app, table):
     third = ok(console, "cluster.create", {"title": "Leeg"})
     into_id, other_id, third_id = into["cluster"]["id"], other["cluster"]["id"], third["cluster"]["id"]
     with app.app_context():
-        db.session.add(Commitment(session_id=table["session_id"], what="Wachtlijst bespreken", cluster_id=other_id))
+        commitment = Commitment(session_id=table["session_id"], what="Wachtlijst bespreken")
+        db.session.add(commitment)
+        db.session.flush()
+        db.session.add(CommitmentCluster(commitment_id=commitment.id, cluster_id=other_id))
         db.session.commit()
     data = ok(console, "cluster.merge", {"into": into_id, "ids": [other_id, third_id]})
     assert data["removed"] == [other_id, third_id] and data["moved"] == ids[2:4]
@@ -197,7 +200,7 @@ def test_merge_moves_reflections_commitments_tags_and_level(app, table):
     where = placement(app, table["session_id"])
     assert [where[i] for i in ids] == [into_id] * 4 + [None, None]
     with app.app_context():
-        assert db.session.scalar(sa.select(Commitment.cluster_id)) == into_id
+        assert db.session.scalars(sa.select(CommitmentCluster.cluster_id)).all() == [into_id]
 
 
 def test_split_keeps_level_and_tags_and_only_takes_its_own_reflections(app, table):

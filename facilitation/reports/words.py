@@ -38,6 +38,14 @@ EVENTS = {
     "reflection.post": N_("Reflection written"),
     "reflection.hide": N_("Reflection hidden"),
     "reflection.unhide": N_("Reflection shown again"),
+    "cluster.carry": N_("Bottlenecks carried forward"),
+    "commitment.propose": N_("Commitment proposed"),
+    "commitment.record": N_("Commitment recorded"),
+    "commitment.confirm": N_("Commitment confirmed"),
+    "commitment.edit": N_("Commitment edited"),
+    "commitment.merge": N_("Commitments merged"),
+    "commitment.reject": N_("Proposal rejected"),
+    "commitment.set_status": N_("Commitment updated"),
 }
 
 
