@@ -22,7 +22,8 @@ from facilitation import accounts, create_app, programmes, reports, sessions  # 
 from facilitation.demo import CASE_TEXT  # noqa: E402
 from facilitation.extensions import db  # noqa: E402
 from facilitation.models import (  # noqa: E402
-    Cluster, Commitment, CommitmentCluster, CommitmentUpdate, Event, Participant, Programme, Reflection, Session, Vote, utcnow,
+    Cluster, Commitment, CommitmentCluster, CommitmentUpdate, Event, Participant, Programme, Reflection, Session, Vote,
+    VotingRound, utcnow,
 )
 
 SEED = 20260301
@@ -78,10 +79,13 @@ def build(app) -> tuple[int, int]:
                                 created_at=reflection.created_at))
         db.session.add_all(events)
         session_.last_seq = len(events)
+        round_ = VotingRound(session_id=session_.id, number=1, status="closed", budget=6)
+        db.session.add(round_)
+        db.session.flush()
         for participant in participants:
             for cluster in rng.sample(clusters, 3):
-                db.session.add(Vote(session_id=session_.id, participant_id=participant.id, cluster_id=cluster.id,
-                                    dots=rng.randint(1, 2)))
+                db.session.add(Vote(session_id=session_.id, round_id=round_.id, participant_id=participant.id,
+                                    cluster_id=cluster.id, dots=rng.randint(1, 2)))
         made = [
             Commitment(session_id=session_.id, what=" ".join(rng.choices(WORDS, k=rng.randint(5, 15))).capitalize(),
                        owner=rng.choice(["Teamleider wijkteam", "Beleidsadviseur Jeugd", "Gedragswetenschapper",

@@ -16,8 +16,7 @@ from docx import Document
 from facilitation import reports, sessions as sessions_module
 from facilitation.extensions import db
 from facilitation.models import (
-    Account, Cluster, Commitment, CommitmentCluster, CommitmentUpdate, Programme, Reflection, Session, Vote,
-    VotingRound,
+    Account, Cluster, Commitment, CommitmentCluster, CommitmentUpdate, Programme, Session, Vote, VotingRound,
 )
 from tests.conftest import command, received_events, run
 

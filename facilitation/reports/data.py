@@ -17,7 +17,8 @@ from flask import current_app
 
 from facilitation.extensions import db
 from facilitation.models import (
-    Account, Case, Cluster, Commitment, CommitmentCluster, CommitmentUpdate, Event, Level, Participant, Programme, Reflection, Session, Vote, VotingRound,
+    Account, Case, Cluster, Commitment, CommitmentCluster, CommitmentUpdate, Event, Level, Participant, Programme,
+    Reflection, Session, Vote, VotingRound,
 )
 
 #: the order levels appear in everywhere: from the work floor to the board

@@ -215,8 +215,9 @@ def test_a_whole_learning_table_from_qr_code_to_word_report(server, new_context,
     console.click(".crumbs a")
     console.click("#programme-commitments")
     expect(console.locator("h1")).to_contain_text("Actieafspraken")
-    expect(console.locator("#commitment-counts tr[data-level=management] td[data-status=in_progress]")).to_have_text("1")
-    expect(console.locator("#commitment-counts tr[data-level=governance] td[data-status=open]")).to_have_text("1")
+    counts = console.locator("#commitment-counts")
+    expect(counts.locator("tr[data-level=management] td[data-status=in_progress]")).to_have_text("1")
+    expect(counts.locator("tr[data-level=governance] td[data-status=open]")).to_have_text("1")
     expect(console.locator("#unanswered-heading + p")).to_have_text("Elk knelpunt heeft een actieafspraak.")
     assert_accessible(console, "commitments dashboard (nl)")
     dashboard_url = console.url
