@@ -447,3 +447,36 @@ def test_reports_show_answered_bottlenecks_follow_up_and_the_carried_thread(app,
     start = thread.index("De rode draad door het leertraject")
     part = thread[start:]
     assert part.index("Niemand had de regie") < part.index("Regie beleggen bij het college")
+
+
+# --- the migration ------------------------------------------------------------------------------------------------------
+
+def test_the_migration_turns_the_one_cluster_column_into_links_and_back(tmp_path):
+    from alembic import command as alembic_command
+
+    from facilitation.migrations import alembic_config, upgrade
+
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    upgrade(engine, "0040")
+    with engine.begin() as c:
+        c.execute(sa.text("INSERT INTO accounts (id, email, name, password_hash, role, active, created_at) "
+                          "VALUES (1, 'a@example.org', 'A', 'x', 'facilitator', 1, '2026-01-01')"))
+        c.execute(sa.text("INSERT INTO programmes (id, title, description, owner_id, created_at) "
+                          "VALUES (1, 'P', '', 1, '2026-01-01')"))
+        c.execute(sa.text("INSERT INTO sessions (id, programme_id, facilitator_id, title, format_key, levels, language, "
+                          "join_code, status, last_seq, created_at) "
+                          "VALUES (1, 1, 1, 'S', 'learning-table', '[]', 'nl', 'ABCDEF', 'closed', 0, '2026-01-01')"))
+        c.execute(sa.text("INSERT INTO clusters (id, session_id, title, description, tags, position, created_at) "
+                          "VALUES (7, 1, 'Regie', '', '[]', 0, '2026-01-01')"))
+        c.execute(sa.text("INSERT INTO commitments (id, session_id, what, owner, cluster_id, status, created_at) "
+                          "VALUES (3, 1, 'Bellen', 'Wie', 7, 'open', '2026-01-01'), "
+                          "(4, 1, 'Los', 'Wie', NULL, 'open', '2026-01-01')"))
+    upgrade(engine)
+    with engine.connect() as c:
+        assert c.execute(sa.text("SELECT commitment_id, cluster_id FROM commitment_clusters")).all() == [(3, 7)]
+        assert c.execute(sa.text("SELECT id, pending FROM commitments ORDER BY id")).all() == [(3, 0), (4, 0)]
+    with engine.begin() as c:
+        alembic_command.downgrade(alembic_config(c), "0040")
+    with engine.connect() as c:
+        assert c.execute(sa.text("SELECT id, cluster_id FROM commitments ORDER BY id")).all() == [(3, 7), (4, None)]
+    engine.dispose()
