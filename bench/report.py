@@ -79,13 +79,14 @@ def build(app) -> tuple[int, int]:
                                 created_at=reflection.created_at))
         db.session.add_all(events)
         session_.last_seq = len(events)
-        round_ = VotingRound(session_id=session_.id, number=1, status="closed", budget=6)
-        db.session.add(round_)
+        voting_round = VotingRound(session_id=session_.id, number=1, status="closed", budget=5)
+        db.session.add(voting_round)
         db.session.flush()
         for participant in participants:
             for cluster in rng.sample(clusters, 3):
-                db.session.add(Vote(session_id=session_.id, round_id=round_.id, participant_id=participant.id,
-                                    cluster_id=cluster.id, dots=rng.randint(1, 2)))
+                db.session.add(Vote(session_id=session_.id, round_id=voting_round.id, participant_id=participant.id,
+                                    cluster_id=cluster.id,
+                                    dots=rng.randint(1, 2)))
         made = [
             Commitment(session_id=session_.id, what=" ".join(rng.choices(WORDS, k=rng.randint(5, 15))).capitalize(),
                        owner=rng.choice(["Teamleider wijkteam", "Beleidsadviseur Jeugd", "Gedragswetenschapper",

@@ -63,12 +63,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def _init_web(app: Flask) -> None:
     from facilitation import i18n, realtime
-    from facilitation.extensions import babel, csrf, login_manager, socketio
+    from facilitation.extensions import babel, compress, csrf, login_manager, socketio
     from facilitation.web import register_blueprints
 
     i18n.compile_catalogs()
     babel.init_app(app, locale_selector=i18n.select_locale,
                    default_translation_directories=str(i18n.TRANSLATIONS))
+    compress.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     socketio.init_app(

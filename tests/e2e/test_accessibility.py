@@ -49,3 +49,37 @@ def test_live_screens_have_no_wcag_violations(server, new_context, language):
     projector.goto(console.url.replace("/console", "/projector"))
     expect(projector.locator("#wall .reflection")).to_have_count(1)
     assert_accessible(projector, "projector")
+
+
+def test_voting_screens_have_no_wcag_violations_in_english(server, new_context):
+    """The Dutch voting screens are checked along the clustering flow; here the same screens in English."""
+    console = new_context(viewport={"width": 1400, "height": 2400}).new_page()
+    log_in(console, server)
+    url = create_session(console, server, language="en")
+    expect(console.locator("#live-status")).to_have_attribute("data-state", "online")
+    code = console.locator("code").first.inner_text()
+    phone = new_context(locale="en-GB", **PHONE).new_page()
+    phone.goto(f"{server.url}/j/{code}")
+    phone.check("input[name=level][value=policy]")
+    phone.click("button.send")
+    expect(phone.locator("#lobby")).to_be_visible()
+    projector = console.context.new_page()
+    projector.set_viewport_size({"width": 1920, "height": 1080})
+    projector.goto(url.replace("/console", "/projector"))
+    console.click("#start-session")
+    for count, title in enumerate(("No one in charge", "Waiting lists"), start=1):
+        console.fill("#cluster-new-title", title)
+        console.click("#cluster-new button.primary")
+        expect(console.locator("#cluster-board .column[data-cluster-id]")).to_have_count(count)
+    console.locator("#phase-list button").nth(3).click()  # the learning table's voting phase
+    console.click("#vote-open")
+    expect(phone.locator("#ballot")).to_be_visible()
+    expect(phone.locator("#ballot-left")).to_contain_text("3")
+    assert_accessible(phone, "phone ballot (en)")
+    phone.locator(".ballot-item button.primary").first.click()
+    expect(projector.locator("#votes-view")).to_be_visible()
+    console.get_by_role("button", name="Ronde sluiten").click()
+    expect(projector.locator("#votes-chart li")).to_have_count(2)
+    expect(phone.locator("#phone-results-list .bar-label")).to_have_count(2)
+    assert_accessible(projector, "projector final ranking (en)")
+    assert_accessible(phone, "phone after voting (en)")
