@@ -480,3 +480,14 @@ def test_the_migration_turns_the_one_cluster_column_into_links_and_back(tmp_path
     with engine.connect() as c:
         assert c.execute(sa.text("SELECT id, cluster_id FROM commitments ORDER BY id")).all() == [(3, 7), (4, None)]
     engine.dispose()
+
+
+@pytest.mark.parametrize("name,payload", [
+    ("commitment.edit", {"id": 10**30, "what": "x"}),
+    ("commitment.set_status", {"id": -(10**30), "status": "done"}),
+    ("cluster.carry", {"ids": [10**30]}),
+    ("commitment.record", {"what": "x", "owner": "y", "cluster_ids": [2**63]}),
+    ("reflection.hide", {"id": 10**30}),
+])
+def test_ids_too_large_for_the_database_are_refused_not_crashed(app, table, name, payload):
+    refused(table["console"], name, payload, "wrong_type")
