@@ -442,6 +442,10 @@ def test_reports_show_answered_bottlenecks_follow_up_and_the_carried_thread(app,
     earlier_text = all_text(earlier_doc)
     assert "Statusupdates" in earlier_text and "Regisseur aangesteld" in earlier_text and "Vervolgtafel" in earlier_text
     assert "Voorstel" not in earlier_text
+    with app.app_context():
+        markdown = reports.render_session(db.session.get(Session, later), "md").content.decode("utf-8")
+    assert "## Opvolging van eerdere actieafspraken" in markdown and "Regisseur aangesteld" in markdown
+    assert "## Meegenomen knelpunten" in markdown and "Niemand had de regie" in markdown
     thread = all_text(programme_doc)
     assert "De rode draad door het leertraject" in thread
     start = thread.index("De rode draad door het leertraject")
