@@ -22,7 +22,8 @@ from facilitation import accounts, create_app, programmes, reports, sessions  # 
 from facilitation.demo import CASE_TEXT  # noqa: E402
 from facilitation.extensions import db  # noqa: E402
 from facilitation.models import (  # noqa: E402
-    Cluster, Commitment, Event, Participant, Programme, Reflection, Session, Vote, VotingRound, utcnow,
+    Cluster, Commitment, CommitmentCluster, CommitmentUpdate, Event, Participant, Programme, Reflection, Session, Vote,
+    VotingRound, utcnow,
 )
 
 SEED = 20260301
@@ -86,13 +87,20 @@ def build(app) -> tuple[int, int]:
                 db.session.add(Vote(session_id=session_.id, round_id=voting_round.id, participant_id=participant.id,
                                     cluster_id=cluster.id,
                                     dots=rng.randint(1, 2)))
-        db.session.add_all([
+        made = [
             Commitment(session_id=session_.id, what=" ".join(rng.choices(WORDS, k=rng.randint(5, 15))).capitalize(),
                        owner=rng.choice(["Teamleider wijkteam", "Beleidsadviseur Jeugd", "Gedragswetenschapper",
                                          "Directeur zorgaanbieder", "Wethouder"]),
                        level=rng.choice(LEVELS), due_date=date(2026, 3, 1) + timedelta(days=rng.randint(0, 200)),
-                       cluster_id=rng.choice(clusters).id, status=rng.choice(["open", "in_progress", "done"]))
-            for _ in range(COMMITMENTS)])
+                       status=rng.choice(["open", "in_progress", "done"]))
+            for _ in range(COMMITMENTS)]
+        db.session.add_all(made)
+        db.session.flush()
+        for commitment in made:
+            for cluster in rng.sample(clusters, rng.randint(1, 2)):
+                db.session.add(CommitmentCluster(commitment_id=commitment.id, cluster_id=cluster.id))
+            db.session.add(CommitmentUpdate(commitment_id=commitment.id, session_id=session_.id,
+                                            status=commitment.status, note="Eerste gesprek gevoerd"))
         db.session.commit()
         return session_.id, programme.id
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from flask import current_app
 
 from facilitation import validation as v, voting
 from facilitation.extensions import db
@@ -163,8 +164,6 @@ def carry_candidates(session_: Session) -> list[dict]:
 
 
 def snapshot_section(session_: Session, audience: str, participant) -> dict:
-    from flask import current_app
-
     staff = participant is None
     section: dict = {"commitments": session_commitments(session_.id, staff=staff,
                                                         participant_id=participant.id if participant else None)}

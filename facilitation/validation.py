@@ -5,6 +5,10 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 
+#: the columns are 32-bit integers: a larger number cannot be an id or a count, and the database would raise
+INT_LIMIT = 2**31 - 1
+
+
 class CommandError(Exception):
     """A command was refused; nothing changed. `code` is stable for clients, `params` fill the message."""
 
@@ -21,6 +25,8 @@ def field(payload: dict, name: str, kind: type, *, required: bool = True, defaul
         return default
     value = payload[name]
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise CommandError("wrong_type", field=name)
+    if kind is int and not -INT_LIMIT <= value <= INT_LIMIT:
         raise CommandError("wrong_type", field=name)
     return value
 
@@ -62,6 +68,6 @@ def id_list(payload: dict, name: str, *, max_items: int = 1000, required: bool =
     if len(value) > max_items:
         raise CommandError("too_long", field=name, limit=max_items)
     for item in value:
-        if not isinstance(item, int) or isinstance(item, bool):
+        if not isinstance(item, int) or isinstance(item, bool) or not -INT_LIMIT <= item <= INT_LIMIT:
             raise CommandError("wrong_type", field=name)
     return list(dict.fromkeys(value))

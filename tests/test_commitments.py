@@ -16,8 +16,7 @@ from docx import Document
 from facilitation import reports, sessions as sessions_module
 from facilitation.extensions import db
 from facilitation.models import (
-    Account, Cluster, Commitment, CommitmentCluster, CommitmentUpdate, Programme, Reflection, Session, Vote,
-    VotingRound,
+    Account, Cluster, Commitment, CommitmentCluster, CommitmentUpdate, Programme, Session, Vote, VotingRound,
 )
 from tests.conftest import command, received_events, run
 
@@ -443,8 +442,56 @@ def test_reports_show_answered_bottlenecks_follow_up_and_the_carried_thread(app,
     earlier_text = all_text(earlier_doc)
     assert "Statusupdates" in earlier_text and "Regisseur aangesteld" in earlier_text and "Vervolgtafel" in earlier_text
     assert "Voorstel" not in earlier_text
+    with app.app_context():
+        markdown = reports.render_session(db.session.get(Session, later), "md").content.decode("utf-8")
+    assert "## Opvolging van eerdere actieafspraken" in markdown and "Regisseur aangesteld" in markdown
+    assert "## Meegenomen knelpunten" in markdown and "Niemand had de regie" in markdown
     thread = all_text(programme_doc)
     assert "De rode draad door het leertraject" in thread
     start = thread.index("De rode draad door het leertraject")
     part = thread[start:]
     assert part.index("Niemand had de regie") < part.index("Regie beleggen bij het college")
+
+
+# --- the migration ------------------------------------------------------------------------------------------------------
+
+def test_the_migration_turns_the_one_cluster_column_into_links_and_back(tmp_path):
+    from alembic import command as alembic_command
+
+    from facilitation.migrations import alembic_config, upgrade
+
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    upgrade(engine, "0040")
+    with engine.begin() as c:
+        c.execute(sa.text("INSERT INTO accounts (id, email, name, password_hash, role, active, created_at) "
+                          "VALUES (1, 'a@example.org', 'A', 'x', 'facilitator', 1, '2026-01-01')"))
+        c.execute(sa.text("INSERT INTO programmes (id, title, description, owner_id, created_at) "
+                          "VALUES (1, 'P', '', 1, '2026-01-01')"))
+        c.execute(sa.text("INSERT INTO sessions (id, programme_id, facilitator_id, title, format_key, levels, language, "
+                          "join_code, status, last_seq, created_at) "
+                          "VALUES (1, 1, 1, 'S', 'learning-table', '[]', 'nl', 'ABCDEF', 'closed', 0, '2026-01-01')"))
+        c.execute(sa.text("INSERT INTO clusters (id, session_id, title, description, tags, position, created_at) "
+                          "VALUES (7, 1, 'Regie', '', '[]', 0, '2026-01-01')"))
+        c.execute(sa.text("INSERT INTO commitments (id, session_id, what, owner, cluster_id, status, created_at) "
+                          "VALUES (3, 1, 'Bellen', 'Wie', 7, 'open', '2026-01-01'), "
+                          "(4, 1, 'Los', 'Wie', NULL, 'open', '2026-01-01')"))
+    upgrade(engine)
+    with engine.connect() as c:
+        assert c.execute(sa.text("SELECT commitment_id, cluster_id FROM commitment_clusters")).all() == [(3, 7)]
+        assert c.execute(sa.text("SELECT id, pending FROM commitments ORDER BY id")).all() == [(3, 0), (4, 0)]
+    with engine.begin() as c:
+        alembic_command.downgrade(alembic_config(c), "0040")
+    with engine.connect() as c:
+        assert c.execute(sa.text("SELECT id, cluster_id FROM commitments ORDER BY id")).all() == [(3, 7), (4, None)]
+    engine.dispose()
+
+
+@pytest.mark.parametrize("name,payload", [
+    ("commitment.edit", {"id": 10**30, "what": "x"}),
+    ("commitment.set_status", {"id": -(10**30), "status": "done"}),
+    ("cluster.carry", {"ids": [10**30]}),
+    ("commitment.record", {"what": "x", "owner": "y", "cluster_ids": [2**63]}),
+    ("reflection.hide", {"id": 10**30}),
+])
+def test_ids_too_large_for_the_database_are_refused_not_crashed(app, table, name, payload):
+    refused(table["console"], name, payload, "wrong_type")

@@ -160,6 +160,28 @@ def _session_md(r: SessionReport) -> list[str]:
                            [[c.what, c.owner, words.level(c.level) if c.level else "",
                              words.short_day(c.due_date, lang), words.status(c.status), c.cluster_title or ""]
                             for c in r.commitments])
+        updated = [(c, u) for c in r.commitments for u in c.updates]
+        if updated:
+            lines += [f"### {_('Status updates')}", ""]
+            lines += [f"- {md(c.what)}: {md(words.status(u.status))}" + (f" — {md(u.note)}" if u.note else "")
+                      + f" *({md(words.short_day(words.local(u.at).date(), lang))}"
+                      + (f", {md(u.session_title)}" if u.session_title else "") + ")*" for c, u in updated]
+            lines.append("")
+    if r.carried:
+        lines += [f"## {_('Bottlenecks carried forward')}", ""]
+        for item in r.carried:
+            lines += [f"### {md(item.title)}", ""]
+            lines += [f"- {md(step.session_title)}: {md(step.cluster_title)}"
+                      + (f" — “{md(step.reflections[0])}”" if step.reflections else "") for step in item.steps]
+            lines += [f"- {md(_('Commitment: %(what)s', what=c.what))}" for c in r.commitments
+                      if item.cluster_id in c.cluster_ids]
+            lines.append("")
+    if r.followup:
+        lines += [f"## {_('Follow-up of earlier commitments')}", ""]
+        lines += _md_table([_("What"), _("Who"), _("Made in"), _("Status"), _("Update")],
+                           [[f.commitment.what, f.commitment.owner, f.session_title, words.status(f.commitment.status),
+                             "; ".join(words.status(u.status) + (f": {u.note}" if u.note else "") for u in f.updates)]
+                            for f in r.followup])
     if r.reflections:
         lines += [f"## {_('Reflections')}", ""]
         order = [p.key for p in r.phases]

@@ -140,8 +140,8 @@ def thread(doc: DocxDocument, report: ProgrammeReport) -> None:
     """Bottlenecks carried from session to session: from the first reflection to the commitments answering
     them, each at the last session it reached."""
     found = [(s, item) for s in report.sessions for item in s.carried]
-    carried_on = {step_cluster for s in report.sessions for c in s.clusters if c.carried_from_id
-                  for step_cluster in [c.carried_from_id]}
+    # a cluster carried on again is told at the last session it reached
+    carried_on = {c.carried_from_id for s in report.sessions for c in s.clusters if c.carried_from_id}
     found = [(s, item) for s, item in found if item.cluster_id not in carried_on]
     if not found:
         return

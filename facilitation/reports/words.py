@@ -45,6 +45,14 @@ EVENTS = {
     "fishbowl.unseat": N_("Seat freed"),
     "fishbowl.settings": N_("Fishbowl settings changed"),
     "fishbowl.topic": N_("Fishbowl topic changed"),
+    "cluster.carry": N_("Bottlenecks carried forward"),
+    "commitment.propose": N_("Commitment proposed"),
+    "commitment.record": N_("Commitment recorded"),
+    "commitment.confirm": N_("Commitment confirmed"),
+    "commitment.edit": N_("Commitment edited"),
+    "commitment.merge": N_("Commitments merged"),
+    "commitment.reject": N_("Proposal rejected"),
+    "commitment.set_status": N_("Commitment updated"),
 }
 
 
