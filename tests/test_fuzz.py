@@ -32,11 +32,10 @@ def fuzz(examples: int):
 @pytest.fixture(scope="module", autouse=True)
 def report_count(request):
     yield
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     line = f"fuzz: {sum(CASES.values())} generated cases ran ({', '.join(f'{k} {v}' for k, v in sorted(CASES.items()))})"
-    if reporter:
-        reporter.write_line(line)
-    print(line)
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        print("\n" + line)
 
 
 @pytest.fixture
@@ -142,7 +141,7 @@ def check_ack(world, ack, before, duplicate_ok=True):
         assert after == before, ack
 
 
-@fuzz(200)
+@fuzz(160)
 @given(data=st.data())
 def test_socket_commands_from_a_phone(world, data):
     name = data.draw(names)
@@ -155,7 +154,7 @@ def test_socket_commands_from_a_phone(world, data):
     check_ack(world, ack, before)
 
 
-@fuzz(200)
+@fuzz(160)
 @given(data=st.data())
 def test_socket_commands_from_the_console(world, data):
     name = data.draw(names)
@@ -170,7 +169,7 @@ def test_socket_commands_from_the_console(world, data):
     assert world["console"].is_connected("/live")
 
 
-@fuzz(160)
+@fuzz(130)
 @given(data=st.data())
 def test_http_command_endpoint(world, data):
     who = data.draw(st.sampled_from(["phone_http", "facilitator_http", "anonymous"]))
@@ -191,7 +190,7 @@ def test_http_command_endpoint(world, data):
     check_ack(world, ack, before)
 
 
-@fuzz(60)
+@fuzz(50)
 @given(body=st.binary(max_size=3000) | st.text(max_size=500).map(lambda t: t.encode("utf-8", "surrogatepass")),
        content_type=st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded", ""]))
 def test_http_command_endpoint_with_raw_bodies(world, body, content_type):
@@ -213,7 +212,7 @@ FORM_FIELDS = ["email", "password", "code", "level", "name", "title", "descripti
                "language", "scheduled_at", "retention_days", "account_id", "role", "next", "confirm_personal_data"]
 
 
-@fuzz(120)
+@fuzz(100)
 @given(data=st.data())
 def test_forms_and_pages(world, data):
     app = world["app"]
@@ -237,7 +236,7 @@ def test_forms_and_pages(world, data):
         world["facilitator_http"].post("/login", data={"email": "x", "password": "y"})
 
 
-@fuzz(150)
+@fuzz(120)
 @given(data=st.data())
 def test_paths(world, data):
     segment = quote(data.draw(st.text(max_size=40) | odd_text), safe="", errors="surrogatepass")
