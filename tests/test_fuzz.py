@@ -253,6 +253,29 @@ def test_paths(world, data):
     assert response.status_code < 500, (template, segment, response.status_code)
 
 
+@fuzz(100)
+@given(data=st.data())
+def test_socket_resume_and_connect(world, data):
+    """The other two things a socket sends: resume with any seq, and connect with any auth."""
+    from facilitation.extensions import socketio
+    from facilitation.realtime import NAMESPACE
+
+    message = data.draw(st.builds(lambda seq: {"seq": seq}, ids | scalars) | json_values)
+    answer = world["phone"].emit("resume", message, namespace=NAMESPACE, callback=True)
+    assert answer["ok"] is True and ("snapshot" in answer or "events" in answer)
+    auth = data.draw(st.fixed_dictionaries({"code": st.just(world["code"]) | st.text(max_size=14) | odd_text,
+                                            "audience": st.sampled_from(["participant", "console", "projector", "x"])})
+                     | json_values)
+    client = socketio.test_client(world["app"], namespace=NAMESPACE, flask_test_client=world["phone_http"], auth=auth)
+    from facilitation.sessions import normalise_code
+    allowed = (isinstance(auth, dict) and isinstance(auth.get("code"), str) and auth.get("audience") == "participant"
+               and normalise_code(auth["code"]) == world["code"])
+    assert client.is_connected(NAMESPACE) == allowed, auth
+    if allowed:
+        client.disconnect(NAMESPACE)
+    CASES["socket resume+connect"] += 1
+
+
 def test_a_nul_character_in_any_form_field_is_refused_before_the_database(world):
     """PostgreSQL cannot store NUL; a person never types one. Every form refuses it with 400, nothing changes."""
     app = world["app"]
