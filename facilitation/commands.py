@@ -165,7 +165,9 @@ def role_of(session_: Session, actor: Actor) -> tuple[str, Participant | None, A
 def _valid_client_id(client_id: Any) -> str | None:
     if client_id is None:
         return None
-    if not isinstance(client_id, str) or not 8 <= len(client_id) <= 64 or not client_id.isascii():
+    # printable ASCII only: a NUL would not even reach PostgreSQL
+    if (not isinstance(client_id, str) or not 8 <= len(client_id) <= 64 or not client_id.isascii()
+            or not client_id.isprintable()):
         raise CommandError("wrong_type", field="client_id")
     return client_id
 

@@ -10,6 +10,7 @@ metadata that has a session_id column. Reports are made on request and never sto
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -74,16 +75,18 @@ def purge_app(app: Flask, now: datetime | None = None) -> int:
             db.session.remove()
 
 
-def start_schedule(app: Flask) -> None:
-    """Purge now and then every RETENTION_PURGE_INTERVAL seconds, in the server's background (0: never)."""
+def start_schedule(app: Flask) -> threading.Event | None:
+    """Purge now and then every RETENTION_PURGE_INTERVAL seconds, in the server's background (0: never).
+    Returns an event that stops the loop when set."""
     from facilitation.extensions import socketio
 
     interval = app.config.get("RETENTION_PURGE_INTERVAL") or 0
     if interval <= 0:
-        return
+        return None
+    stop = threading.Event()
 
     def loop():
-        while True:
+        while not stop.is_set():
             try:
                 purge_app(app)
             except Exception:  # noqa: BLE001 - a failed purge is logged and tried again next time
@@ -91,3 +94,4 @@ def start_schedule(app: Flask) -> None:
             socketio.sleep(interval)
 
     socketio.start_background_task(loop)
+    return stop

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 
-#: the columns are 32-bit integers: a larger number cannot be an id or a count, and the database would raise
-INT_LIMIT = 2**31 - 1
+#: whole numbers the databases can compare with their integer columns (PostgreSQL's are 32-bit)
+INT_LOW, INT_HIGH = -(2**31), 2**31 - 1
+INT_LIMIT = INT_HIGH
 
 
 class CommandError(Exception):
@@ -26,8 +27,8 @@ def field(payload: dict, name: str, kind: type, *, required: bool = True, defaul
     value = payload[name]
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise CommandError("wrong_type", field=name)
-    if kind is int and not -INT_LIMIT <= value <= INT_LIMIT:
-        raise CommandError("wrong_type", field=name)
+    if kind is int and not INT_LOW <= value <= INT_HIGH:
+        raise CommandError("out_of_range", field=name, low=INT_LOW, high=INT_HIGH)
     return value
 
 
@@ -70,4 +71,6 @@ def id_list(payload: dict, name: str, *, max_items: int = 1000, required: bool =
     for item in value:
         if not isinstance(item, int) or isinstance(item, bool) or not -INT_LIMIT <= item <= INT_LIMIT:
             raise CommandError("wrong_type", field=name)
+        if not INT_LOW <= item <= INT_HIGH:
+            raise CommandError("out_of_range", field=name, low=INT_LOW, high=INT_HIGH)
     return list(dict.fromkeys(value))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -235,3 +236,40 @@ def test_purge_command_for_cron(tmp_path):
         assert db.session.get(Session, ids[1]) is not None
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_server_purges_by_itself_at_start_and_then_periodically(make_app):
+    app = make_app(RETENTION_PURGE_INTERVAL=0.2)
+    with app.app_context():
+        from facilitation import accounts, programmes, sessions
+        owner = accounts.create_account("bg@example.org", "Bg", "correct horse battery", "facilitator")
+        db.session.flush()
+        programme = programmes.create_programme(owner, "Traject")
+        db.session.flush()
+        made = sessions.create_session(programme=programme, facilitator=owner, title="Oud",
+                                       fmt=app.extensions["formats"]["learning-table"], levels=["execution"],
+                                       language="nl")
+        db.session.commit()
+        session_id, owner_id = made.id, owner.id
+    run(app, session_id, owner_id, "session.start")
+    run(app, session_id, owner_id, "session.close")
+    stop = retention.start_schedule(app)
+    try:
+        time.sleep(0.5)
+        with app.app_context():
+            assert db.session.get(Session, session_id) is not None  # closed just now: kept
+            db.session.get(Session, session_id).closed_at = utcnow() - timedelta(days=91)
+            db.session.commit()
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            with app.app_context():
+                db.session.rollback()
+                if db.session.get(Session, session_id) is None:
+                    break
+            time.sleep(0.1)
+        with app.app_context():
+            assert db.session.get(Session, session_id) is None
+    finally:
+        stop.set()
+        time.sleep(0.3)
+    assert retention.start_schedule(make_app(RETENTION_PURGE_INTERVAL=0)) is None

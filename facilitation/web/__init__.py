@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, abort, g, jsonify, render_template, request
 from flask_babel import get_locale, gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf
 
@@ -18,6 +18,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports.bp)
 
     app.before_request(_nonce)
+    app.before_request(_refuse_nul)
     app.after_request(_security_headers)
     app.context_processor(lambda: {"csp_nonce": g.get("csp_nonce", ""), "current_locale": str(get_locale()),
                                    "csrf_token": generate_csrf})
@@ -49,8 +50,20 @@ def register_blueprints(app: Flask) -> None:
 
 def _error_page(status: int, message: str):
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
-        return jsonify({"ok": False, "error": status, "message": message}), status
+        # the same shape as a refused command: a stable code in words, and the sentence
+        code = {400: "bad_request", 403: "forbidden", 404: "not_found", 413: "too_large"}.get(status, "server_error")
+        return jsonify({"ok": False, "error": code, "status": status, "message": message}), status
     return render_template("errors/error.html", status=status, message=message), status
+
+
+def _refuse_nul() -> None:
+    """A NUL character is never typed by a person, and PostgreSQL cannot store it: refuse it at the door."""
+    values = [*request.args.keys(), *(v for vs in request.args.listvalues() for v in vs),
+              *(request.view_args or {}).values()]
+    if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values += [*request.form.keys(), *(v for vs in request.form.listvalues() for v in vs)]
+    if any(isinstance(value, str) and "\x00" in value for value in values):
+        abort(400)
 
 
 def _nonce() -> None:

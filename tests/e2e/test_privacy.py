@@ -83,3 +83,20 @@ def test_case_with_a_bsn_needs_confirmation(server, new_context):
     page.click("form.card button.primary")
     page.wait_for_url("**/cases/*")
     expect(page.locator("h1")).to_have_text("Gezin P.")
+
+
+def test_facilitator_sets_retention_and_deletes_a_session(server, new_context):
+    page = new_context().new_page()
+    log_in(page, server)
+    create_session(page, server, title="Weg ermee")
+    page.click("text=Gegevens en bewaartermijn")
+    page.wait_for_url("**/data")
+    assert_accessible(page, "data and retention page")
+    page.fill("#retention-days", "30")
+    page.click("form:has(#retention-days) button.primary")
+    expect(page.locator("#retention-days")).to_have_value("30")
+    page.check("#confirm-delete")
+    page.click("text=Sessie en al haar gegevens verwijderen")
+    page.wait_for_url("**/programmes/*")
+    expect(page.locator(".notice").first).to_contain_text("Weg ermee")
+    expect(page.locator("table")).to_have_count(0)
