@@ -25,8 +25,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable
+from typing import Iterable, Iterator
 
+import numpy as np
 import sqlalchemy as sa
 
 from facilitation import accounts, suggest
@@ -42,8 +43,8 @@ TITLE_MAX = 200
 #: cosine similarity (word stems and character n-grams, as in suggest.py) from which two clusters of
 #: different sessions are suggested as one recurring bottleneck; chosen on tests/test_register.py's examples
 THRESHOLD = 0.25
-#: suggestions compare the most recent clusters only; beyond this the pairwise similarity costs too much memory
-MAX_CLUSTERS = 3000
+#: suggestions compare the most recent clusters only: 1,500 take about 4 s and 0.5 GB at worst (bench in the report)
+MAX_CLUSTERS = 1500
 MAX_SUGGESTIONS = 50
 #: a carried_from_id chain longer than this is cut (guards against a cycle in bad data)
 MAX_CHAIN = 100
@@ -317,29 +318,54 @@ def suggestions(viewer: Account, threshold: float = THRESHOLD, limit: int = MAX_
     if len(docs) < 2:
         return []
     matrix, _corpus = suggest._vectorise(docs)
-    similarity = (matrix @ matrix.T).tocoo()
     order = [d.rid for d in docs]
     roots = _roots(ids)
+    sessions_of = np.array([info[cid][1].id for cid in order])
+    roots_of = np.array([roots[cid] for cid in order])
+    candidates = _similar_pairs(matrix, threshold, sessions_of, roots_of)
     dismissed = {tuple(pair) for pair in db.session.execute(sa.select(
         RegisterDismissal.cluster_a_id, RegisterDismissal.cluster_b_id).where(
         RegisterDismissal.cluster_a_id.in_(ids))).all()}
+    days = {s.id: session_day(s) for _c, s, _p in rows}
     found = []
-    for i, j, score in zip(similarity.row, similarity.col, similarity.data):
-        if i >= j or score < threshold:
-            continue
+    for score, i, j in candidates:
         a, b = sorted((order[i], order[j]))
-        ca, sa_, pa = info[a]
-        cb, sb, pb = info[b]
-        if sa_.id == sb.id or roots[a] == roots[b] or (a, b) in dismissed:
+        if (a, b) in dismissed:
             continue
         ea, eb = linked.get(a), linked.get(b)
         if ea is not None and eb is not None:
             continue  # already together, or in two entries (merging entries is a person's decision)
-        item_a = ClusterItem(a, ca.title, ca.level, sa_.title, pa.title, session_day(sa_), ea)
-        item_b = ClusterItem(b, cb.title, cb.level, sb.title, pb.title, session_day(sb), eb)
-        found.append(Suggestion(item_a, item_b, round(float(score), 3)))
+        ca, sa_, pa = info[a]
+        cb, sb, pb = info[b]
+        found.append(Suggestion(ClusterItem(a, ca.title, ca.level, sa_.title, pa.title, days[sa_.id], ea),
+                                ClusterItem(b, cb.title, cb.level, sb.title, pb.title, days[sb.id], eb),
+                                round(float(score), 3)))
+        if len(found) >= limit:
+            break
     found.sort(key=lambda s: (-s.score, s.a.id, s.b.id))
     return found[:limit]
+
+
+def _similar_pairs(matrix, threshold: float, sessions_of: np.ndarray, roots_of: np.ndarray,
+                   block: int = 256) -> Iterator[tuple[float, int, int]]:
+    """(score, i, j) for rows i < j of different sessions and threads with cosine >= threshold, best first.
+    Row blocks keep memory bounded: a block of products is dense (the character n-grams are shared widely)."""
+    transposed = matrix.T.tocsc()
+    scores, firsts, seconds = [], [], []
+    for start in range(0, matrix.shape[0], block):
+        products = (matrix[start:start + block] @ transposed).toarray()
+        i, j = np.nonzero(products >= threshold)
+        values = products[i, j]
+        i = i + start
+        keep = (i < j) & (sessions_of[i] != sessions_of[j]) & (roots_of[i] != roots_of[j])
+        scores.append(values[keep])
+        firsts.append(i[keep])
+        seconds.append(j[keep])
+    if not scores:
+        return
+    score, first, second = np.concatenate(scores), np.concatenate(firsts), np.concatenate(seconds)
+    for k in np.lexsort((second, first, -score)):  # lazily: the caller stops at its limit
+        yield float(score[k]), int(first[k]), int(second[k])
 
 
 # --- changes (the caller commits) ----------------------------------------------------------------------------
