@@ -72,7 +72,7 @@ def docx_bytes(view: register.RegisterView, language: str) -> bytes:
         word.table(doc, [_("Recurring bottleneck"), _("Times"), _("Programmes"), _("Status"), _("Where")],
                    [(e.title, e.count, e.programmes, _status(e.status),
                      "; ".join(_where(o, language) for o in e.occurrences)) for e in group],
-                   [4.5, 1.5, 2.2, 2.8, 6.0], right=(1, 2))
+                   [4.3, 1.4, 2.6, 2.6, 6.1], right=(1, 2))
     if not view.entries:
         word.paragraph(doc, _("The register is still empty."))
     return word.save(doc)
