@@ -464,3 +464,17 @@ def test_word_export_has_the_trend_and_a_table_per_level_in_both_languages(two_p
 
 def test_unknown_export_format_is_not_found(two_programmes):
     assert two_programmes["client"].get("/register/export.pdf").status_code == 404
+
+
+def test_adding_one_bottleneck_by_hand_takes_its_title_and_level(two_programmes, world):
+    t, client = two_programmes, two_programmes["client"]
+    html = client.get("/register").get_data(as_text=True)
+    assert f'<option value="{t["debt"]}">Beslag op toeslagen' in html
+    client.post("/register/new", data={"title": "", "cluster_id": t["debt"]})
+    entry_id = entry_of(world, t["debt"])
+    with world.app.app_context():
+        entry = db.session.get(RegisterEntry, entry_id)
+        assert (entry.title, entry.level) == ("Beslag op toeslagen", "governance")
+    assert f'<option value="{t["debt"]}">' not in client.get("/register").get_data(as_text=True)
+    assert client.post("/register/new", data={"title": ""}, follow_redirects=True).status_code == 200
+    assert world.count(RegisterEntry) == 1

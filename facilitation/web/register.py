@@ -63,8 +63,9 @@ def _act(action, on_success: str):
 @login_required
 def index():
     view = register.build(current_user)
+    can_edit = register.can_edit(current_user)
     return render_template("register/index.html", view=view, levels=translated(LEVELS), statuses=status_labels(),
-                           can_edit=register.can_edit(current_user))
+                           can_edit=can_edit, linkable=register.linkable_clusters(current_user) if can_edit else [])
 
 
 @bp.get("/<int:entry_id>")
