@@ -300,7 +300,7 @@ def suggestions(viewer: Account, threshold: float = THRESHOLD, limit: int = MAX_
              .join(Session, Session.id == Cluster.session_id).join(Programme, Programme.id == Session.programme_id)
              .order_by(Cluster.id.desc()).limit(MAX_CLUSTERS))
     if visible is not None:
-        query = query.where(Session.programme_id.in_(visible or {-1}))
+        query = query.where(Session.programme_id.in_(sorted(visible) or [-1]))
     rows = db.session.execute(query).all()
     if len(rows) < 2:
         return []
@@ -467,7 +467,7 @@ def delete_entry(account: Account, entry: RegisterEntry) -> None:
         hidden = db.session.scalar(
             sa.select(sa.func.count(RegisterLink.id)).join(Cluster, Cluster.id == RegisterLink.cluster_id)
             .join(Session, Session.id == Cluster.session_id)
-            .where(RegisterLink.entry_id == entry.id, Session.programme_id.not_in(visible or {-1})))
+            .where(RegisterLink.entry_id == entry.id, Session.programme_id.not_in(sorted(visible) or [-1])))
         if hidden:
             raise CommandError("register_forbidden")
     db.session.delete(entry)
@@ -515,7 +515,7 @@ def linkable_clusters(account: Account, limit: int = 500) -> list[ClusterItem]:
              .where(Cluster.id.not_in(sa.select(RegisterLink.cluster_id)))
              .order_by(Cluster.id.desc()).limit(limit))
     if visible is not None:
-        query = query.where(Session.programme_id.in_(visible or {-1}))
+        query = query.where(Session.programme_id.in_(sorted(visible) or [-1]))
     return [ClusterItem(c.id, c.title, c.level, s.title, p.title, session_day(s), None)
             for c, s, p in db.session.execute(query)]
 
