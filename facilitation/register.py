@@ -413,7 +413,8 @@ def _require_editor(account: Account) -> None:
         raise CommandError("register_forbidden")
 
 
-def create_entry(account: Account, title: str, level: str | None = None, cluster_ids: Iterable[int] = ()) -> RegisterEntry:
+def create_entry(account: Account, title: str, level: str | None = None,
+                 cluster_ids: Iterable[int] = ()) -> RegisterEntry:
     _require_editor(account)
     clusters = [editable_cluster(account, cid) for cid in cluster_ids]
     if not title and clusters:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
 from datetime import datetime, timezone
 
@@ -16,9 +17,9 @@ from docx import Document
 from facilitation import programmes
 from facilitation.extensions import db
 from facilitation.models import (
-    Account, Cluster, Commitment, CommitmentCluster, Reflection, RegisterDismissal, RegisterEntry, RegisterLink, Session,
+    Account, Cluster, Commitment, CommitmentCluster, Reflection, RegisterDismissal, RegisterEntry, RegisterLink,
+    Session,
 )
-from tests.conftest import PASSWORD
 
 
 # --- arranging: programmes with sessions and clusters, as a closed session leaves them ------------------------
@@ -115,7 +116,8 @@ def two_programmes(world, person):
     and a privacy one in one each."""
     client, fid = person("facilitator")
     pa, pb = world.programme(fid, "Gezin centraal Zwolle"), world.programme(fid, "Schuldhulp Deventer")
-    sa_, sb = world.session(pa, fid, "Leertafel Zwolle 1", day(2026, 2)), world.session(pb, fid, "Leertafel Deventer 1", day(2026, 5))
+    sa_ = world.session(pa, fid, "Leertafel Zwolle 1", day(2026, 2))
+    sb = world.session(pb, fid, "Leertafel Deventer 1", day(2026, 5))
     ids = {
         "wait_a": world.cluster(sa_, "Wachtlijst jeugdzorg", WAIT_A),
         "privacy": world.cluster(sa_, "Gegevens delen met school", PRIVACY, level="management"),
@@ -126,7 +128,6 @@ def two_programmes(world, person):
 
 
 def pairs(html: str) -> set[tuple[int, int]]:
-    import re
     return {(int(a), int(b)) for a, b in re.findall(r'data-a="(\d+)" data-b="(\d+)"', html)}
 
 
@@ -137,7 +138,6 @@ def entry_of(world, cluster_id):
 
 def trend(html: str) -> dict[tuple[str, str], int]:
     """(level or 'total', quarter) -> count from the register's trend table."""
-    import re
     table = html[html.index('id="register-trend"'):html.index("</table>", html.index('id="register-trend"'))]
     result = {}
     for level, row in re.findall(r'<tr data-level="([^"]*)">(.*?)</tr>', table, re.S):
@@ -265,8 +265,8 @@ def test_deleting_a_session_removes_its_occurrences(two_programmes, world):
 # --- status --------------------------------------------------------------------------------------------------
 
 def _status(client, entry_id):
-    import re
-    return re.search(r'id="entry-status" data-status="(\w+)"', client.get(f"/register/{entry_id}").get_data(as_text=True)).group(1)
+    html = client.get(f"/register/{entry_id}").get_data(as_text=True)
+    return re.search(r'id="entry-status" data-status="(\w+)"', html).group(1)
 
 
 def test_status_is_derived_from_linked_commitments_unless_a_person_sets_it(two_programmes, world):

@@ -114,7 +114,8 @@ def unlink(entry_id: int):
 def delete(entry_id: int):
     _editor()
     entry_ = _entry(entry_id)
-    _result, done = _act(lambda: register.delete_entry(current_user, entry_), _("The entry is removed from the register."))
+    _result, done = _act(lambda: register.delete_entry(current_user, entry_),
+                         _("The entry is removed from the register."))
     return redirect(url_for("register.index") if done else url_for("register.entry", entry_id=entry_id))
 
 
