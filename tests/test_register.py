@@ -478,3 +478,35 @@ def test_adding_one_bottleneck_by_hand_takes_its_title_and_level(two_programmes,
     assert f'<option value="{t["debt"]}">' not in client.get("/register").get_data(as_text=True)
     assert client.post("/register/new", data={"title": ""}, follow_redirects=True).status_code == 200
     assert world.count(RegisterEntry) == 1
+
+
+def test_on_the_labelled_dutch_reflections_each_theme_finds_its_other_half(two_programmes, world):
+    """Each theme's labelled reflections split over two programmes (neutral titles, so only the reflections
+    speak): the best suggestion for each half is its other half, and what is suggested is mostly right."""
+    import tomllib
+    from pathlib import Path
+
+    data = tomllib.loads((Path(__file__).parent / "data" / "labelled_reflections_nl.toml").read_text("utf-8"))
+    themes: dict[str, list[str]] = {}
+    for item in data["reflection"]:
+        themes.setdefault(item["theme"], []).append(item["text"])
+    t = two_programmes
+    first = world.session(t["pa"], t["fid"], "Leertafel Zwolle 2", day(2026, 3))
+    second = world.session(t["pb"], t["fid"], "Leertafel Deventer 2", day(2026, 6))
+    theme_of = {}
+    for n, (theme, texts) in enumerate(sorted(themes.items())):
+        theme_of[world.cluster(first, f"K{n}a", texts[0::2], level=None)] = theme
+        theme_of[world.cluster(second, f"K{n}b", texts[1::2], level=None)] = theme
+    with world.app.app_context():
+        from facilitation import register
+        found = register.suggestions(db.session.get(Account, t["fid"]), limit=500)
+    labelled = [s for s in found if s.a.id in theme_of and s.b.id in theme_of]
+    best: dict[int, int] = {}
+    for s in labelled:  # best first
+        best.setdefault(s.a.id, s.b.id)
+        best.setdefault(s.b.id, s.a.id)
+    right = sum(1 for cid, other in best.items() if theme_of[cid] == theme_of[other])
+    assert right >= len(theme_of) - 2, (right, len(theme_of))
+    correct = sum(1 for s in labelled if theme_of[s.a.id] == theme_of[s.b.id])
+    assert labelled and correct / len(labelled) >= 0.8, (correct, len(labelled))
+    assert correct >= len(themes) - 1
