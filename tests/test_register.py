@@ -510,3 +510,16 @@ def test_on_the_labelled_dutch_reflections_each_theme_finds_its_other_half(two_p
     correct = sum(1 for s in labelled if theme_of[s.a.id] == theme_of[s.b.id])
     assert labelled and correct / len(labelled) >= 0.8, (correct, len(labelled))
     assert correct >= len(themes) - 1
+
+
+def test_english_sessions_are_compared_with_english_stems(world, person):
+    client, fid = person("facilitator")
+    one, two = world.programme(fid, "City A"), world.programme(fid, "City B")
+    s1 = world.session(one, fid, "Table A", day(2026, 1), language="en")
+    s2 = world.session(two, fid, "Table B", day(2026, 4), language="en")
+    waiting = world.cluster(s1, "Waiting lists", ["Families wait months for specialised youth care"])
+    waited = world.cluster(s2, "Long waiting times", ["The family waited nine months for youth care"])
+    housing = world.cluster(s2, "No housing", ["Nobody finds an affordable house for the mother"])
+    found = pairs(client.get("/register/suggestions").get_data(as_text=True))
+    assert (waiting, waited) in found
+    assert not any(housing in pair for pair in found)
