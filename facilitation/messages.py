@@ -52,6 +52,10 @@ ERRORS = {
     "already_confirmed": N_("This commitment has already been confirmed."),
     "not_confirmed": N_("Confirm this proposal first."),
     "not_your_commitment": N_("Only the facilitator or whoever proposed it can update this commitment."),
+    "register_not_found": N_("That bottleneck does not exist, or it is in a programme you cannot see."),
+    "register_forbidden": N_("Only facilitators and administrators may change the register."),
+    "already_in_register": N_("This bottleneck is already linked to another entry of the register; unlink it there "
+                              "first."),
 }
 
 

@@ -6,11 +6,12 @@ from facilitation.models.commitments import Commitment, CommitmentCluster, Commi
 from facilitation.models.fishbowl import Fishbowl, FishbowlRequest, FishbowlRound, FishbowlSeating
 from facilitation.models.journal import Event
 from facilitation.models.programmes import Case, Programme, ProgrammeMember
+from facilitation.models.register import RegisterDismissal, RegisterEntry, RegisterLink
 from facilitation.models.reflections import Cluster, Reflection, Vote, VotingRound
 from facilitation.models.sessions import Participant, Session, Status
 
 __all__ = [
     "Account", "Base", "Case", "Cluster", "Commitment", "CommitmentCluster", "CommitmentStatus", "CommitmentUpdate",
     "Event", "Fishbowl", "FishbowlRequest", "FishbowlRound", "FishbowlSeating", "Level", "Participant", "Programme",
-    "ProgrammeMember", "Reflection", "ReflectionKind", "Role", "Session", "Status", "Vote", "VotingRound", "utcnow"
+    "ProgrammeMember", "Reflection", "ReflectionKind", "RegisterDismissal", "RegisterEntry", "RegisterLink", "Role", "Session", "Status", "Vote", "VotingRound", "utcnow"
 ]

@@ -14,8 +14,9 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (auth, facilitator, participant, projector, api):
         app.register_blueprint(module.bp)
-    from facilitation.web import reports
+    from facilitation.web import register as register_pages, reports
     app.register_blueprint(reports.bp)
+    app.register_blueprint(register_pages.bp)
 
     app.before_request(_nonce)
     app.before_request(_refuse_nul)
