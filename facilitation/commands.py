@@ -12,7 +12,7 @@ from blinker import Namespace
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from facilitation import clustering, participation, sessions, voting
+from facilitation import clustering, houserules, participation, sessions, voting
 from facilitation.extensions import db
 from facilitation.formats import Format
 from facilitation.models import Account, Event, Participant, Session, Status, utcnow
@@ -77,10 +77,12 @@ class Command:
     phase_action: str | None = None
     #: participants must send a client id so retries are idempotent
     needs_client_id: bool = False
+    #: participants must have accepted the session's house rules (huisregels) first
+    needs_rules: bool = False
 
 
-def _cmd(rule, *roles, statuses=LIVE, phase_action=None, needs_client_id=False) -> Command:
-    return Command(rule, frozenset(roles), frozenset(statuses), phase_action, needs_client_id)
+def _cmd(rule, *roles, statuses=LIVE, phase_action=None, needs_client_id=False, needs_rules=False) -> Command:
+    return Command(rule, frozenset(roles), frozenset(statuses), phase_action, needs_client_id, needs_rules)
 
 
 #: Every state change of a live session, and who may issue it. The authorisation matrix test reads this.
@@ -93,7 +95,7 @@ COMMANDS: dict[str, Command] = {
     "timer.pause": _cmd(sessions.timer_pause, FACILITATOR),
     "timer.extend": _cmd(sessions.timer_extend, FACILITATOR),
     "reflection.post": _cmd(participation.post_reflection, PARTICIPANT, FACILITATOR,
-                            phase_action="write", needs_client_id=True),
+                            phase_action="write", needs_client_id=True, needs_rules=True),
     "reflection.hide": _cmd(participation.hide_reflection, FACILITATOR),
     "reflection.unhide": _cmd(participation.unhide_reflection, FACILITATOR),
     "reflection.edit": _cmd(participation.edit_reflection, FACILITATOR),
@@ -110,7 +112,9 @@ COMMANDS: dict[str, Command] = {
     "vote.close": _cmd(voting.close_voting, FACILITATOR),
     "vote.reveal": _cmd(voting.reveal_results, FACILITATOR),
     "vote.conceal": _cmd(voting.conceal_results, FACILITATOR),
-    "vote.set": _cmd(voting.set_dots, PARTICIPANT, phase_action="vote"),
+    "vote.set": _cmd(voting.set_dots, PARTICIPANT, phase_action="vote", needs_rules=True),
+    "participant.accept_rules": _cmd(houserules.accept, PARTICIPANT, statuses=OPEN),
+    "session.set_house_rules": _cmd(houserules.set_rules, FACILITATOR, statuses=OPEN),
 }
 
 
@@ -218,6 +222,8 @@ def _apply(session_id: int, actor: Actor, name: str, payload: Any, client_id: An
         phase = fmt.phase(session_.phase_index)
         if phase is None or command.phase_action not in phase.actions:
             raise CommandError("phase_does_not_allow", action=command.phase_action)
+    if role == PARTICIPANT and command.needs_rules:
+        houserules.require_accepted(session_, participant)
 
     ctx = Context(session=session_, format=fmt, actor=actor, role=role, participant=participant,
                   account=account, client_id=client_id, now=utcnow())

@@ -43,6 +43,8 @@ PAYLOADS = {
     "vote.reveal": lambda ctx: {},
     "vote.conceal": lambda ctx: {},
     "vote.set": lambda ctx: {"round_id": ctx["prepared"]["round"]["id"], "cluster_id": ctx["cluster_id"], "dots": 1},
+    "participant.accept_rules": lambda ctx: {},
+    "session.set_house_rules": lambda ctx: {"text": "Wat hier gezegd wordt, blijft hier."},
 }
 #: commands that need the session in another state than live
 DRAFT_ONLY = {"session.start"}
@@ -52,7 +54,9 @@ PREPARE = {"timer.pause": ("timer.start", {"minutes": 5}),
            "vote.reveal": ("vote.open", {}),
            "vote.conceal": [("vote.open", {}), ("vote.reveal", {})],
            # the learning table's fourth phase lets participants vote
-           "vote.set": [("phase.goto", {"index": 3}), ("vote.open", {})]}
+           "vote.set": [("phase.goto", {"index": 3}), ("vote.open", {})],
+           # everyone accepted on joining; changed rules must be accepted again
+           "participant.accept_rules": ("session.set_house_rules", {"text": "Nieuwe huisregels"})}
 
 
 def dump(app) -> dict:

@@ -117,6 +117,14 @@ def board_strings() -> dict[str, str]:
     }
 
 
+def method_strings() -> dict[str, str]:
+    """Words of the learning-method parts: house rules, room-only reflections, disciplines, the case journey."""
+    return {
+        "rules_accepted": _("%(n)s of %(total)s accepted"),
+        "rules_saved": _("Saved. Participants are asked to agree again."),
+    }
+
+
 def live_boot(session_: Session, audience: str) -> dict:
     return {
         "code": session_.join_code,
@@ -129,4 +137,5 @@ def live_boot(session_: Session, audience: str) -> dict:
         # pairs, not an object: JSON objects reach the page with their keys sorted
         "tags": list(translated(TAGS).items()),
         "board": board_strings(),
+        "method": method_strings(),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from facilitation import commands, participation, sessions
+from facilitation import commands, houserules, participation, sessions
 from facilitation.labels import LEVELS, translated
 from facilitation.messages import error_message
 from facilitation.models import Session, Status
@@ -58,6 +58,10 @@ def join(code: str):
         result = commands.apply(session_.id, commands.Actor(), "participant.join",
                                 {"level": request.form.get("level"), "name": request.form.get("name") or None})
         if result.ok:
+            if request.form.get("accept_rules") == "1":
+                # the join button says "agree and join", under the house rules shown on this page
+                commands.apply(session_.id, commands.Actor(participant_id=result.data["participant_id"]),
+                               "participant.accept_rules", {})
             response = make_response(redirect(url_for("participant.screen", code=code)))
             response.set_cookie(participant_cookie(code), result.data["token"],
                                 max_age=COOKIE_DAYS * 24 * 3600, httponly=True, samesite="Lax",
@@ -65,7 +69,8 @@ def join(code: str):
             return response
         error = (_("Choose the level you work at.") if result.error == "invalid_choice"
                  else error_message(result.error, result.params))
-    return render_template("participant/join.html", session=session_, levels=translated(LEVELS), error=error), (
+    return render_template("participant/join.html", session=session_, levels=translated(LEVELS), error=error,
+                           rules=houserules.rules_lines(session_)), (
         400 if error else 200)
 
 
@@ -80,4 +85,5 @@ def screen(code: str):
             return _unavailable(session_, code)
         return redirect(url_for("participant.join", code=session_.join_code))
     return render_template("participant/session.html", session=session_, participant=participant,
+                           rules=houserules.rules_lines(session_),
                            boot=live_boot(session_, "participant"))

@@ -3,11 +3,13 @@ import { Live, baseReduce, boot, clock, currentPhase, fill, h, newId, remainingM
 import { reflectionCard } from "./cards.js";
 import * as clustering from "./features/clustering.js";
 import * as voting from "./features/voting.js";
+import * as houserules from "./features/houserules.js";
 
 // Features add their own part of the phone screen: each may export reduce(state, event) and render(state, ctx).
 const FEATURES = [
   clustering,
   voting,
+  houserules,
 ];
 
 const settings = boot();
@@ -51,7 +53,8 @@ function render(state) {
     $("phase-title").textContent = phase.title;
     $("prompt").textContent = phase.prompts.mine || "";
   }
-  const canWrite = state.status === "live" && phase && phase.actions.includes("write");
+  // nothing is written before the house rules are accepted (the server refuses it too)
+  const canWrite = state.status === "live" && phase && phase.actions.includes("write") && houserules.accepted(state);
   const form = $("write");
   form.hidden = !canWrite;
   if (canWrite) renderKinds(phase);
