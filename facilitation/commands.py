@@ -99,6 +99,7 @@ COMMANDS: dict[str, Command] = {
     "reflection.hide": _cmd(participation.hide_reflection, FACILITATOR),
     "reflection.unhide": _cmd(participation.unhide_reflection, FACILITATOR),
     "reflection.edit": _cmd(participation.edit_reflection, FACILITATOR),
+    "reflection.set_room_only": _cmd(participation.set_room_only, FACILITATOR),
     "reflection.move": _cmd(clustering.move_reflection, FACILITATOR),
     "cluster.create": _cmd(clustering.create, FACILITATOR),
     "cluster.edit": _cmd(clustering.edit, FACILITATOR),

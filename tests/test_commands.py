@@ -44,6 +44,7 @@ PAYLOADS = {
     "vote.conceal": lambda ctx: {},
     "vote.set": lambda ctx: {"round_id": ctx["prepared"]["round"]["id"], "cluster_id": ctx["cluster_id"], "dots": 1},
     "participant.accept_rules": lambda ctx: {},
+    "reflection.set_room_only": lambda ctx: {"id": ctx["reflection_id"], "room_only": True},
     "session.set_house_rules": lambda ctx: {"text": "Wat hier gezegd wordt, blijft hier."},
 }
 #: commands that need the session in another state than live

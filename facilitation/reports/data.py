@@ -210,8 +210,10 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
 
     reflections = []
     written: Counter = Counter()
+    # hidden reflections and those said "for the room only" never reach a report or export
     for r in db.session.scalars(sa.select(Reflection).where(Reflection.session_id == sid,
-                                                            Reflection.hidden.is_(False))
+                                                            Reflection.hidden.is_(False),
+                                                            Reflection.room_only.is_(False))
                                 .order_by(Reflection.created_at, Reflection.id)):
         author = names.get(r.participant_id) if r.show_name else None
         reflections.append(ReflectionItem(

@@ -122,6 +122,9 @@ def method_strings() -> dict[str, str]:
     return {
         "rules_accepted": _("%(n)s of %(total)s accepted"),
         "rules_saved": _("Saved. Participants are asked to agree again."),
+        "room_only": _("room only"),
+        "mark_room_only": _("Room only"),
+        "mark_for_report": _("For the report"),
     }
 
 

@@ -55,13 +55,11 @@ def join(code: str):
         return redirect(url_for("participant.screen", code=code))
     error = None
     if request.method == "POST":
+        # the join button says "agree and join", under the house rules shown on this page
         result = commands.apply(session_.id, commands.Actor(), "participant.join",
-                                {"level": request.form.get("level"), "name": request.form.get("name") or None})
+                                {"level": request.form.get("level"), "name": request.form.get("name") or None,
+                                 "accept_rules": request.form.get("accept_rules") == "1"})
         if result.ok:
-            if request.form.get("accept_rules") == "1":
-                # the join button says "agree and join", under the house rules shown on this page
-                commands.apply(session_.id, commands.Actor(participant_id=result.data["participant_id"]),
-                               "participant.accept_rules", {})
             response = make_response(redirect(url_for("participant.screen", code=code)))
             response.set_cookie(participant_cookie(code), result.data["token"],
                                 max_age=COOKIE_DAYS * 24 * 3600, httponly=True, samesite="Lax",

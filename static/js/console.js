@@ -79,6 +79,10 @@ function render(state) {
       type: "button", class: r.hidden ? "" : "danger",
       onclick: () => send(r.hidden ? "reflection.unhide" : "reflection.hide", { id: r.id }),
     }, r.hidden ? t.unhide : t.hide, h("span", { class: "visually-hidden", text: `: ${r.text.slice(0, 40)}` })),
+    h("button", {
+      type: "button", "aria-pressed": r.room_only ? "true" : "false", class: "room-only-toggle",
+      onclick: () => send("reflection.set_room_only", { id: r.id, room_only: !r.room_only }),
+    }, settings.method.mark_room_only, h("span", { class: "visually-hidden", text: `: ${r.text.slice(0, 40)}` })),
   ])));
   for (const feature of FEATURES) if (feature.render) feature.render(state, ctx);
   tick();
@@ -118,6 +122,10 @@ $("close-session").addEventListener("click", () => {
 $("proxy-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const text = $("proxy-text");
-  const ack = await send("reflection.post", { kind: $("proxy-kind").value, text: text.value }, newId());
-  if (ack && ack.ok) text.value = "";
+  const roomOnly = $("proxy-room-only");
+  const ack = await send("reflection.post", { kind: $("proxy-kind").value, text: text.value, room_only: roomOnly.checked }, newId());
+  if (ack && ack.ok) {
+    text.value = "";
+    roomOnly.checked = false;
+  }
 });

@@ -87,7 +87,8 @@ function renderMine(state) {
   const confirmed = state.reflections.filter((r) => mine.has(r.client_id) && !r.hidden)
     .map((r) => ({ reflection: r, state: "confirmed" }));
   const pending = outbox.map((item) => ({
-    reflection: { id: item.client_id, kind: item.kind, text: item.text, level: null }, state: item.state, item,
+    reflection: { id: item.client_id, kind: item.kind, text: item.text, level: null, room_only: item.room_only },
+    state: item.state, item,
   }));
   const cards = [...pending, ...confirmed.reverse()].map(({ reflection, state: s, item }) => reflectionCard(reflection, settings, [
     h("p", { class: "state", "data-state": s, text: stateLabel(s) + (item && item.message ? `: ${item.message}` : "") }),
@@ -127,7 +128,9 @@ async function flush() {
       renderMine(live.state);
       let ack;
       try {
-        ack = await live.command("reflection.post", { kind: item.kind, text: item.text, show_name: item.show_name }, item.client_id);
+        ack = await live.command("reflection.post", {
+          kind: item.kind, text: item.text, show_name: item.show_name, room_only: Boolean(item.room_only),
+        }, item.client_id);
       } catch {
         item.state = "waiting";
         break;
@@ -187,7 +190,12 @@ $("write").addEventListener("submit", (event) => {
     return;
   }
   const showName = $("show-name");
-  outbox.push({ client_id: newId(), kind: kind.value, text: value, show_name: Boolean(showName && showName.checked), state: "waiting" });
+  const roomOnly = $("room-only");
+  outbox.push({
+    client_id: newId(), kind: kind.value, text: value, show_name: Boolean(showName && showName.checked),
+    room_only: roomOnly.checked, state: "waiting",
+  });
+  roomOnly.checked = false;
   saveOutbox();
   text.value = "";
   updateCounter();
