@@ -34,6 +34,11 @@ class Defaults:
     #: bytes; Socket.IO frames above this close the connection (OWASP cheat sheet: 64 KB or less)
     MAX_MESSAGE_BYTES = 64 * 1024
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    #: disciplines participants may choose from (None: facilitation.disciplines.DEFAULT_DISCIPLINES);
+    #: FACILITATION_DISCIPLINES='["wijkteam", "school", "Sportclub"]' sets an organisation's own list
+    DISCIPLINES: list[str] | None = None
+    #: no screen or report shows a discipline group of fewer people than this; smaller ones merge into "other"
+    DISCIPLINE_MIN_GROUP = 3
 
 
 def database_url(instance_path: Path) -> str:

@@ -8,7 +8,7 @@ import secrets
 import sqlalchemy as sa
 from flask import current_app
 
-from facilitation import validation as v
+from facilitation import disciplines, validation as v
 from facilitation.privacy import personal_data_kinds
 from facilitation.extensions import db
 from facilitation.models import Level, Participant, Reflection, ReflectionKind
@@ -41,11 +41,13 @@ def join(ctx, payload: dict) -> dict:
     """
     level = v.choice(payload, "level", Level.values())
     name = v.text(payload, "name", max_length=NAME_MAX, required=False, allow_empty=True) or None
+    # optional, and never shown per person: only as counts of groups large enough (facilitation.disciplines)
+    discipline = v.choice(payload, "discipline", disciplines.configured(), required=False) or None
     # "Agree and join", pressed under the house rules on the join page
     accepted = v.field(payload, "accept_rules", bool, required=False, default=False)
     token = secrets.token_urlsafe(24)
     participant = Participant(session_id=ctx.session.id, token_hash=token_hash(token),
-                              display_name=name, level=level, joined_at=ctx.now,
+                              display_name=name, level=level, joined_at=ctx.now, discipline=discipline,
                               rules_accepted_at=ctx.now if accepted else None)
     db.session.add(participant)
     db.session.flush()

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlalchemy as sa
 from flask import current_app
 
+from facilitation.disciplines import DisciplineGroup, session_groups
 from facilitation.extensions import db
 from facilitation.models import (
     Account, Case, Cluster, Commitment, Event, Level, Participant, Programme, Reflection, Session, Vote, VotingRound,
@@ -138,6 +139,8 @@ class SessionReport:
     day: date | None = None
     #: None unless asked for
     timeline: tuple[TimelineEntry, ...] | None = None
+    #: counts per discipline, only groups of at least DISCIPLINE_MIN_GROUP people (smaller ones in "other")
+    disciplines: tuple[DisciplineGroup, ...] = ()
 
     @property
     def total_votes(self) -> int:
@@ -279,6 +282,7 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
         facilitator_reflections=sum(1 for r in reflections if r.by_facilitator),
         reflections=tuple(reflections), clusters=tuple(clusters), commitments=commitments,
         day=_day(session_), timeline=_timeline(session_, level_of, fmt) if timeline else None,
+        disciplines=session_groups(sid, for_report=True),
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from facilitation import disciplines as discipline_names
 from facilitation.reports import words
 from facilitation.reports.data import LEVEL_ORDER, ProgrammeReport, SessionReport
 from facilitation.reports.richtext import Block, Run, blocks
@@ -133,6 +134,11 @@ def _session_md(r: SessionReport) -> list[str]:
                            [[words.level(p.level), p.participants, p.reflections, p.dots] for p in r.participation]
                            + [[_("Total"), r.participants_total, sum(p.reflections for p in r.participation),
                                sum(p.dots for p in r.participation)]], right=(1, 2, 3))
+    if r.disciplines:
+        lines += [f"### {_('Disciplines')}", ""]
+        lines += _md_table([_("Discipline"), _("Participants"), _("Reflections")],
+                           [[discipline_names.label(g.key), g.participants, g.reflections] for g in r.disciplines],
+                           right=(1, 2))
     if r.clusters:
         ranked = sorted(r.clusters, key=lambda c: (-c.votes, -len(c.reflections), c.title.lower()))
         lines += [f"## {_('Bottlenecks')}", ""]
@@ -290,6 +296,9 @@ def _session_tables(r: SessionReport, session_column: bool = False) -> dict[str,
                          for c in r.commitments]),
         "participation": (extra_head + ["level", "participants", "reflections", "dots"],
                           [extra + [p.level, p.participants, p.reflections, p.dots] for p in r.participation]),
+        # only groups of at least DISCIPLINE_MIN_GROUP people; smaller ones are counted under "other"
+        "disciplines": (extra_head + ["discipline", "participants", "reflections"],
+                        [extra + [g.key, g.participants, g.reflections] for g in r.disciplines]),
     }
 
 

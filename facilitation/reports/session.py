@@ -8,6 +8,7 @@ from collections.abc import Callable
 from docx.document import Document as DocxDocument
 from flask_babel import gettext as _
 
+from facilitation import disciplines as discipline_names
 from facilitation.reports import charts, word, words
 from facilitation.reports.data import LEVEL_ORDER, ClusterItem, SessionReport
 from facilitation.reports.richtext import blocks
@@ -93,6 +94,17 @@ def participation(doc: DocxDocument, report: SessionReport) -> None:
             "The facilitator entered %(num)d reflection for someone without a phone.",
             "The facilitator entered %(num)d reflections for people without a phone.",
             report.facilitator_reflections)).paragraph_format.space_before = word.Pt(8)
+
+
+def disciplines(doc: DocxDocument, report: SessionReport) -> None:
+    if not report.disciplines:
+        return
+    word.heading(doc, _("Disciplines"), 2)
+    word.intro(doc, _("Counts per discipline people chose to give. Groups of fewer than %(n)s people are "
+                      "counted under other, so nobody can be singled out.", n=discipline_names.min_group()))
+    word.table(doc, [_("Discipline"), _("Participants"), _("Reflections")],
+               [(discipline_names.label(g.key), g.participants, g.reflections) for g in report.disciplines],
+               [9.6, 3.5, 3.5], right=(1, 2))
 
 
 def _by_votes(clusters) -> list[ClusterItem]:
@@ -244,7 +256,7 @@ def timeline(doc: DocxDocument, report: SessionReport) -> None:
 
 
 SECTIONS: list[Callable[[DocxDocument, SessionReport], None]] = [
-    title_page, summary, case, participation, bottlenecks, commitments, reflections, timeline,
+    title_page, summary, case, participation, disciplines, bottlenecks, commitments, reflections, timeline,
 ]
 
 

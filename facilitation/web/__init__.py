@@ -16,8 +16,9 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     from facilitation.web import reports
     app.register_blueprint(reports.bp)
-    from facilitation.web import audit
+    from facilitation.web import audit, method
     app.register_blueprint(audit.bp)
+    app.register_blueprint(method.bp)
 
     app.before_request(_nonce)
     app.after_request(_security_headers)

@@ -123,6 +123,7 @@ def method_strings() -> dict[str, str]:
         "rules_accepted": _("%(n)s of %(total)s accepted"),
         "rules_saved": _("Saved. Participants are asked to agree again."),
         "room_only": _("room only"),
+        "discipline_note": _("Groups of fewer than %(n)s people are counted under other."),
         "mark_room_only": _("Room only"),
         "mark_for_report": _("For the report"),
     }

@@ -4,6 +4,7 @@ import { reflectionCard } from "./cards.js";
 import * as clustering from "./features/clustering.js";
 import * as voting from "./features/voting.js";
 import * as levelmap from "./features/levelmap.js";
+import * as disciplines from "./features/disciplines.js";
 import * as houserules from "./features/houserules.js";
 
 // Features add their own part of the console: each may export reduce(state, event) and render(state, ctx).
@@ -11,6 +12,7 @@ const FEATURES = [
   clustering,
   voting,
   levelmap,
+  disciplines,
   houserules,
 ];
 

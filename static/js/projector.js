@@ -4,12 +4,14 @@ import { reflectionCard } from "./cards.js";
 import * as clustering from "./features/clustering.js";
 import * as voting from "./features/voting.js";
 import * as levelmap from "./features/levelmap.js";
+import * as disciplines from "./features/disciplines.js";
 
 // Features add their own part of the projector: each may export reduce(state, event) and render(state, ctx).
 const FEATURES = [
   clustering,
   voting,
   levelmap,
+  disciplines,
 ];
 
 const settings = boot();
