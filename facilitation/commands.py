@@ -12,7 +12,7 @@ from blinker import Namespace
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from facilitation import clustering, houserules, participation, sessions, voting
+from facilitation import clustering, houserules, hybrid, participation, sessions, voting
 from facilitation.extensions import db
 from facilitation.formats import Format
 from facilitation.models import Account, Event, Participant, Session, Status, utcnow
@@ -116,6 +116,10 @@ COMMANDS: dict[str, Command] = {
     "vote.set": _cmd(voting.set_dots, PARTICIPANT, phase_action="vote", needs_rules=True),
     "participant.accept_rules": _cmd(houserules.accept, PARTICIPANT, statuses=OPEN),
     "session.set_house_rules": _cmd(houserules.set_rules, FACILITATOR, statuses=OPEN),
+    "participant.add_proxy": _cmd(hybrid.add_proxy, FACILITATOR, statuses=OPEN),
+    "vote.set_for": _cmd(hybrid.set_dots_for, FACILITATOR),
+    "session.add_cofacilitator": _cmd(hybrid.add_cofacilitator, FACILITATOR, statuses=OPEN),
+    "session.remove_cofacilitator": _cmd(hybrid.remove_cofacilitator, FACILITATOR, statuses=OPEN),
 }
 
 
@@ -144,7 +148,8 @@ def role_of(session_: Session, actor: Actor) -> tuple[str, Participant | None, A
         return ANONYMOUS, None, None
     if actor.account_id is not None:
         account = db.session.get(Account, actor.account_id)
-        if account is not None and account.active and account.id == session_.facilitator_id:
+        # the session's facilitator, or a co-facilitator added to it
+        if hybrid.runs_session(account, session_):
             return FACILITATOR, None, account
         return ANONYMOUS, None, account
     return ANONYMOUS, None, None

@@ -81,7 +81,8 @@ def group(participants: Counter, reflections: Counter, threshold: int) -> tuple[
         else:
             other_people += people
             other_reflections += reflections.get(key, 0)
-    if other_people >= threshold:
+    # "other" alone would only repeat the total: without a named group there is nothing to show
+    if other_people >= threshold and shown:
         shown.append(DisciplineGroup(OTHER, other_people, other_reflections))
     return tuple(shown)
 

@@ -41,6 +41,7 @@ ERRORS = {
     "round_not_open": N_("This voting round is closed."),
     "budget_exceeded": N_("You have only %(budget)s dots in this round."),
     "one_dot_per_cluster": N_("In this round each cluster gets at most one dot from you."),
+    "no_such_facilitator": N_("There is no active facilitator account with that e-mail address."),
     "rules_not_accepted": N_("Please accept the house rules first; you find them at the top of your screen."),
 }
 

@@ -67,7 +67,7 @@ def reflection_view(reflection: Reflection, author: Participant | None) -> dict:
         "level": reflection.level,
         "phase": reflection.phase_key,
         "author": author.display_name if (author and reflection.show_name and author.display_name) else None,
-        "by_facilitator": reflection.participant_id is None,
+        "by_facilitator": reflection.participant_id is None or bool(author and author.proxy),
         "hidden": reflection.hidden,
         "room_only": reflection.room_only,
         "moment_id": reflection.moment_id,
@@ -90,13 +90,19 @@ def post_reflection(ctx, payload: dict) -> dict:
     text = v.text(payload, "text", max_length=current_app.config["REFLECTION_MAX_LENGTH"])
     level = v.choice(payload, "level", Level.values(), required=False)
     show_name = v.field(payload, "show_name", bool, required=False, default=False)
+    author = ctx.participant
+    if "for" in payload and payload["for"] is not None:
+        # the facilitator writes down what someone without a phone says
+        if ctx.participant is not None:
+            raise CommandError("forbidden")
+        from facilitation.hybrid import proxy_of  # hybrid imports voting, which must not import this module back
+        author = proxy_of(ctx, payload["for"])
     # said for the room only: on the screens, never in a report or export
     room_only = v.field(payload, "room_only", bool, required=False, default=False)
-    author = ctx.participant
     reflection = Reflection(
         session_id=ctx.session.id, participant_id=author.id if author else None, client_id=ctx.client_id,
         kind=kind, text=text, level=level or (author.level if author else None), phase_key=phase.key,
-        show_name=bool(show_name and author and author.display_name), created_at=ctx.now,
+        show_name=bool(show_name and author and author.display_name and not author.proxy), created_at=ctx.now,
         # the phone warned before sending, but a client can be bypassed: the server checks again
         personal_data=personal_data_kinds(text), room_only=room_only,
     )

@@ -14,7 +14,7 @@ from facilitation.extensions import db
 from facilitation.models import Base
 from tests.conftest import run
 
-ROLES = ["facilitator", "other_facilitator", "organiser", "admin", "participant", "other_participant", "anonymous"]
+ROLES = ["facilitator", "co_facilitator", "other_facilitator", "organiser", "admin", "participant", "other_participant", "anonymous"]
 
 #: a payload that is valid for each command in a live session in the "write" phase
 PAYLOADS = {
@@ -46,6 +46,11 @@ PAYLOADS = {
     "participant.accept_rules": lambda ctx: {},
     "reflection.set_room_only": lambda ctx: {"id": ctx["reflection_id"], "room_only": True},
     "session.set_house_rules": lambda ctx: {"text": "Wat hier gezegd wordt, blijft hier."},
+    "participant.add_proxy": lambda ctx: {"level": "execution"},
+    "vote.set_for": lambda ctx: {"for": ctx["proxy_id"], "round_id": ctx["prepared"]["round"]["id"],
+                                 "cluster_id": ctx["cluster_id"], "dots": 1},
+    "session.add_cofacilitator": lambda ctx: {"email": ctx["spare_email"]},
+    "session.remove_cofacilitator": lambda ctx: {"account_id": ctx["spare_id"]},
 }
 #: commands that need the session in another state than live
 DRAFT_ONLY = {"session.start"}
@@ -57,7 +62,9 @@ PREPARE = {"timer.pause": ("timer.start", {"minutes": 5}),
            # the learning table's fourth phase lets participants vote
            "vote.set": [("phase.goto", {"index": 3}), ("vote.open", {})],
            # everyone accepted on joining; changed rules must be accepted again
-           "participant.accept_rules": ("session.set_house_rules", {"text": "Nieuwe huisregels"})}
+           "participant.accept_rules": ("session.set_house_rules", {"text": "Nieuwe huisregels"}),
+           "vote.set_for": [("phase.goto", {"index": 3}), ("vote.open", {})],
+           "session.remove_cofacilitator": ("session.add_cofacilitator", lambda ctx: {"email": ctx["spare_email"]})}
 
 
 def dump(app) -> dict:
@@ -75,6 +82,8 @@ def world(app, make_account, make_session, join, login):
     other_id, other_email = make_account()
     organiser_id, organiser_email = make_account(role="organiser")
     admin_id, admin_email = make_account(role="admin")
+    co_id, co_email = make_account()
+    spare_id, spare_email = make_account()
     session_id, code = make_session(owner_id, phase="write")
     draft_id, draft_code = make_session(owner_id)
     other_session_id, other_code = make_session(other_id, phase="write")
@@ -90,8 +99,13 @@ def world(app, make_account, make_session, join, login):
     run(app, session_id, owner_id, "reflection.hide", {"id": hidden.data["id"]})
     cluster = run(app, session_id, owner_id, "cluster.create", {"title": "Regie", "reflection_ids": [posted.data["id"]]})
     other_cluster = run(app, session_id, owner_id, "cluster.create", {"title": "Regels"})
+    # a second facilitator runs both of the owner's sessions too; one person in the room has no phone
+    run(app, session_id, owner_id, "session.add_cofacilitator", {"email": co_email})
+    run(app, draft_id, owner_id, "session.add_cofacilitator", {"email": co_email})
+    proxy = run(app, session_id, owner_id, "participant.add_proxy", {"level": "policy"})
     actors = {
         "facilitator": commands.Actor(account_id=owner_id),
+        "co_facilitator": commands.Actor(account_id=co_id),
         "other_facilitator": commands.Actor(account_id=other_id),
         "organiser": commands.Actor(account_id=organiser_id),
         "admin": commands.Actor(account_id=admin_id),
@@ -101,22 +115,34 @@ def world(app, make_account, make_session, join, login):
     }
     return {"session_id": session_id, "draft_id": draft_id, "actors": actors, "phone": phone, "code": code,
             "reflection_id": posted.data["id"], "hidden_id": hidden.data["id"],
-            "cluster_id": cluster.data["cluster"]["id"], "other_cluster_id": other_cluster.data["cluster"]["id"]}
+            "cluster_id": cluster.data["cluster"]["id"], "other_cluster_id": other_cluster.data["cluster"]["id"],
+            "proxy_id": proxy.data["proxy"]["id"], "spare_id": spare_id, "spare_email": spare_email}
 
 
 def expected_role(role: str) -> str:
-    return {"facilitator": commands.FACILITATOR, "participant": commands.PARTICIPANT}.get(role, commands.ANONYMOUS)
+    return {"facilitator": commands.FACILITATOR, "co_facilitator": commands.FACILITATOR,
+            "participant": commands.PARTICIPANT}.get(role, commands.ANONYMOUS)
 
 
-@pytest.mark.parametrize("name", sorted(commands.COMMANDS))
-def test_every_command_is_allowed_exactly_for_its_roles(app, world, name):
+#: every command led by the session's own facilitator, and every facilitator command led by a co-facilitator
+#: (on a fresh world, since a command done once often cannot be done again)
+CASES = [(name, "facilitator") for name in sorted(commands.COMMANDS)] + [
+    (name, "co_facilitator") for name in sorted(commands.COMMANDS)
+    if commands.FACILITATOR in commands.COMMANDS[name].roles]
+
+
+@pytest.mark.parametrize("name,lead", CASES)
+def test_every_command_is_allowed_exactly_for_its_roles(app, world, name, lead):
     spec = commands.COMMANDS[name]
     session_id = world["draft_id"] if name in DRAFT_ONLY else world["session_id"]
     if name in PREPARE:
         steps = PREPARE[name] if isinstance(PREPARE[name], list) else [PREPARE[name]]
-        for step in steps:
-            world["prepared"] = run(app, session_id, world["actors"]["facilitator"].account_id, *step).data
+        for step_name, args in steps:
+            args = args(world) if callable(args) else args
+            world["prepared"] = run(app, session_id, world["actors"]["facilitator"].account_id, step_name, args).data
     for role in ROLES:
+        if expected_role(role) == commands.FACILITATOR and role != lead:
+            continue  # the other facilitator role leads the same command in its own case
         allowed = expected_role(role) in spec.roles
         before = dump(app)
         with app.test_request_context():

@@ -26,8 +26,10 @@ def test_small_groups_merge_into_other_and_a_small_other_is_left_out():
     # "other" of two people is itself too small: left out, and nothing reveals the two
     assert group(Counter({"wijkteam": 3, "ggz": 1, None: 1}), Counter({"ggz": 4}), 3) == (
         DisciplineGroup("wijkteam", 3, 0),)
-    # people who rather not say count under "other", never as a group of their own
-    assert group(Counter({None: 5}), Counter(), 3) == (DisciplineGroup(OTHER, 5, 0),)
+    # people who rather not say count under "other", never as a group of their own; and "other" alone
+    # would only repeat the total
+    assert group(Counter({None: 5}), Counter(), 3) == ()
+    assert group(Counter({None: 5, "school": 1}), Counter(), 3) == ()
     assert group(Counter(), Counter(), 3) == ()
 
 

@@ -141,6 +141,8 @@ class SessionReport:
     timeline: tuple[TimelineEntry, ...] | None = None
     #: counts per discipline, only groups of at least DISCIPLINE_MIN_GROUP people (smaller ones in "other")
     disciplines: tuple[DisciplineGroup, ...] = ()
+    #: of participants_total, the people without a phone the facilitator entered reflections and votes for
+    proxy_participants: int = 0
 
     @property
     def total_votes(self) -> int:
@@ -206,8 +208,11 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
     sid = session_.id
 
     participants = db.session.execute(
-        sa.select(Participant.id, Participant.level, Participant.display_name).where(Participant.session_id == sid)
+        sa.select(Participant.id, Participant.level, Participant.display_name, Participant.proxy)
+        .where(Participant.session_id == sid)
     ).all()
+    # people without a phone, whose reflections and votes the facilitator entered
+    proxies = {row.id for row in participants if row.proxy}
     level_of = {row.id: row.level for row in participants}
     names = {row.id: row.display_name for row in participants}
 
@@ -221,7 +226,7 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
         author = names.get(r.participant_id) if r.show_name else None
         reflections.append(ReflectionItem(
             id=r.id, kind=r.kind, text=r.text, level=r.level, phase_key=r.phase_key, author=author or None,
-            by_facilitator=r.participant_id is None, cluster_id=r.cluster_id, created_at=r.created_at))
+            by_facilitator=r.participant_id is None or r.participant_id in proxies, cluster_id=r.cluster_id, created_at=r.created_at))
         if r.participant_id is not None:
             written[level_of.get(r.participant_id)] += 1
 
@@ -282,7 +287,7 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
         facilitator_reflections=sum(1 for r in reflections if r.by_facilitator),
         reflections=tuple(reflections), clusters=tuple(clusters), commitments=commitments,
         day=_day(session_), timeline=_timeline(session_, level_of, fmt) if timeline else None,
-        disciplines=session_groups(sid, for_report=True),
+        disciplines=session_groups(sid, for_report=True), proxy_participants=len(proxies),
     )
 
 

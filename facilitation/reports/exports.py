@@ -134,6 +134,11 @@ def _session_md(r: SessionReport) -> list[str]:
                            [[words.level(p.level), p.participants, p.reflections, p.dots] for p in r.participation]
                            + [[_("Total"), r.participants_total, sum(p.reflections for p in r.participation),
                                sum(p.dots for p in r.participation)]], right=(1, 2, 3))
+        if r.proxy_participants:
+            lines += [md(ngettext(
+                "%(num)d of them took part without a phone: the facilitator entered their reflections and votes.",
+                "%(num)d of them took part without a phone: the facilitator entered their reflections and votes.",
+                r.proxy_participants)), ""]
     if r.disciplines:
         lines += [f"### {_('Disciplines')}", ""]
         lines += _md_table([_("Discipline"), _("Participants"), _("Reflections")],
@@ -281,7 +286,7 @@ def _session_tables(r: SessionReport, session_column: bool = False) -> dict[str,
     extra = [r.title] if session_column else []
     extra_head = ["session"] if session_column else []
     clusters = {c.id: c for c in r.clusters}
-    return {
+    tables = {
         "reflections": (extra_head + ["id", "phase", "kind", "level", "text", "author", "by_facilitator",
                                       "bottleneck", "written_at"],
                         [extra + [x.id, r.phase_title(x.phase_key), x.kind, x.level or "", x.text, x.author or "",
@@ -300,6 +305,9 @@ def _session_tables(r: SessionReport, session_column: bool = False) -> dict[str,
         "disciplines": (extra_head + ["discipline", "participants", "reflections"],
                         [extra + [g.key, g.participants, g.reflections] for g in r.disciplines]),
     }
+    if not r.disciplines:
+        del tables["disciplines"]
+    return tables
 
 
 def _zip(files: dict[str, bytes]) -> bytes:

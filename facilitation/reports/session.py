@@ -89,6 +89,11 @@ def participation(doc: DocxDocument, report: SessionReport) -> None:
                  sum(p.dots for p in report.participation)))
     word.table(doc, [_("Level"), _("Participants"), _("Reflections"), _("Dots given")], rows,
                [6.1, 3.5, 3.5, 3.5], right=(1, 2, 3), bold_last=True)
+    if report.proxy_participants:
+        word.paragraph(doc, ngettext(
+            "%(num)d of them took part without a phone: the facilitator entered their reflections and votes.",
+            "%(num)d of them took part without a phone: the facilitator entered their reflections and votes.",
+            report.proxy_participants)).paragraph_format.space_before = word.Pt(8)
     if report.facilitator_reflections:
         word.paragraph(doc, ngettext(
             "The facilitator entered %(num)d reflection for someone without a phone.",

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from facilitation import accounts, clustering, programmes, sessions
+from facilitation import accounts, clustering, hybrid, programmes, sessions
 from facilitation.extensions import db
 from facilitation.labels import KINDS, LEVELS, ROLES, STATUSES, translated
 from facilitation.messages import error_message
@@ -36,7 +36,7 @@ def facilitated_session(session_id: int) -> Session:
     session_ = db.session.get(Session, session_id)
     if session_ is None:
         abort(404)
-    if session_.facilitator_id != current_user.id:
+    if not hybrid.runs_session(current_user, session_):  # its facilitator or a co-facilitator
         abort(403)
     return session_
 

@@ -5,6 +5,7 @@ import * as clustering from "./features/clustering.js";
 import * as voting from "./features/voting.js";
 import * as levelmap from "./features/levelmap.js";
 import * as disciplines from "./features/disciplines.js";
+import * as hybrid from "./features/hybrid.js";
 import * as houserules from "./features/houserules.js";
 
 // Features add their own part of the console: each may export reduce(state, event) and render(state, ctx).
@@ -14,6 +15,7 @@ const FEATURES = [
   levelmap,
   disciplines,
   houserules,
+  hybrid,
 ];
 
 const settings = boot();
@@ -125,7 +127,10 @@ $("proxy-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const text = $("proxy-text");
   const roomOnly = $("proxy-room-only");
-  const ack = await send("reflection.post", { kind: $("proxy-kind").value, text: text.value, room_only: roomOnly.checked }, newId());
+  const who = $("proxy-for").value;
+  const ack = await send("reflection.post", {
+    kind: $("proxy-kind").value, text: text.value, room_only: roomOnly.checked, for: who ? Number(who) : null,
+  }, newId());
   if (ack && ack.ok) {
     text.value = "";
     roomOnly.checked = false;

@@ -5,6 +5,7 @@ import * as clustering from "./features/clustering.js";
 import * as voting from "./features/voting.js";
 import * as levelmap from "./features/levelmap.js";
 import * as disciplines from "./features/disciplines.js";
+import * as hybrid from "./features/hybrid.js";
 
 // Features add their own part of the projector: each may export reduce(state, event) and render(state, ctx).
 const FEATURES = [
@@ -12,6 +13,7 @@ const FEATURES = [
   voting,
   levelmap,
   disciplines,
+  hybrid,
 ];
 
 const settings = boot();
