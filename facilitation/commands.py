@@ -12,7 +12,7 @@ from blinker import Namespace
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from facilitation import clustering, houserules, hybrid, participation, sessions, voting
+from facilitation import clustering, houserules, hybrid, journey, participation, sessions, voting
 from facilitation.extensions import db
 from facilitation.formats import Format
 from facilitation.models import Account, Event, Participant, Session, Status, utcnow
@@ -120,6 +120,11 @@ COMMANDS: dict[str, Command] = {
     "vote.set_for": _cmd(hybrid.set_dots_for, FACILITATOR),
     "session.add_cofacilitator": _cmd(hybrid.add_cofacilitator, FACILITATOR, statuses=OPEN),
     "session.remove_cofacilitator": _cmd(hybrid.remove_cofacilitator, FACILITATOR, statuses=OPEN),
+    "moment.add": _cmd(journey.add, FACILITATOR, statuses=OPEN),
+    "moment.edit": _cmd(journey.edit, FACILITATOR, statuses=OPEN),
+    "moment.move": _cmd(journey.move, FACILITATOR, statuses=OPEN),
+    "moment.delete": _cmd(journey.delete, FACILITATOR, statuses=OPEN),
+    "reflection.pin": _cmd(journey.pin, PARTICIPANT, FACILITATOR, phase_action="write", needs_rules=True),
 }
 
 

@@ -8,7 +8,7 @@ import secrets
 import sqlalchemy as sa
 from flask import current_app
 
-from facilitation import disciplines, validation as v
+from facilitation import disciplines, journey, validation as v
 from facilitation.privacy import personal_data_kinds
 from facilitation.extensions import db
 from facilitation.models import Level, Participant, Reflection, ReflectionKind
@@ -90,6 +90,10 @@ def post_reflection(ctx, payload: dict) -> dict:
     text = v.text(payload, "text", max_length=current_app.config["REFLECTION_MAX_LENGTH"])
     level = v.choice(payload, "level", Level.values(), required=False)
     show_name = v.field(payload, "show_name", bool, required=False, default=False)
+    # pinned to a moment of the case's journey (case reconstruction)
+    moment_id = payload.get("moment_id")
+    if moment_id is not None:
+        moment_id = journey.moment_of(ctx, moment_id).id
     author = ctx.participant
     if "for" in payload and payload["for"] is not None:
         # the facilitator writes down what someone without a phone says
@@ -104,7 +108,7 @@ def post_reflection(ctx, payload: dict) -> dict:
         kind=kind, text=text, level=level or (author.level if author else None), phase_key=phase.key,
         show_name=bool(show_name and author and author.display_name and not author.proxy), created_at=ctx.now,
         # the phone warned before sending, but a client can be bypassed: the server checks again
-        personal_data=personal_data_kinds(text), room_only=room_only,
+        personal_data=personal_data_kinds(text), room_only=room_only, moment_id=moment_id,
     )
     db.session.add(reflection)
     db.session.flush()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app
 
-from facilitation import clustering, disciplines, houserules, hybrid, participation, sessions, voting
+from facilitation import clustering, disciplines, houserules, hybrid, journey, participation, sessions, voting
 from facilitation.extensions import db
 from facilitation.models import Event, Participant, Session, utcnow
 
@@ -22,6 +22,7 @@ SECTIONS: list = [
     houserules.snapshot_section,
     disciplines.snapshot_section,
     hybrid.snapshot_section,
+    journey.snapshot_section,
 ]
 
 

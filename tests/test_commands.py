@@ -51,6 +51,12 @@ PAYLOADS = {
                                  "cluster_id": ctx["cluster_id"], "dots": 1},
     "session.add_cofacilitator": lambda ctx: {"email": ctx["spare_email"]},
     "session.remove_cofacilitator": lambda ctx: {"account_id": ctx["spare_id"]},
+    "moment.add": lambda ctx: {"kind": "signal", "title": "School meldt verzuim", "when": "sept 2023"},
+    "moment.edit": lambda ctx: {"id": ctx["moment_id"], "title": "Eerste melding", "kind": "signal"},
+    "moment.move": lambda ctx: {"id": ctx["moment_id"], "position": 1},
+    "moment.delete": lambda ctx: {"id": ctx["moment_id"]},
+    # to the moment it is not pinned to yet, so the facilitator's pin and the author's both change something
+    "reflection.pin": lambda ctx: ctx["pin_elsewhere"](),
 }
 #: commands that need the session in another state than live
 DRAFT_ONLY = {"session.start"}
@@ -103,6 +109,19 @@ def world(app, make_account, make_session, join, login):
     run(app, session_id, owner_id, "session.add_cofacilitator", {"email": co_email})
     run(app, draft_id, owner_id, "session.add_cofacilitator", {"email": co_email})
     proxy = run(app, session_id, owner_id, "participant.add_proxy", {"level": "policy"})
+    moment = run(app, session_id, owner_id, "moment.add", {"kind": "crisis", "title": "Uithuisplaatsing"})
+    second = run(app, session_id, owner_id, "moment.add", {"kind": "breakthrough", "title": "Eén plan"})
+    with app.test_request_context():
+        own = commands.apply(session_id, commands.Actor(participant_id=mine), "reflection.post",
+                             {"kind": "bottleneck", "text": "Van de telefoon"}, uuid.uuid4().hex)
+    first_id, second_id = moment.data["moment"]["id"], second.data["moment"]["id"]
+
+    def pin_elsewhere():
+        from facilitation.models import Reflection
+        with app.app_context():
+            current = db.session.get(Reflection, own.data["id"]).moment_id
+        return {"id": own.data["id"], "moment_id": second_id if current == first_id else first_id}
+
     actors = {
         "facilitator": commands.Actor(account_id=owner_id),
         "co_facilitator": commands.Actor(account_id=co_id),
@@ -116,7 +135,9 @@ def world(app, make_account, make_session, join, login):
     return {"session_id": session_id, "draft_id": draft_id, "actors": actors, "phone": phone, "code": code,
             "reflection_id": posted.data["id"], "hidden_id": hidden.data["id"],
             "cluster_id": cluster.data["cluster"]["id"], "other_cluster_id": other_cluster.data["cluster"]["id"],
-            "proxy_id": proxy.data["proxy"]["id"], "spare_id": spare_id, "spare_email": spare_email}
+            "proxy_id": proxy.data["proxy"]["id"], "moment_id": moment.data["moment"]["id"],
+            "own_reflection_id": own.data["id"],
+            "pin_elsewhere": pin_elsewhere, "spare_id": spare_id, "spare_email": spare_email}
 
 
 def expected_role(role: str) -> str:

@@ -18,7 +18,7 @@ from flask import current_app
 from facilitation.disciplines import DisciplineGroup, session_groups
 from facilitation.extensions import db
 from facilitation.models import (
-    Account, Case, Cluster, Commitment, Event, Level, Participant, Programme, Reflection, Session, Vote, VotingRound,
+    Account, Case, Cluster, Commitment, Event, Level, Moment, Participant, Programme, Reflection, Session, Vote, VotingRound,
 )
 
 #: the order levels appear in everywhere: from the work floor to the board
@@ -38,6 +38,20 @@ class ReflectionItem:
     by_facilitator: bool
     cluster_id: int | None
     created_at: datetime
+    #: the moment of the case's journey it is pinned to
+    moment_id: int | None = None
+
+
+@dataclass(frozen=True)
+class MomentItem:
+    """A moment of the case's journey (maatwerkreis) with the reportable reflections pinned to it."""
+
+    id: int
+    kind: str
+    title: str
+    when: str
+    description: str
+    reflections: tuple[ReflectionItem, ...]
 
 
 @dataclass(frozen=True)
@@ -143,6 +157,8 @@ class SessionReport:
     disciplines: tuple[DisciplineGroup, ...] = ()
     #: of participants_total, the people without a phone the facilitator entered reflections and votes for
     proxy_participants: int = 0
+    #: the case's journey in order (case reconstruction); empty when the facilitator laid out none
+    moments: tuple[MomentItem, ...] = ()
 
     @property
     def total_votes(self) -> int:
@@ -226,7 +242,8 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
         author = names.get(r.participant_id) if r.show_name else None
         reflections.append(ReflectionItem(
             id=r.id, kind=r.kind, text=r.text, level=r.level, phase_key=r.phase_key, author=author or None,
-            by_facilitator=r.participant_id is None or r.participant_id in proxies, cluster_id=r.cluster_id, created_at=r.created_at))
+            by_facilitator=r.participant_id is None or r.participant_id in proxies, cluster_id=r.cluster_id,
+            created_at=r.created_at, moment_id=r.moment_id))
         if r.participant_id is not None:
             written[level_of.get(r.participant_id)] += 1
 
@@ -288,6 +305,11 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
         reflections=tuple(reflections), clusters=tuple(clusters), commitments=commitments,
         day=_day(session_), timeline=_timeline(session_, level_of, fmt) if timeline else None,
         disciplines=session_groups(sid, for_report=True), proxy_participants=len(proxies),
+        moments=tuple(
+            MomentItem(id=m.id, kind=m.kind, title=m.title, when=m.when or "", description=m.description or "",
+                       reflections=tuple(r for r in reflections if r.moment_id == m.id))
+            for m in db.session.scalars(sa.select(Moment).where(Moment.session_id == sid)
+                                        .order_by(Moment.position, Moment.id))),
     )
 
 

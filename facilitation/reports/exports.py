@@ -128,6 +128,16 @@ def _session_md(r: SessionReport) -> list[str]:
         if r.case_title:
             lines += [f"### {md(r.case_title)}", ""]
         lines += _md_blocks(blocks(r.case_markdown or ""), 4)
+    if r.moments:
+        heading = _("The case's journey")
+        lines += [f"## {md(heading)}", ""]
+        for i, moment in enumerate(r.moments, 1):
+            facts = [words.moment_kind(moment.kind)] + ([moment.when] if moment.when else [])
+            lines += [f"### {i}. {md(moment.title)}", "", f"*{md(' · '.join(facts))}*", ""]
+            if moment.description.strip():
+                lines += [md(moment.description), ""]
+            if moment.reflections:
+                lines += [_reflection_line(x, True) for x in moment.reflections] + [""]
     if r.participation:
         lines += [f"## {_('Participation')}", ""]
         lines += _md_table([_("Level"), _("Participants"), _("Reflections"), _("Dots given")],
@@ -307,6 +317,12 @@ def _session_tables(r: SessionReport, session_column: bool = False) -> dict[str,
     }
     if not r.disciplines:
         del tables["disciplines"]
+    if r.moments:
+        tables["moments"] = (extra_head + ["position", "when", "title", "kind", "description", "reflections",
+                                           "reflection_ids"],
+                             [extra + [i, m.when, m.title, m.kind, m.description, len(m.reflections),
+                                       " ".join(str(x.id) for x in m.reflections)]
+                              for i, m in enumerate(r.moments, 1)])
     return tables
 
 

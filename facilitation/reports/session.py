@@ -76,6 +76,29 @@ def case(doc: DocxDocument, report: SessionReport) -> None:
     word.rich_text(doc, blocks(report.case_markdown or ""), top_heading=3)
 
 
+def journey(doc: DocxDocument, report: SessionReport) -> None:
+    """De maatwerkreis: the moments of the case in order, each with the reflections pinned to it."""
+    if not report.moments:
+        return
+    word.heading(doc, _("The case's journey"), 1)
+    word.intro(doc, _("The moments of the case in order, as laid out in the session, with what participants "
+                      "pinned to them: where it broke down and where it went well."))
+    word.table(doc, ["#", _("When"), _("Moment"), _("Kind"), _("Reflections")],
+               [(i, m.when, m.title, words.moment_kind(m.kind), len(m.reflections))
+                for i, m in enumerate(report.moments, 1)], [1.2, 3.2, 7.0, 3.2, 2.0], right=(0, 4))
+    for i, moment in enumerate(report.moments, 1):
+        if not moment.reflections and not moment.description.strip():
+            continue
+        word.heading(doc, f"{i}. {moment.title}", 2)
+        facts = [words.moment_kind(moment.kind)] + ([moment.when] if moment.when else [])
+        word.paragraph(doc, " · ".join(facts), "Small Print").paragraph_format.keep_with_next = True
+        if moment.description.strip():
+            word.paragraph(doc, moment.description)
+        items = word.ListWriter(doc)
+        for reflection in moment.reflections:
+            _reflection(items, reflection, show_kind=True)
+
+
 def participation(doc: DocxDocument, report: SessionReport) -> None:
     if not report.participation:
         return
@@ -261,7 +284,7 @@ def timeline(doc: DocxDocument, report: SessionReport) -> None:
 
 
 SECTIONS: list[Callable[[DocxDocument, SessionReport], None]] = [
-    title_page, summary, case, participation, disciplines, bottlenecks, commitments, reflections, timeline,
+    title_page, summary, case, journey, participation, disciplines, bottlenecks, commitments, reflections, timeline,
 ]
 
 

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from facilitation import accounts, clustering, hybrid, programmes, sessions
 from facilitation.extensions import db
+from facilitation.journey import MOMENT_KINDS
 from facilitation.labels import KINDS, LEVELS, ROLES, STATUSES, translated
 from facilitation.messages import error_message
 from facilitation.models import Account, Case, Level, Programme, Role, Session
@@ -168,7 +169,8 @@ def console(session_id: int):
     case_html = render_markdown(session_.case.description) if session_.case else None
     return render_template("facilitator/console.html", session=session_, case_html=case_html,
                            boot=live_boot(session_, "console"), levels=translated(LEVELS),
-                           kinds=translated(KINDS), level_keys=Level.values())
+                           kinds=translated(KINDS), level_keys=Level.values(),
+                           moment_kinds=translated(MOMENT_KINDS))
 
 
 @bp.get("/sessions/<int:session_id>/clusters/suggestions")

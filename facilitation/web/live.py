@@ -6,6 +6,7 @@ from flask import current_app, request
 from flask_babel import gettext as _
 
 from facilitation import sessions
+from facilitation.journey import MOMENT_KINDS
 from facilitation.labels import KINDS, LEVELS, PERSONAL_DATA, TAGS, translated
 from facilitation.models import Session
 
@@ -131,6 +132,19 @@ def method_strings() -> dict[str, str]:
         "dots": _("Dots"),
         "dots_saved": _("Saved; %(left)s dots left for this person."),
         "remove": _("Remove"),
+        "moment_kinds": translated(MOMENT_KINDS),
+        "no_moment": _("No moment"),
+        "pinned": _("Pinned reflections"),
+        "pin_to": _("Moment on the timeline"),
+        "earlier": _("Earlier"),
+        "later": _("Later"),
+        "edit_moment": _("Edit"),
+        "delete_moment": _("Delete"),
+        "moment_kind": _("Kind of moment"),
+        "moment_title": _("What happened"),
+        "moment_when": _("When (e.g. March 2024)"),
+        "moment_description": _("Short description (pseudonymised)"),
+        "save": _("Save"),
         "discipline_note": _("Groups of fewer than %(n)s people are counted under other."),
         "mark_room_only": _("Room only"),
         "mark_for_report": _("For the report"),

@@ -6,6 +6,7 @@ import * as voting from "./features/voting.js";
 import * as levelmap from "./features/levelmap.js";
 import * as disciplines from "./features/disciplines.js";
 import * as hybrid from "./features/hybrid.js";
+import * as journey from "./features/journey.js";
 import * as houserules from "./features/houserules.js";
 
 // Features add their own part of the console: each may export reduce(state, event) and render(state, ctx).
@@ -16,6 +17,7 @@ const FEATURES = [
   disciplines,
   houserules,
   hybrid,
+  journey,
 ];
 
 const settings = boot();

@@ -4,12 +4,14 @@ import { reflectionCard } from "./cards.js";
 import * as clustering from "./features/clustering.js";
 import * as voting from "./features/voting.js";
 import * as houserules from "./features/houserules.js";
+import * as journey from "./features/journey.js";
 
 // Features add their own part of the phone screen: each may export reduce(state, event) and render(state, ctx).
 const FEATURES = [
   clustering,
   voting,
   houserules,
+  journey,
 ];
 
 const settings = boot();
@@ -130,6 +132,7 @@ async function flush() {
       try {
         ack = await live.command("reflection.post", {
           kind: item.kind, text: item.text, show_name: item.show_name, room_only: Boolean(item.room_only),
+          moment_id: item.moment_id || null,
         }, item.client_id);
       } catch {
         item.state = "waiting";
@@ -193,7 +196,7 @@ $("write").addEventListener("submit", (event) => {
   const roomOnly = $("room-only");
   outbox.push({
     client_id: newId(), kind: kind.value, text: value, show_name: Boolean(showName && showName.checked),
-    room_only: roomOnly.checked, state: "waiting",
+    room_only: roomOnly.checked, moment_id: Number($("moment").value) || null, state: "waiting",
   });
   roomOnly.checked = false;
   saveOutbox();

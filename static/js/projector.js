@@ -6,6 +6,7 @@ import * as voting from "./features/voting.js";
 import * as levelmap from "./features/levelmap.js";
 import * as disciplines from "./features/disciplines.js";
 import * as hybrid from "./features/hybrid.js";
+import * as journey from "./features/journey.js";
 
 // Features add their own part of the projector: each may export reduce(state, event) and render(state, ctx).
 const FEATURES = [
@@ -14,6 +15,7 @@ const FEATURES = [
   levelmap,
   disciplines,
   hybrid,
+  journey,
 ];
 
 const settings = boot();
