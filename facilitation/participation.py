@@ -54,7 +54,7 @@ def join(ctx, payload: dict) -> dict:
     ctx.private["token"] = token
     ctx.private["participant_id"] = participant.id
     count = db.session.scalar(sa.select(sa.func.count(Participant.id)).where(Participant.session_id == ctx.session.id))
-    return {"participant": public_participant(participant), "count": count}
+    return {"participant": public_participant(participant), "count": count, "rules_accepted": accepted}
 
 
 def reflection_view(reflection: Reflection, author: Participant | None) -> dict:

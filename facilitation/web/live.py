@@ -132,7 +132,8 @@ def method_strings() -> dict[str, str]:
         "dots": _("Dots"),
         "dots_saved": _("Saved; %(left)s dots left for this person."),
         "remove": _("Remove"),
-        "moment_kinds": translated(MOMENT_KINDS),
+        # pairs, not an object: JSON objects reach the page with their keys sorted
+        "moment_kinds": list(translated(MOMENT_KINDS).items()),
         "no_moment": _("No moment"),
         "pinned": _("Pinned reflections"),
         "pin_to": _("Moment on the timeline"),

@@ -17,6 +17,8 @@ export function reduce(state, event) {
     } else {
       rules.accepted = data.accepted;
     }
+  } else if (event.name === "participant.join") {
+    if (!state.me && data.rules_accepted) rules.accepted = (rules.accepted || 0) + 1;
   } else if (event.name === "participant.accept_rules") {
     if (state.me && data.participant_id === state.me.id) rules.accepted_by_me = true;
     if (!state.me) rules.accepted = data.accepted;

@@ -33,8 +33,13 @@ function order(state, ids) {
   state.moments.sort((a, b) => a.position - b.position || a.id - b.id);
 }
 
+function kindName(key, settings) {
+  const found = settings.method.moment_kinds.find(([k]) => k === key);
+  return found ? found[1] : key;
+}
+
 export function momentLabel(moment, settings) {
-  const kind = settings.method.moment_kinds[moment.kind] || moment.kind;
+  const kind = kindName(moment.kind, settings);
   return [moment.when, moment.title].filter(Boolean).join(" · ") + ` (${kind})`;
 }
 
@@ -66,7 +71,7 @@ function timeline(state, ctx, extra) {
     return h("li", { class: "moment", "data-kind": m.kind, "data-moment-id": m.id, "aria-labelledby": `moment-${ctx.audience}-${m.id}` },
       h("p", { class: "moment-meta" },
         h("span", { class: "moment-step", text: `${index + 1}` }),
-        h("span", { class: "moment-kind", text: ctx.settings.method.moment_kinds[m.kind] || m.kind }),
+        h("span", { class: "moment-kind", text: kindName(m.kind, ctx.settings) }),
         m.when ? h("span", { class: "moment-when", text: m.when }) : null),
       h("h3", { id: `moment-${ctx.audience}-${m.id}`, text: m.title }),
       m.description ? h("p", { class: "description", text: m.description }) : null,
@@ -88,7 +93,7 @@ function renderProjector(state, ctx) {
 // --- console -------------------------------------------------------------------------------------------
 
 function kindOptions(ctx) {
-  return Object.entries(ctx.settings.method.moment_kinds);
+  return ctx.settings.method.moment_kinds;
 }
 
 function renderConsole(state, ctx) {
@@ -107,7 +112,7 @@ function renderConsole(state, ctx) {
       editForm(moment, ctx)),
     h("button", { type: "button", class: "danger", "data-key": `del-${moment.id}`,
       onclick: () => ctx.send("moment.delete", { id: moment.id }) },
-    m.delete_moment, h("span", { class: "visually-hidden", text: `: ${moment.title}` }))))));
+    m.delete_moment, h("span", { class: "visually-hidden", text: `: ${moment.title}` })))));
   // pin any reflection on the wall to a moment
   for (const card of document.querySelectorAll("#wall .reflection")) {
     const id = Number(card.dataset.id);
@@ -150,13 +155,18 @@ export function setup(ctx) {
   if (ctx.audience !== "console") return;
   $("moment-add").addEventListener("submit", async (event) => {
     event.preventDefault();
+    // the form empties at once, so the next moment can be typed while this one is on its way;
+    // a refused one comes back into the form
+    const fields = ["moment-add-title", "moment-add-when", "moment-add-description"];
+    const values = Object.fromEntries(fields.map((id) => [id, $(id).value]));
+    for (const id of fields) $(id).value = "";
+    $("moment-add-title").focus();
     const ack = await ctx.send("moment.add", {
-      kind: $("moment-add-kind").value, title: $("moment-add-title").value,
-      when: $("moment-add-when").value, description: $("moment-add-description").value,
+      kind: $("moment-add-kind").value, title: values["moment-add-title"],
+      when: values["moment-add-when"], description: values["moment-add-description"],
     });
-    if (ack && ack.ok) {
-      for (const id of ["moment-add-title", "moment-add-when", "moment-add-description"]) $(id).value = "";
-      $("moment-add-title").focus();
+    if (!ack || !ack.ok) {
+      for (const id of fields) if (!$(id).value) $(id).value = values[id];
     }
   });
 }
