@@ -63,6 +63,17 @@ def test_house_rules_are_accepted_on_the_phone(server, new_context):
     assert_accessible(phone, "phone after accepting")
     assert_accessible(console, "console with house rules")
 
+    # the download is in the administrator's audit log; the room-only reflection is not in the report
+    with console.expect_download() as download:
+        console.click("text=Markdown")
+    report = open(download.value.path(), encoding="utf-8").read()
+    assert "Regels van de Wmo" in report and "Alleen voor deze zaal" not in report
+    console.goto(f"{server.url}/admin/audit")
+    expect(console.locator("#audit-table tbody tr")).to_have_count(1)
+    expect(console.locator("#audit-table tbody tr")).to_contain_text("Sessieverslag gedownload")
+    expect(console.locator("#audit-table tbody tr")).to_contain_text("Fenna Facilitator")
+    assert_accessible(console, "audit log")
+
 
 def test_the_case_journey_on_the_projector(server, new_context):
     console, console_url, code = start_console(new_context, server, fmt="case-reconstruction")
