@@ -42,6 +42,7 @@ ERRORS = {
     "budget_exceeded": N_("You have only %(budget)s dots in this round."),
     "one_dot_per_cluster": N_("In this round each cluster gets at most one dot from you."),
     "no_such_facilitator": N_("There is no active facilitator account with that e-mail address."),
+    "already_in_register": N_("This bottleneck is already linked in the register."),
     "rules_not_accepted": N_("Please accept the house rules first; you find them at the top of your screen."),
 }
 

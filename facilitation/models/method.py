@@ -58,3 +58,31 @@ class AuditEntry(Base):
     #: the title at the time, so the record stays readable after a purge
     subject: Mapped[str] = mapped_column(sa.String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class RegisterEntry(Base):
+    """Knelpuntenregister: a bottleneck that recurs across sessions and programmes, linked by a person."""
+
+    __tablename__ = "register_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(120))
+    #: where it must be solved, as the person who made the entry judged it
+    level: Mapped[str | None] = mapped_column(sa.String(20))
+    created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RegisterLink(Base):
+    """One session's bottleneck cluster confirmed as an occurrence of a register entry; a cluster is in one
+    entry at most."""
+
+    __tablename__ = "register_links"
+    __table_args__ = (sa.UniqueConstraint("cluster_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("register_entries.id", ondelete="CASCADE"), index=True)
+    cluster_id: Mapped[int] = mapped_column(sa.ForeignKey("clusters.id", ondelete="CASCADE"))
+    #: the person who confirmed the link (a suggestion is never linked by itself)
+    confirmed_by: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -19,6 +19,7 @@ ACTION_LABELS = {
     "cli_session_report": N_("Session report written on the server (command line)"),
     "cli_programme_report": N_("Programme report written on the server (command line)"),
     "export": N_("Export downloaded"),
+    "register_export": N_("Bottleneck register downloaded"),
 }
 
 

@@ -62,6 +62,30 @@ def upgrade():
     with op.batch_alter_table('session_facilitators', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_session_facilitators_session_id'), ['session_id'], unique=False)
 
+    op.create_table('register_entries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=120), nullable=False),
+    sa.Column('level', sa.String(length=20), nullable=True),
+    sa.Column('created_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by'], ['accounts.id'], name=op.f('fk_register_entries_created_by_accounts'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_register_entries'))
+    )
+    op.create_table('register_links',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('entry_id', sa.Integer(), nullable=False),
+    sa.Column('cluster_id', sa.Integer(), nullable=False),
+    sa.Column('confirmed_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['cluster_id'], ['clusters.id'], name=op.f('fk_register_links_cluster_id_clusters'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['confirmed_by'], ['accounts.id'], name=op.f('fk_register_links_confirmed_by_accounts'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['entry_id'], ['register_entries.id'], name=op.f('fk_register_links_entry_id_register_entries'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_register_links')),
+    sa.UniqueConstraint('cluster_id', name=op.f('uq_register_links_cluster_id'))
+    )
+    with op.batch_alter_table('register_links', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_register_links_entry_id'), ['entry_id'], unique=False)
+
     with op.batch_alter_table('participants', schema=None) as batch_op:
         batch_op.add_column(sa.Column('rules_accepted_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('discipline', sa.String(length=40), nullable=True))
@@ -93,6 +117,11 @@ def downgrade():
         batch_op.drop_column('discipline')
         batch_op.drop_column('rules_accepted_at')
 
+    with op.batch_alter_table('register_links', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_register_links_entry_id'))
+
+    op.drop_table('register_links')
+    op.drop_table('register_entries')
     with op.batch_alter_table('session_facilitators', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_session_facilitators_session_id'))
 
