@@ -44,6 +44,9 @@ export function render(state, ctx) {
     $("rules-list").replaceChildren(...list(rules.lines));
     $("rules-done").hidden = !ok;
     $("rules-done-list").replaceChildren(...list(rules.lines));
+    // no ballot either before the rules are accepted (voting renders before this feature)
+    const ballot = $("ballot");
+    if (ballot && !ok) ballot.hidden = true;
   } else if (ctx.audience === "console") {
     $("rules-count").textContent = fill(ctx.settings.method.rules_accepted, { n: rules.accepted, total: state.participants });
     const box = $("rules-text");
