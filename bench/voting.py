@@ -59,7 +59,8 @@ def main(phones: int = 300) -> None:
     participant_ids = []
     with app.app_context():
         for _ in range(phones):
-            result = commands.apply(session_id, commands.Actor(), "participant.join", {"level": "execution"})
+            result = commands.apply(session_id, commands.Actor(), "participant.join",
+                                    {"level": "execution", "accept_rules": True})  # "Agree and join"
             participant_ids.append(result.data["participant_id"])
 
     rng = random.Random(SEED)

@@ -111,7 +111,7 @@ def _report(app, args) -> int:
     """Batch use: `python app.py report --session CODE --out verslag.docx`."""
     from pathlib import Path
 
-    from facilitation import reports, sessions
+    from facilitation import audit, reports, sessions
     from facilitation.extensions import db
     from facilitation.models import Programme
 
@@ -123,12 +123,15 @@ def _report(app, args) -> int:
                 print(f"No session with code {args.session!r}", file=sys.stderr)
                 return 2
             export = reports.render_session(session_, fmt, timeline=args.timeline)
+            audit.record("cli_session_report", fmt, session=session_)
         else:
             programme = db.session.get(Programme, args.programme)
             if programme is None:
                 print(f"No programme with number {args.programme}", file=sys.stderr)
                 return 2
             export = reports.render_programme(programme, fmt, language=args.language)
+            audit.record("cli_programme_report", fmt, programme=programme)
+        db.session.commit()
     if args.out == "-":
         sys.stdout.buffer.write(export.content)
         sys.stdout.buffer.flush()

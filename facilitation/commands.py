@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from facilitation import clustering, commitments, fishbowl, participation, sessions, voting
+from facilitation import clustering, commitments, fishbowl, houserules, hybrid, journey, participation, sessions, voting
 from facilitation.extensions import db
 from facilitation.formats import Format
 from facilitation.models import Account, Event, Participant, Session, Status, utcnow
@@ -78,10 +78,12 @@ class Command:
     phase_action: str | None = None
     #: participants must send a client id so retries are idempotent
     needs_client_id: bool = False
+    #: participants must have accepted the session's house rules (huisregels) first
+    needs_rules: bool = False
 
 
-def _cmd(rule, *roles, statuses=LIVE, phase_action=None, needs_client_id=False) -> Command:
-    return Command(rule, frozenset(roles), frozenset(statuses), phase_action, needs_client_id)
+def _cmd(rule, *roles, statuses=LIVE, phase_action=None, needs_client_id=False, needs_rules=False) -> Command:
+    return Command(rule, frozenset(roles), frozenset(statuses), phase_action, needs_client_id, needs_rules)
 
 
 #: Every state change of a live session, and who may issue it. The authorisation matrix test reads this.
@@ -94,10 +96,11 @@ COMMANDS: dict[str, Command] = {
     "timer.pause": _cmd(sessions.timer_pause, FACILITATOR),
     "timer.extend": _cmd(sessions.timer_extend, FACILITATOR),
     "reflection.post": _cmd(participation.post_reflection, PARTICIPANT, FACILITATOR,
-                            phase_action="write", needs_client_id=True),
+                            phase_action="write", needs_client_id=True, needs_rules=True),
     "reflection.hide": _cmd(participation.hide_reflection, FACILITATOR),
     "reflection.unhide": _cmd(participation.unhide_reflection, FACILITATOR),
     "reflection.edit": _cmd(participation.edit_reflection, FACILITATOR),
+    "reflection.set_room_only": _cmd(participation.set_room_only, FACILITATOR),
     "reflection.move": _cmd(clustering.move_reflection, FACILITATOR),
     "cluster.create": _cmd(clustering.create, FACILITATOR),
     "cluster.edit": _cmd(clustering.edit, FACILITATOR),
@@ -111,8 +114,7 @@ COMMANDS: dict[str, Command] = {
     "vote.close": _cmd(voting.close_voting, FACILITATOR),
     "vote.reveal": _cmd(voting.reveal_results, FACILITATOR),
     "vote.conceal": _cmd(voting.conceal_results, FACILITATOR),
-    "vote.set": _cmd(voting.set_dots, PARTICIPANT, phase_action="vote"),
-    "fishbowl.request": _cmd(fishbowl.request_chair, PARTICIPANT, phase_action="fishbowl"),
+    "fishbowl.request": _cmd(fishbowl.request_chair, PARTICIPANT, phase_action="fishbowl", needs_rules=True),
     "fishbowl.withdraw": _cmd(fishbowl.withdraw, PARTICIPANT, phase_action="fishbowl"),
     "fishbowl.leave": _cmd(fishbowl.leave, PARTICIPANT, phase_action="fishbowl"),
     "fishbowl.seat": _cmd(fishbowl.seat, FACILITATOR),
@@ -120,7 +122,8 @@ COMMANDS: dict[str, Command] = {
     "fishbowl.settings": _cmd(fishbowl.change_settings, FACILITATOR, statuses=OPEN),
     "fishbowl.topic": _cmd(fishbowl.set_topic, FACILITATOR),
     "cluster.carry": _cmd(commitments.carry, FACILITATOR, statuses=OPEN),
-    "commitment.propose": _cmd(commitments.propose, PARTICIPANT, phase_action="commit", needs_client_id=True),
+    "commitment.propose": _cmd(commitments.propose, PARTICIPANT, phase_action="commit", needs_client_id=True,
+                                 needs_rules=True),
     "commitment.record": _cmd(commitments.record, FACILITATOR),
     "commitment.confirm": _cmd(commitments.confirm, FACILITATOR),
     "commitment.edit": _cmd(commitments.edit, FACILITATOR),
@@ -128,6 +131,18 @@ COMMANDS: dict[str, Command] = {
     "commitment.reject": _cmd(commitments.reject, FACILITATOR),
     # participants only for commitments they proposed (checked in the rule)
     "commitment.set_status": _cmd(commitments.set_status, FACILITATOR, PARTICIPANT),
+    "vote.set": _cmd(voting.set_dots, PARTICIPANT, phase_action="vote", needs_rules=True),
+    "participant.accept_rules": _cmd(houserules.accept, PARTICIPANT, statuses=OPEN),
+    "session.set_house_rules": _cmd(houserules.set_rules, FACILITATOR, statuses=OPEN),
+    "participant.add_proxy": _cmd(hybrid.add_proxy, FACILITATOR, statuses=OPEN),
+    "vote.set_for": _cmd(hybrid.set_dots_for, FACILITATOR),
+    "session.add_cofacilitator": _cmd(hybrid.add_cofacilitator, FACILITATOR, statuses=OPEN),
+    "session.remove_cofacilitator": _cmd(hybrid.remove_cofacilitator, FACILITATOR, statuses=OPEN),
+    "moment.add": _cmd(journey.add, FACILITATOR, statuses=OPEN),
+    "moment.edit": _cmd(journey.edit, FACILITATOR, statuses=OPEN),
+    "moment.move": _cmd(journey.move, FACILITATOR, statuses=OPEN),
+    "moment.delete": _cmd(journey.delete, FACILITATOR, statuses=OPEN),
+    "reflection.pin": _cmd(journey.pin, PARTICIPANT, FACILITATOR, phase_action="write", needs_rules=True),
 }
 
 
@@ -156,7 +171,8 @@ def role_of(session_: Session, actor: Actor) -> tuple[str, Participant | None, A
         return ANONYMOUS, None, None
     if actor.account_id is not None:
         account = db.session.get(Account, actor.account_id)
-        if account is not None and account.active and account.id == session_.facilitator_id:
+        # the session's facilitator, or a co-facilitator added to it
+        if hybrid.runs_session(account, session_):
             return FACILITATOR, None, account
         return ANONYMOUS, None, account
     return ANONYMOUS, None, None
@@ -237,6 +253,8 @@ def _apply(session_id: int, actor: Actor, name: str, payload: Any, client_id: An
         phase = fmt.phase(session_.phase_index)
         if phase is None or command.phase_action not in phase.actions:
             raise CommandError("phase_does_not_allow", action=command.phase_action)
+    if role == PARTICIPANT and command.needs_rules:
+        houserules.require_accepted(session_, participant)
 
     ctx = Context(session=session_, format=fmt, actor=actor, role=role, participant=participant,
                   account=account, client_id=client_id, now=utcnow())

@@ -57,6 +57,11 @@ class Defaults:
     #: failed join codes per client address; a room behind one address shares it, hence not lower
     JOIN_CODE_RATE_LIMIT = "20 per minute"
     LOGIN_RATE_LIMIT = "10 per 15 minutes"
+    #: disciplines participants may choose from (None: facilitation.disciplines.DEFAULT_DISCIPLINES);
+    #: FACILITATION_DISCIPLINES='["wijkteam", "school", "Sportclub"]' sets an organisation's own list
+    DISCIPLINES: list[str] | None = None
+    #: no screen or report shows a discipline group of fewer people than this; smaller ones merge into "other"
+    DISCIPLINE_MIN_GROUP = 3
 
 
 def database_url(instance_path: Path) -> str:

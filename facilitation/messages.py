@@ -56,6 +56,8 @@ ERRORS = {
     "register_forbidden": N_("Only facilitators and administrators may change the register."),
     "already_in_register": N_("This bottleneck is already linked to another entry of the register; unlink it there "
                               "first."),
+    "no_such_facilitator": N_("There is no active facilitator account with that e-mail address."),
+    "rules_not_accepted": N_("Please accept the house rules first; you find them at the top of your screen."),
 }
 
 

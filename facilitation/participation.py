@@ -8,7 +8,7 @@ import secrets
 import sqlalchemy as sa
 from flask import current_app
 
-from facilitation import validation as v
+from facilitation import disciplines, journey, validation as v
 from facilitation.privacy import personal_data_kinds
 from facilitation.extensions import db
 from facilitation.models import Level, Participant, Reflection, ReflectionKind
@@ -41,15 +41,20 @@ def join(ctx, payload: dict) -> dict:
     """
     level = v.choice(payload, "level", Level.values())
     name = v.text(payload, "name", max_length=NAME_MAX, required=False, allow_empty=True) or None
+    # optional, and never shown per person: only as counts of groups large enough (facilitation.disciplines)
+    discipline = v.choice(payload, "discipline", disciplines.configured(), required=False) or None
+    # "Agree and join", pressed under the house rules on the join page
+    accepted = v.field(payload, "accept_rules", bool, required=False, default=False)
     token = secrets.token_urlsafe(24)
     participant = Participant(session_id=ctx.session.id, token_hash=token_hash(token),
-                              display_name=name, level=level, joined_at=ctx.now)
+                              display_name=name, level=level, joined_at=ctx.now, discipline=discipline,
+                              rules_accepted_at=ctx.now if accepted else None)
     db.session.add(participant)
     db.session.flush()
     ctx.private["token"] = token
     ctx.private["participant_id"] = participant.id
     count = db.session.scalar(sa.select(sa.func.count(Participant.id)).where(Participant.session_id == ctx.session.id))
-    return {"participant": public_participant(participant), "count": count}
+    return {"participant": public_participant(participant), "count": count, "rules_accepted": accepted}
 
 
 def reflection_view(reflection: Reflection, author: Participant | None) -> dict:
@@ -62,8 +67,10 @@ def reflection_view(reflection: Reflection, author: Participant | None) -> dict:
         "level": reflection.level,
         "phase": reflection.phase_key,
         "author": author.display_name if (author and reflection.show_name and author.display_name) else None,
-        "by_facilitator": reflection.participant_id is None,
+        "by_facilitator": reflection.participant_id is None or bool(author and author.proxy),
         "hidden": reflection.hidden,
+        "room_only": reflection.room_only,
+        "moment_id": reflection.moment_id,
         "personal_data": reflection.personal_data or [],
         "cluster_id": reflection.cluster_id,
         "created_at": reflection.created_at.isoformat(),
@@ -83,13 +90,25 @@ def post_reflection(ctx, payload: dict) -> dict:
     text = v.text(payload, "text", max_length=current_app.config["REFLECTION_MAX_LENGTH"])
     level = v.choice(payload, "level", Level.values(), required=False)
     show_name = v.field(payload, "show_name", bool, required=False, default=False)
+    # pinned to a moment of the case's journey (case reconstruction)
+    moment_id = payload.get("moment_id")
+    if moment_id is not None:
+        moment_id = journey.moment_of(ctx, moment_id).id
     author = ctx.participant
+    if "for" in payload and payload["for"] is not None:
+        # the facilitator writes down what someone without a phone says
+        if ctx.participant is not None:
+            raise CommandError("forbidden")
+        from facilitation.hybrid import proxy_of  # hybrid imports voting, which must not import this module back
+        author = proxy_of(ctx, payload["for"])
+    # said for the room only: on the screens, never in a report or export
+    room_only = v.field(payload, "room_only", bool, required=False, default=False)
     reflection = Reflection(
         session_id=ctx.session.id, participant_id=author.id if author else None, client_id=ctx.client_id,
         kind=kind, text=text, level=level or (author.level if author else None), phase_key=phase.key,
-        show_name=bool(show_name and author and author.display_name), created_at=ctx.now,
+        show_name=bool(show_name and author and author.display_name and not author.proxy), created_at=ctx.now,
         # the phone warned before sending, but a client can be bypassed: the server checks again
-        personal_data=personal_data_kinds(text),
+        personal_data=personal_data_kinds(text), room_only=room_only, moment_id=moment_id,
     )
     db.session.add(reflection)
     db.session.flush()
@@ -123,6 +142,19 @@ def edit_reflection(ctx, payload: dict) -> dict:
         raise CommandError("no_change")
     reflection.text = text
     reflection.personal_data = personal_data_kinds(text)
+    ctx.audience = "all" if ctx.format.share_reflections else "staff"
+    ctx.also_to = reflection.participant_id
+    return reflection_view(reflection, db.session.get(Participant, reflection.participant_id)
+                           if reflection.participant_id else None)
+
+
+def set_room_only(ctx, payload: dict) -> dict:
+    """The facilitator marks a reflection as said for the room only (left out of every report), or back."""
+    reflection = _reflection_of(ctx, payload)
+    room_only = v.field(payload, "room_only", bool)
+    if room_only == reflection.room_only:
+        raise CommandError("no_change")
+    reflection.room_only = room_only
     ctx.audience = "all" if ctx.format.share_reflections else "staff"
     ctx.also_to = reflection.participant_id
     return reflection_view(reflection, db.session.get(Participant, reflection.participant_id)

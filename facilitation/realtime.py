@@ -10,7 +10,7 @@ from flask import current_app, g, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, emit, join_room
 
-from facilitation import commands, fishbowl, participation, ratelimit, sessions, snapshots
+from facilitation import commands, fishbowl, hybrid, participation, ratelimit, sessions, snapshots
 from facilitation.extensions import db, socketio
 from facilitation.messages import error_message
 from facilitation.models import Event, Participant, Session, Status
@@ -75,7 +75,7 @@ class LiveNamespace(Namespace):
             join_room(room_participant(session_.id, participant.id))
             join_room(room_phones(session_.id))
         else:
-            if not current_user.is_authenticated or current_user.id != session_.facilitator_id:
+            if not current_user.is_authenticated or not hybrid.runs_session(current_user, session_):
                 current_app.logger.warning("refused %s connection to session %s", audience, session_.id)
                 raise ConnectionRefusedError("forbidden")
             actor = commands.Actor(account_id=current_user.id)

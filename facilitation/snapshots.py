@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app
 
-from facilitation import clustering, commitments, fishbowl, participation, sessions, voting
+from facilitation import clustering, commitments, disciplines, fishbowl, houserules, hybrid, journey, participation, sessions, voting
 from facilitation.extensions import db
 from facilitation.models import Event, Participant, Session, utcnow
 
@@ -21,6 +21,10 @@ SECTIONS: list = [
     voting.snapshot_section,
     fishbowl.snapshot_section,
     commitments.snapshot_section,
+    houserules.snapshot_section,
+    disciplines.snapshot_section,
+    hybrid.snapshot_section,
+    journey.snapshot_section,
 ]
 
 

@@ -259,3 +259,16 @@ def suggest_clusters(
     suggestions.sort(key=lambda s: (-len(s.reflection_ids), s.reflection_ids))
     # Fewer clusters asked for: keep the largest rather than force-merge unrelated groups.
     return suggestions if max_clusters is None else suggestions[: max(0, max_clusters)]
+
+
+def similarities(texts: Sequence[tuple[int, str]], language: str = "nl") -> dict[tuple[int, int], float]:
+    """Cosine similarity (0..1) of every pair of texts (id, text) on the same words and word parts the
+    cluster suggestions use; texts without content words are left out. Used to suggest which bottlenecks
+    of different sessions are the same one (facilitation.register)."""
+    docs = _prepare(texts, language)
+    if len(docs) < 2:
+        return {}
+    combined, _ = _vectorise(docs)
+    matrix = (combined @ combined.T).toarray()
+    ids = [d.rid for d in docs]
+    return {(a, b): float(matrix[i, j]) for i, a in enumerate(ids) for j, b in enumerate(ids) if i != j}

@@ -159,11 +159,12 @@ def run(app, session_id, account_id, name, args=None, client_id=None):
 
 @pytest.fixture
 def join(app):
-    """join(code, level="execution", name=None) -> a test client holding that participant's cookie."""
+    """join(code, level="execution", name=None, accept_rules=True) -> a test client holding that participant's
+    cookie; by default they pressed "Agree and join" under the house rules."""
 
-    def do(code, level="execution", name=None):
+    def do(code, level="execution", name=None, accept_rules=True):
         client = app.test_client()
-        data = {"level": level}
+        data = {"level": level, **({"accept_rules": "1"} if accept_rules else {})}
         if name:
             data["name"] = name
         response = client.post(f"/j/{code}", data=data)

@@ -5,13 +5,16 @@ from facilitation.models.base import Base, Level, ReflectionKind, utcnow
 from facilitation.models.commitments import Commitment, CommitmentCluster, CommitmentStatus, CommitmentUpdate
 from facilitation.models.fishbowl import Fishbowl, FishbowlRequest, FishbowlRound, FishbowlSeating
 from facilitation.models.journal import Event
+from facilitation.models.method import AuditEntry, Moment, SessionFacilitator
 from facilitation.models.programmes import Case, Programme, ProgrammeMember
-from facilitation.models.register import RegisterDismissal, RegisterEntry, RegisterLink
 from facilitation.models.reflections import Cluster, Reflection, Vote, VotingRound
+from facilitation.models.register import RegisterDismissal, RegisterEntry, RegisterLink
 from facilitation.models.sessions import Participant, Session, Status
 
 __all__ = [
-    "Account", "Base", "Case", "Cluster", "Commitment", "CommitmentCluster", "CommitmentStatus", "CommitmentUpdate",
-    "Event", "Fishbowl", "FishbowlRequest", "FishbowlRound", "FishbowlSeating", "Level", "Participant", "Programme",
-    "ProgrammeMember", "Reflection", "ReflectionKind", "RegisterDismissal", "RegisterEntry", "RegisterLink", "Role", "Session", "Status", "Vote", "VotingRound", "utcnow"
+    "Account", "AuditEntry", "Base", "Case", "Cluster", "Commitment", "CommitmentCluster", "CommitmentStatus",
+    "CommitmentUpdate", "Event", "Fishbowl", "FishbowlRequest", "FishbowlRound", "FishbowlSeating", "Level",
+    "Moment", "Participant", "Programme", "ProgrammeMember", "Reflection", "ReflectionKind", "RegisterDismissal",
+    "RegisterEntry", "RegisterLink", "Role", "Session", "SessionFacilitator", "Status", "Vote", "VotingRound",
+    "utcnow"
 ]

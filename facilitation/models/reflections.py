@@ -35,6 +35,10 @@ class Reflection(Base):
     #: kinds of personal data the server detected ("bsn", "email" ...), for the facilitator to check
     personal_data: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     cluster_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clusters.id", ondelete="SET NULL"))
+    #: said in the room, not for the report: on the screens, in no export
+    room_only: Mapped[bool] = mapped_column(default=False)
+    #: the moment of the case journey it is pinned to (case reconstruction)
+    moment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("moments.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -48,6 +48,10 @@ class Session(Base):
     scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: days after closing until everything of the session is purged; None takes the installation default
     retention_days: Mapped[int | None] = mapped_column()
+    #: the confidentiality agreement (huisregels) participants accept before writing; None: the default text
+    house_rules: Mapped[str | None] = mapped_column(sa.Text)
+    #: when the facilitator last changed them; earlier acceptances must be renewed
+    house_rules_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -71,5 +75,11 @@ class Participant(Base):
     display_name: Mapped[str | None] = mapped_column(sa.String(40))
     level: Mapped[str] = mapped_column(sa.String(20))
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: when they accepted the house rules; None: they may read but not write or vote
+    rules_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the discipline they chose to show (wijkteam, school ...), or None for "rather not say"
+    discipline: Mapped[str | None] = mapped_column(sa.String(40))
+    #: someone without a phone whose reflections and votes the facilitator enters
+    proxy: Mapped[bool] = mapped_column(default=False)
 
     session: Mapped[Session] = relationship(back_populates="participants")

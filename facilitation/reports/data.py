@@ -15,10 +15,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlalchemy as sa
 from flask import current_app
 
+from facilitation.disciplines import DisciplineGroup, session_groups
 from facilitation.extensions import db
 from facilitation.models import (
-    Account, Case, Cluster, Commitment, CommitmentCluster, CommitmentUpdate, Event, FishbowlRound, Level, Participant,
-    Programme, Reflection, Session, Vote, VotingRound, utcnow,
+    Account, Case, Cluster, Commitment, CommitmentCluster, CommitmentUpdate, Event, FishbowlRound, Level, Moment,
+    Participant, Programme, Reflection, Session, Vote, VotingRound, utcnow,
 )
 
 #: the order levels appear in everywhere: from the work floor to the board
@@ -38,6 +39,20 @@ class ReflectionItem:
     by_facilitator: bool
     cluster_id: int | None
     created_at: datetime
+    #: the moment of the case's journey it is pinned to
+    moment_id: int | None = None
+
+
+@dataclass(frozen=True)
+class MomentItem:
+    """A moment of the case's journey (maatwerkreis) with the reportable reflections pinned to it."""
+
+    id: int
+    kind: str
+    title: str
+    when: str
+    description: str
+    reflections: tuple[ReflectionItem, ...]
 
 
 @dataclass(frozen=True)
@@ -225,6 +240,12 @@ class SessionReport:
     followup: tuple[FollowupItem, ...] = ()
     #: bottlenecks carried into this session, with where they came from
     carried: tuple[CarriedItem, ...] = ()
+    #: counts per discipline, only groups of at least DISCIPLINE_MIN_GROUP people (smaller ones in "other")
+    disciplines: tuple[DisciplineGroup, ...] = ()
+    #: of participants_total, the people without a phone the facilitator entered reflections and votes for
+    proxy_participants: int = 0
+    #: the case's journey in order (case reconstruction); empty when the facilitator laid out none
+    moments: tuple[MomentItem, ...] = ()
 
     @property
     def total_votes(self) -> int:
@@ -290,20 +311,26 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
     sid = session_.id
 
     participants = db.session.execute(
-        sa.select(Participant.id, Participant.level, Participant.display_name).where(Participant.session_id == sid)
+        sa.select(Participant.id, Participant.level, Participant.display_name, Participant.proxy)
+        .where(Participant.session_id == sid)
     ).all()
+    # people without a phone, whose reflections and votes the facilitator entered
+    proxies = {row.id for row in participants if row.proxy}
     level_of = {row.id: row.level for row in participants}
     names = {row.id: row.display_name for row in participants}
 
     reflections = []
     written: Counter = Counter()
+    # hidden reflections and those said "for the room only" never reach a report or export
     for r in db.session.scalars(sa.select(Reflection).where(Reflection.session_id == sid,
-                                                            Reflection.hidden.is_(False))
+                                                            Reflection.hidden.is_(False),
+                                                            Reflection.room_only.is_(False))
                                 .order_by(Reflection.created_at, Reflection.id)):
         author = names.get(r.participant_id) if r.show_name else None
         reflections.append(ReflectionItem(
             id=r.id, kind=r.kind, text=r.text, level=r.level, phase_key=r.phase_key, author=author or None,
-            by_facilitator=r.participant_id is None, cluster_id=r.cluster_id, created_at=r.created_at))
+            by_facilitator=r.participant_id is None or r.participant_id in proxies, cluster_id=r.cluster_id,
+            created_at=r.created_at, moment_id=r.moment_id))
         if r.participant_id is not None:
             written[level_of.get(r.participant_id)] += 1
 
@@ -386,6 +413,12 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
         day=_day(session_), timeline=_timeline(session_, level_of, fmt) if timeline else None,
         fishbowl=_fishbowl(session_, fmt),
         followup=_followup(session_), carried=_carried(session_),
+        disciplines=session_groups(sid, for_report=True), proxy_participants=len(proxies),
+        moments=tuple(
+            MomentItem(id=m.id, kind=m.kind, title=m.title, when=m.when or "", description=m.description or "",
+                       reflections=tuple(r for r in reflections if r.moment_id == m.id))
+            for m in db.session.scalars(sa.select(Moment).where(Moment.session_id == sid)
+                                        .order_by(Moment.position, Moment.id))),
     )
 
 

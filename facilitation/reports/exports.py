@@ -13,6 +13,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from facilitation import disciplines as discipline_names
 from facilitation.reports import words
 from facilitation.reports.data import LEVEL_ORDER, ProgrammeReport, SessionReport
 from facilitation.reports.richtext import Block, Run, blocks
@@ -127,12 +128,32 @@ def _session_md(r: SessionReport) -> list[str]:
         if r.case_title:
             lines += [f"### {md(r.case_title)}", ""]
         lines += _md_blocks(blocks(r.case_markdown or ""), 4)
+    if r.moments:
+        heading = _("The case's journey")
+        lines += [f"## {md(heading)}", ""]
+        for i, moment in enumerate(r.moments, 1):
+            facts = [words.moment_kind(moment.kind)] + ([moment.when] if moment.when else [])
+            lines += [f"### {i}. {md(moment.title)}", "", f"*{md(' · '.join(facts))}*", ""]
+            if moment.description.strip():
+                lines += [md(moment.description), ""]
+            if moment.reflections:
+                lines += [_reflection_line(x, True) for x in moment.reflections] + [""]
     if r.participation:
         lines += [f"## {_('Participation')}", ""]
         lines += _md_table([_("Level"), _("Participants"), _("Reflections"), _("Dots given")],
                            [[words.level(p.level), p.participants, p.reflections, p.dots] for p in r.participation]
                            + [[_("Total"), r.participants_total, sum(p.reflections for p in r.participation),
                                sum(p.dots for p in r.participation)]], right=(1, 2, 3))
+        if r.proxy_participants:
+            lines += [md(ngettext(
+                "%(num)d of them took part without a phone: the facilitator entered their reflections and votes.",
+                "%(num)d of them took part without a phone: the facilitator entered their reflections and votes.",
+                r.proxy_participants)), ""]
+    if r.disciplines:
+        lines += [f"### {_('Disciplines')}", ""]
+        lines += _md_table([_("Discipline"), _("Participants"), _("Reflections")],
+                           [[discipline_names.label(g.key), g.participants, g.reflections] for g in r.disciplines],
+                           right=(1, 2))
     if r.fishbowl:
         lines += _fishbowl_md(r)
     if r.clusters:
@@ -317,7 +338,7 @@ def _session_tables(r: SessionReport, session_column: bool = False) -> dict[str,
     extra = [r.title] if session_column else []
     extra_head = ["session"] if session_column else []
     clusters = {c.id: c for c in r.clusters}
-    return {
+    tables = {
         "reflections": (extra_head + ["id", "phase", "kind", "level", "text", "author", "by_facilitator",
                                       "bottleneck", "written_at"],
                         [extra + [x.id, r.phase_title(x.phase_key), x.kind, x.level or "", x.text, x.author or "",
@@ -332,7 +353,19 @@ def _session_tables(r: SessionReport, session_column: bool = False) -> dict[str,
                          for c in r.commitments]),
         "participation": (extra_head + ["level", "participants", "reflections", "dots"],
                           [extra + [p.level, p.participants, p.reflections, p.dots] for p in r.participation]),
+        # only groups of at least DISCIPLINE_MIN_GROUP people; smaller ones are counted under "other"
+        "disciplines": (extra_head + ["discipline", "participants", "reflections"],
+                        [extra + [g.key, g.participants, g.reflections] for g in r.disciplines]),
     }
+    if not r.disciplines:
+        del tables["disciplines"]
+    if r.moments:
+        tables["moments"] = (extra_head + ["position", "when", "title", "kind", "description", "reflections",
+                                           "reflection_ids"],
+                             [extra + [i, m.when, m.title, m.kind, m.description, len(m.reflections),
+                                       " ".join(str(x.id) for x in m.reflections)]
+                              for i, m in enumerate(r.moments, 1)])
+    return tables
 
 
 def _zip(files: dict[str, bytes]) -> bytes:

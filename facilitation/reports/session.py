@@ -8,6 +8,7 @@ from collections.abc import Callable
 from docx.document import Document as DocxDocument
 from flask_babel import gettext as _
 
+from facilitation import disciplines as discipline_names
 from facilitation.reports import charts, word, words
 from facilitation.reports.data import LEVEL_ORDER, ClusterItem, SessionReport
 from facilitation.reports.richtext import blocks
@@ -75,6 +76,29 @@ def case(doc: DocxDocument, report: SessionReport) -> None:
     word.rich_text(doc, blocks(report.case_markdown or ""), top_heading=3)
 
 
+def journey(doc: DocxDocument, report: SessionReport) -> None:
+    """De maatwerkreis: the moments of the case in order, each with the reflections pinned to it."""
+    if not report.moments:
+        return
+    word.heading(doc, _("The case's journey"), 1)
+    word.intro(doc, _("The moments of the case in order, as laid out in the session, with what participants "
+                      "pinned to them: where it broke down and where it went well."))
+    word.table(doc, ["#", _("When"), _("Moment"), _("Kind"), _("Reflections")],
+               [(i, m.when, m.title, words.moment_kind(m.kind), len(m.reflections))
+                for i, m in enumerate(report.moments, 1)], [1.2, 3.2, 7.0, 3.2, 2.0], right=(0, 4))
+    for i, moment in enumerate(report.moments, 1):
+        if not moment.reflections and not moment.description.strip():
+            continue
+        word.heading(doc, f"{i}. {moment.title}", 2)
+        facts = [words.moment_kind(moment.kind)] + ([moment.when] if moment.when else [])
+        word.paragraph(doc, " · ".join(facts), "Small Print").paragraph_format.keep_with_next = True
+        if moment.description.strip():
+            word.paragraph(doc, moment.description)
+        items = word.ListWriter(doc)
+        for reflection in moment.reflections:
+            _reflection(items, reflection, show_kind=True)
+
+
 def participation(doc: DocxDocument, report: SessionReport) -> None:
     if not report.participation:
         return
@@ -88,6 +112,11 @@ def participation(doc: DocxDocument, report: SessionReport) -> None:
                  sum(p.dots for p in report.participation)))
     word.table(doc, [_("Level"), _("Participants"), _("Reflections"), _("Dots given")], rows,
                [6.1, 3.5, 3.5, 3.5], right=(1, 2, 3), bold_last=True)
+    if report.proxy_participants:
+        word.paragraph(doc, ngettext(
+            "%(num)d of them took part without a phone: the facilitator entered their reflections and votes.",
+            "%(num)d of them took part without a phone: the facilitator entered their reflections and votes.",
+            report.proxy_participants)).paragraph_format.space_before = word.Pt(8)
     if report.facilitator_reflections:
         word.paragraph(doc, ngettext(
             "The facilitator entered %(num)d reflection for someone without a phone.",
@@ -129,6 +158,15 @@ def fishbowl(doc: DocxDocument, report: SessionReport) -> None:
             for level, seconds in bowl.seconds_per_level]))
         word.caption(doc, _("Share of the time in the inner circle per level: all chairs together, summed over "
                             "every turn."))
+def disciplines(doc: DocxDocument, report: SessionReport) -> None:
+    if not report.disciplines:
+        return
+    word.heading(doc, _("Disciplines"), 2)
+    word.intro(doc, _("Counts per discipline people chose to give. Groups of fewer than %(n)s people are "
+                      "counted under other, so nobody can be singled out.", n=discipline_names.min_group()))
+    word.table(doc, [_("Discipline"), _("Participants"), _("Reflections")],
+               [(discipline_names.label(g.key), g.participants, g.reflections) for g in report.disciplines],
+               [9.6, 3.5, 3.5], right=(1, 2))
 
 
 def _by_votes(clusters) -> list[ClusterItem]:
@@ -334,7 +372,8 @@ def timeline(doc: DocxDocument, report: SessionReport) -> None:
 
 
 SECTIONS: list[Callable[[DocxDocument, SessionReport], None]] = [
-    title_page, summary, case, participation, fishbowl, bottlenecks, carried, commitments, followup, reflections, timeline,
+    title_page, summary, case, journey, participation, disciplines, fishbowl, bottlenecks, carried, commitments,
+    followup, reflections, timeline,
 ]
 
 

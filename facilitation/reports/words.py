@@ -86,6 +86,11 @@ def kind(key: str) -> str:
     return _(KINDS[key]) if key in KINDS else key
 
 
+def moment_kind(key: str) -> str:
+    from facilitation.journey import MOMENT_KINDS
+    return _(MOMENT_KINDS[key]) if key in MOMENT_KINDS else key
+
+
 def kinds(key: str) -> str:
     return _(KIND_PLURALS[key]) if key in KIND_PLURALS else key
 

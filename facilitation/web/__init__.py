@@ -17,6 +17,9 @@ def register_blueprints(app: Flask) -> None:
     from facilitation.web import register as register_pages, reports
     app.register_blueprint(reports.bp)
     app.register_blueprint(register_pages.bp)
+    from facilitation.web import audit, method
+    app.register_blueprint(audit.bp)
+    app.register_blueprint(method.bp)
 
     app.before_request(_nonce)
     app.before_request(_refuse_nul)

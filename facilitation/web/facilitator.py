@@ -9,8 +9,9 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
-from facilitation import accounts, clustering, commitments, privacy, programmes, retention, sessions
+from facilitation import accounts, clustering, commitments, hybrid, privacy, programmes, retention, sessions
 from facilitation.extensions import db
+from facilitation.journey import MOMENT_KINDS
 from facilitation.labels import COMMITMENT_STATUSES, KINDS, LEVELS, PERSONAL_DATA, ROLES, STATUSES, translated
 from facilitation.messages import error_message
 from facilitation.models import Account, Case, Level, Programme, Role, Session
@@ -36,7 +37,7 @@ def facilitated_session(session_id: int) -> Session:
     session_ = db.session.get(Session, session_id)
     if session_ is None:
         abort(404)
-    if session_.facilitator_id != current_user.id:
+    if not hybrid.runs_session(current_user, session_):  # its facilitator or a co-facilitator
         abort(403)
     return session_
 
@@ -249,7 +250,8 @@ def console(session_id: int):
     carry = commitments.carry_candidates(session_) if session_.status != "closed" else []
     return render_template("facilitator/console.html", session=session_, case_html=case_html,
                            boot=live_boot(session_, "console"), levels=translated(LEVELS), carry_candidates=carry,
-                           kinds=translated(KINDS), level_keys=Level.values())
+                           kinds=translated(KINDS), level_keys=Level.values(),
+                           moment_kinds=translated(MOMENT_KINDS))
 
 
 @bp.get("/sessions/<int:session_id>/clusters/suggestions")
@@ -277,6 +279,10 @@ def programme_commitments_csv(programme_id: int):
     board = commitments.programme_dashboard(programme_.id, _today())
     delimiter = ";" if str(get_locale()) == "nl" else ","
     response = current_app.response_class(commitments.dashboard_csv(board, delimiter), mimetype="text/csv")
+    from facilitation import audit
+
+    audit.record("commitments_export", "csv", account=current_user, programme=programme_)
+    db.session.commit()
     response.headers["Content-Disposition"] = f'attachment; filename="commitments-programme-{programme_.id}.csv"'
     response.headers["Cache-Control"] = "no-store"
     return response

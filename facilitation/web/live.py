@@ -6,6 +6,7 @@ from flask import current_app, request
 from flask_babel import gettext as _
 
 from facilitation import sessions
+from facilitation.journey import MOMENT_KINDS
 from facilitation.labels import COMMITMENT_STATUSES, KINDS, LEVELS, PERSONAL_DATA, TAGS, translated
 from facilitation.models import Session
 
@@ -189,6 +190,40 @@ def commit_strings() -> dict:
     }
 
 
+def method_strings() -> dict[str, str]:
+    """Words of the learning-method parts: house rules, room-only reflections, disciplines, the case journey."""
+    return {
+        "rules_accepted": _("%(n)s of %(total)s accepted"),
+        "rules_saved": _("Saved. Participants are asked to agree again."),
+        "room_only": _("room only"),
+        "proxy_label": _("Without phone %(n)s (%(level)s)"),
+        "for_nobody": _("Not said by anyone in particular"),
+        "choose": _("Choose…"),
+        "dots_for": _("For"),
+        "cluster": _("Bottleneck"),
+        "dots": _("Dots"),
+        "dots_saved": _("Saved; %(left)s dots left for this person."),
+        "remove": _("Remove"),
+        # pairs, not an object: JSON objects reach the page with their keys sorted
+        "moment_kinds": list(translated(MOMENT_KINDS).items()),
+        "no_moment": _("No moment"),
+        "pinned": _("Pinned reflections"),
+        "pin_to": _("Moment on the timeline"),
+        "earlier": _("Earlier"),
+        "later": _("Later"),
+        "edit_moment": _("Edit"),
+        "delete_moment": _("Delete"),
+        "moment_kind": _("Kind of moment"),
+        "moment_title": _("What happened"),
+        "moment_when": _("When (e.g. March 2024)"),
+        "moment_description": _("Short description (pseudonymised)"),
+        "save": _("Save"),
+        "discipline_note": _("Groups of fewer than %(n)s people are counted under other."),
+        "mark_room_only": _("Room only"),
+        "mark_for_report": _("For the report"),
+    }
+
+
 def live_boot(session_: Session, audience: str) -> dict:
     return {
         "code": session_.join_code,
@@ -203,4 +238,5 @@ def live_boot(session_: Session, audience: str) -> dict:
         "board": board_strings(),
         "fishbowl": fishbowl_strings(),
         "commit": commit_strings(),
+        "method": method_strings(),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from facilitation import commands, participation, ratelimit, sessions
+from facilitation import commands, disciplines, houserules, participation, ratelimit, sessions
 from facilitation.labels import LEVELS, translated
 from facilitation.messages import error_message
 from facilitation.models import Session, Status
@@ -68,8 +68,11 @@ def join(code: str):
         return redirect(url_for("participant.screen", code=code))
     error = None
     if request.method == "POST":
+        # the join button says "agree and join", under the house rules shown on this page
         result = commands.apply(session_.id, commands.Actor(), "participant.join",
-                                {"level": request.form.get("level"), "name": request.form.get("name") or None})
+                                {"level": request.form.get("level"), "name": request.form.get("name") or None,
+                                 "discipline": request.form.get("discipline") or None,
+                                 "accept_rules": request.form.get("accept_rules") == "1"})
         if result.ok:
             response = make_response(redirect(url_for("participant.screen", code=code)))
             response.set_cookie(participant_cookie(code), result.data["token"],
@@ -77,8 +80,11 @@ def join(code: str):
                                 secure=current_app.config["SESSION_COOKIE_SECURE"], path="/")
             return response
         error = (_("Choose the level you work at.") if result.error == "invalid_choice"
+                 and result.params.get("field") == "level"
                  else error_message(result.error, result.params))
-    return render_template("participant/join.html", session=session_, levels=translated(LEVELS), error=error), (
+    return render_template("participant/join.html", session=session_, levels=translated(LEVELS), error=error,
+                           disciplines=disciplines.options(),
+                           rules=houserules.rules_lines(session_)), (
         400 if error else 200)
 
 
@@ -93,4 +99,5 @@ def screen(code: str):
             return _unavailable(session_, code)
         return redirect(url_for("participant.join", code=session_.join_code))
     return render_template("participant/session.html", session=session_, participant=participant,
+                           rules=houserules.rules_lines(session_),
                            boot=live_boot(session_, "participant"))

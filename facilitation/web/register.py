@@ -23,8 +23,11 @@ def status_labels() -> dict[str, str]:
 
 
 def _record_download(account, what: str, fmt: str, language: str) -> None:
-    """The one place a register download is recorded. The download audit log (facilitation/audit.py) is built
-    on another branch; call it from here when it is merged. Deliberately a no-op until then."""
+    """The one place a register download is recorded in the download audit log."""
+    from facilitation import audit
+
+    audit.record(f"{what}_export", fmt, account=account)
+    db.session.commit()
 
 
 def _editor() -> None:

@@ -7,7 +7,7 @@ import io
 from flask import Blueprint, abort, request, send_file
 from flask_login import current_user, login_required
 
-from facilitation import accounts, reports
+from facilitation import accounts, audit, reports
 from facilitation.extensions import db
 from facilitation.models import Programme, Session
 
@@ -30,7 +30,10 @@ def session_report(session_id: int, fmt: str):
         abort(404)
     if not accounts.can_read_session_report(current_user, session_):
         abort(403)
-    return _download(reports.render_session(session_, fmt, timeline=request.args.get("timeline") == "1"))
+    export = reports.render_session(session_, fmt, timeline=request.args.get("timeline") == "1")
+    audit.record("session_report", fmt, account=current_user, session=session_)
+    db.session.commit()
+    return _download(export)
 
 
 @bp.get("/programmes/<int:programme_id>/report/<fmt>")
@@ -41,4 +44,7 @@ def programme_report(programme_id: int, fmt: str):
         abort(404)
     if not accounts.can_view_programme(current_user, programme):
         abort(403)
-    return _download(reports.render_programme(programme, fmt))
+    export = reports.render_programme(programme, fmt)
+    audit.record("programme_report", fmt, account=current_user, programme=programme)
+    db.session.commit()
+    return _download(export)

@@ -7,7 +7,8 @@ export function reflectionCard(reflection, settings, extra = []) {
     reflection.level ? h("span", { text: settings.levels[reflection.level] || reflection.level }) : null,
     reflection.author ? h("span", { text: reflection.author }) : null,
     reflection.by_facilitator ? h("span", { text: settings.t.by_facilitator }) : null,
-    reflection.hidden ? h("span", { text: settings.t.hidden }) : null);
+    reflection.hidden ? h("span", { text: settings.t.hidden }) : null,
+    reflection.room_only ? h("span", { class: "room-only", text: settings.method.room_only }) : null);
   return h("li", {
     class: "reflection", "data-kind": reflection.kind, "data-id": reflection.id,
     "data-hidden": reflection.hidden ? "true" : "false",

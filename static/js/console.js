@@ -8,6 +8,10 @@ import * as levelmap from "./features/levelmap.js";
 import * as fishbowl from "./features/fishbowl.js";
 import { rebuild } from "./features/board.js";
 import { editPanel } from "./features/moderation.js";
+import * as disciplines from "./features/disciplines.js";
+import * as hybrid from "./features/hybrid.js";
+import * as journey from "./features/journey.js";
+import * as houserules from "./features/houserules.js";
 
 // Features add their own part of the console: each may export reduce(state, event) and render(state, ctx).
 const FEATURES = [
@@ -16,6 +20,10 @@ const FEATURES = [
   levelmap,
   fishbowl,
   commitments,
+  disciplines,
+  houserules,
+  hybrid,
+  journey,
 ];
 
 const settings = boot();
@@ -85,6 +93,10 @@ function render(state) {
       type: "button", class: r.hidden ? "" : "danger",
       onclick: () => send(r.hidden ? "reflection.unhide" : "reflection.hide", { id: r.id }),
     }, r.hidden ? t.unhide : t.hide, h("span", { class: "visually-hidden", text: `: ${r.text.slice(0, 40)}` })),
+    h("button", {
+      type: "button", "aria-pressed": r.room_only ? "true" : "false", class: "room-only-toggle",
+      onclick: () => send("reflection.set_room_only", { id: r.id, room_only: !r.room_only }),
+    }, settings.method.mark_room_only, h("span", { class: "visually-hidden", text: `: ${r.text.slice(0, 40)}` })),
   ])));
   for (const feature of FEATURES) if (feature.render) feature.render(state, ctx);
   tick();
@@ -124,6 +136,13 @@ $("close-session").addEventListener("click", () => {
 $("proxy-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const text = $("proxy-text");
-  const ack = await send("reflection.post", { kind: $("proxy-kind").value, text: text.value }, newId());
-  if (ack && ack.ok) text.value = "";
+  const roomOnly = $("proxy-room-only");
+  const who = $("proxy-for").value;
+  const ack = await send("reflection.post", {
+    kind: $("proxy-kind").value, text: text.value, room_only: roomOnly.checked, for: who ? Number(who) : null,
+  }, newId());
+  if (ack && ack.ok) {
+    text.value = "";
+    roomOnly.checked = false;
+  }
 });

@@ -44,7 +44,8 @@ export function baseReduce(state, event) {
     state.timer = data.timer;
   } else if (event.name === "participant.join") {
     state.participants = data.count;
-  } else if (event.name === "reflection.post" || event.name === "reflection.unhide" || event.name === "reflection.edit") {
+  } else if (event.name === "reflection.post" || event.name === "reflection.unhide" || event.name === "reflection.edit"
+    || event.name === "reflection.set_room_only" || event.name === "reflection.pin") {
     upsert(state.reflections, data);
   } else if (event.name === "reflection.hide") {
     const found = state.reflections.find((r) => r.id === data.id);

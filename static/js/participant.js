@@ -6,6 +6,8 @@ import * as voting from "./features/voting.js";
 import * as fishbowl from "./features/fishbowl.js";
 import * as commitments from "./features/commitments.js";
 import { personalDataGuard } from "./features/pii-warning.js";
+import * as houserules from "./features/houserules.js";
+import * as journey from "./features/journey.js";
 
 // Features add their own part of the phone screen: each may export reduce(state, event) and render(state, ctx).
 const FEATURES = [
@@ -13,6 +15,8 @@ const FEATURES = [
   voting,
   fishbowl,
   commitments,
+  houserules,
+  journey,
 ];
 
 const settings = boot();
@@ -56,7 +60,8 @@ function render(state) {
     $("phase-title").textContent = phase.title;
     $("prompt").textContent = phase.prompts.mine || "";
   }
-  const canWrite = state.status === "live" && phase && phase.actions.includes("write");
+  // nothing is written before the house rules are accepted (the server refuses it too)
+  const canWrite = state.status === "live" && phase && phase.actions.includes("write") && houserules.accepted(state);
   const form = $("write");
   form.hidden = !canWrite;
   if (canWrite) renderKinds(phase);
@@ -89,7 +94,8 @@ function renderMine(state) {
   const confirmed = state.reflections.filter((r) => mine.has(r.client_id) && !r.hidden)
     .map((r) => ({ reflection: r, state: "confirmed" }));
   const pending = outbox.map((item) => ({
-    reflection: { id: item.client_id, kind: item.kind, text: item.text, level: null }, state: item.state, item,
+    reflection: { id: item.client_id, kind: item.kind, text: item.text, level: null, room_only: item.room_only },
+    state: item.state, item,
   }));
   const cards = [...pending, ...confirmed.reverse()].map(({ reflection, state: s, item }) => reflectionCard(reflection, settings, [
     h("p", { class: "state", "data-state": s, text: stateLabel(s) + (item && item.message ? `: ${item.message}` : "") }),
@@ -129,7 +135,10 @@ async function flush() {
       renderMine(live.state);
       let ack;
       try {
-        ack = await live.command("reflection.post", { kind: item.kind, text: item.text, show_name: item.show_name }, item.client_id);
+        ack = await live.command("reflection.post", {
+          kind: item.kind, text: item.text, show_name: item.show_name, room_only: Boolean(item.room_only),
+          moment_id: item.moment_id || null,
+        }, item.client_id);
       } catch {
         item.state = "waiting";
         break;
@@ -198,7 +207,12 @@ $("write").addEventListener("submit", (event) => {
     return;
   }
   const showName = $("show-name");
-  outbox.push({ client_id: newId(), kind: kind.value, text: value, show_name: Boolean(showName && showName.checked), state: "waiting" });
+  const roomOnly = $("room-only");
+  outbox.push({
+    client_id: newId(), kind: kind.value, text: value, show_name: Boolean(showName && showName.checked),
+    room_only: roomOnly.checked, moment_id: Number($("moment").value) || null, state: "waiting",
+  });
+  roomOnly.checked = false;
   saveOutbox();
   text.value = "";
   updateCounter();

@@ -6,6 +6,9 @@ import * as voting from "./features/voting.js";
 import * as commitments from "./features/commitments.js";
 import * as levelmap from "./features/levelmap.js";
 import * as fishbowl from "./features/fishbowl.js";
+import * as disciplines from "./features/disciplines.js";
+import * as hybrid from "./features/hybrid.js";
+import * as journey from "./features/journey.js";
 
 // Features add their own part of the projector: each may export reduce(state, event) and render(state, ctx).
 const FEATURES = [
@@ -14,6 +17,9 @@ const FEATURES = [
   levelmap,
   fishbowl,
   commitments,
+  disciplines,
+  hybrid,
+  journey,
 ];
 
 const settings = boot();

@@ -90,7 +90,7 @@ def test_phones_join_through_the_qr_code_and_the_wall_updates_live(server, new_c
 
     save_screenshots(projector=projector, phone=phones[0], console=console)
 
-    console.locator("#wall .reflection", has_text="Wmo-regels").locator("button").click()
+    console.locator("#wall .reflection", has_text="Wmo-regels").locator("button.danger").click()
     expect(projector.locator("#wall .reflection")).to_have_count(2)
     expect(phones[2].locator("#mine .reflection")).to_have_count(0)
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0100'
-down_revision = '0060'
+down_revision = '0080'
 branch_labels = None
 depends_on = None
 
