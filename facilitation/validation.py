@@ -7,7 +7,6 @@ from typing import Any, Iterable
 
 #: whole numbers the databases can compare with their integer columns (PostgreSQL's are 32-bit)
 INT_LOW, INT_HIGH = -(2**31), 2**31 - 1
-INT_LIMIT = INT_HIGH
 
 
 class CommandError(Exception):
@@ -69,7 +68,7 @@ def id_list(payload: dict, name: str, *, max_items: int = 1000, required: bool =
     if len(value) > max_items:
         raise CommandError("too_long", field=name, limit=max_items)
     for item in value:
-        if not isinstance(item, int) or isinstance(item, bool) or not -INT_LIMIT <= item <= INT_LIMIT:
+        if not isinstance(item, int) or isinstance(item, bool):
             raise CommandError("wrong_type", field=name)
         if not INT_LOW <= item <= INT_HIGH:
             raise CommandError("out_of_range", field=name, low=INT_LOW, high=INT_HIGH)

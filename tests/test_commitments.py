@@ -494,4 +494,4 @@ def test_the_migration_turns_the_one_cluster_column_into_links_and_back(tmp_path
     ("reflection.hide", {"id": 10**30}),
 ])
 def test_ids_too_large_for_the_database_are_refused_not_crashed(app, table, name, payload):
-    refused(table["console"], name, payload, "wrong_type")
+    refused(table["console"], name, payload, "out_of_range")
