@@ -43,10 +43,13 @@ def _init_database(app: Flask) -> None:
     from facilitation.extensions import db
 
     url = app.config["SQLALCHEMY_DATABASE_URI"]
+    # a copy: the defaults' dict is shared by every app in the process (tests make SQLite and PostgreSQL ones)
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options["connect_args"] = dict(options.get("connect_args") or {})
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if url.startswith("sqlite"):
         # one writer at a time, readers alongside (WAL); wait for the lock rather than fail at once
-        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-        options.setdefault("connect_args", {}).setdefault("timeout", 15)
+        options["connect_args"].setdefault("timeout", 15)
     db.init_app(app)
     with app.app_context():
         if url.startswith("sqlite"):

@@ -225,17 +225,27 @@ def _apply(session_id: int, actor: Actor, name: str, payload: Any, client_id: An
     if not isinstance(session_id, int):
         raise CommandError("not_found", what="session")
 
-    # End any read transaction, then take the session's write lock first: a row lock on PostgreSQL,
-    # the database write lock on SQLite. Commands on one session are thereby applied one at a time.
+    # End any read transaction. What needs no lock is read first, so the lock is held for as few round
+    # trips as possible: the actor's row, and an earlier copy of this command (a copy committed after this
+    # read loses on the unique (session_id, client_id) and is answered below, like a resend).
     db.session.rollback()
-    locked = db.session.execute(
-        sa.update(Session).where(Session.id == session_id).values(last_seq=Session.last_seq)
-    ).rowcount
-    if not locked:
+    # held here, as the session's identity map keeps rows only while something refers to them
+    acting = (db.session.get(Participant, actor.participant_id) if actor.participant_id is not None
+              else db.session.get(Account, actor.account_id) if actor.account_id is not None else None)
+    previous = _previous(session_id, actor, client_id) if client_id is not None else None
+    # Then take the session's write lock: a row lock on PostgreSQL, the database write lock on SQLite.
+    # Commands on one session are thereby applied one at a time. The lock takes the next seq at once (a
+    # refused command rolls it back) and reads the session in the same round trip.
+    session_ = db.session.scalars(
+        sa.update(Session).where(Session.id == session_id).values(last_seq=Session.last_seq + 1)
+        .returning(Session),
+        execution_options={"populate_existing": True, "synchronize_session": False},
+    ).one_or_none()
+    if session_ is None:
         raise CommandError("not_found", what="session")
-    session_ = db.session.get(Session, session_id, populate_existing=True)
 
     role, participant, account = role_of(session_, actor)
+    del acting
     if role not in command.roles:
         current_app.logger.warning("refused %s for %s in session %s", name, actor.label, session_id)
         raise CommandError("forbidden")
@@ -243,11 +253,9 @@ def _apply(session_id: int, actor: Actor, name: str, payload: Any, client_id: An
         raise CommandError("session_closed" if session_.status == Status.CLOSED.value else "session_not_live")
     if command.needs_client_id and client_id is None:
         raise CommandError("missing_field", field="client_id")
-    if client_id is not None:
-        previous = _previous(session_id, actor, client_id)
-        if previous is not None:
-            db.session.rollback()
-            return previous
+    if previous is not None:
+        db.session.rollback()
+        return previous
     fmt = current_app.extensions["formats"][session_.format_key]
     if role == PARTICIPANT and command.phase_action:
         phase = fmt.phase(session_.phase_index)
@@ -259,7 +267,6 @@ def _apply(session_id: int, actor: Actor, name: str, payload: Any, client_id: An
     ctx = Context(session=session_, format=fmt, actor=actor, role=role, participant=participant,
                   account=account, client_id=client_id, now=utcnow())
     data = command.rule(ctx, payload)
-    session_.last_seq += 1
     event = Event(session_id=session_id, seq=session_.last_seq, name=name, payload=data,
                   audience=ctx.audience, actor=actor.label, client_id=client_id, created_at=ctx.now,
                   participant_id=ctx.also_to or (participant.id if participant else ctx.private.get("participant_id")))
