@@ -129,13 +129,3 @@ def test_the_case_journey_on_the_projector(server, new_context):
     expect(moments.nth(2).locator(".reflection")).to_contain_text("Niemand schaalde op naar de GGZ")
     expect(moments.nth(1).locator(".reflection")).to_have_count(0)
     assert_accessible(console, "console with the case journey")
-
-    # the bottleneck of this journey goes into the register that spans programmes
-    console.fill("#cluster-new-title", "Geen opschaling naar de GGZ")
-    console.get_by_role("button", name="Cluster toevoegen").click()
-    expect(console.locator("#cluster-board")).to_contain_text("Geen opschaling naar de GGZ")
-    console.goto(f"{server.url}/register")
-    console.select_option("#new-entry-cluster", label="Geen opschaling naar de GGZ · Leertafel e2e · Leertraject e2e")
-    console.get_by_role("button", name="Aan het register toevoegen").click()
-    expect(console.locator("#register-counts tbody tr")).to_have_count(1)
-    assert_accessible(console, "bottleneck register")
