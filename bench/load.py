@@ -238,7 +238,7 @@ async def _http_join(http, base: str, code: str, level: str) -> str:
         html = await response.text()
         _cookies_of(response, cookies)
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-    async with http.post(f"{base}/j/{code}", data={"level": level, "csrf_token": token},
+    async with http.post(f"{base}/j/{code}", data={"level": level, "accept_rules": "1", "csrf_token": token},
                          headers={"Cookie": _cookie_header(cookies)}, allow_redirects=False) as response:
         _cookies_of(response, cookies)
         if response.status != 302 or f"p_{code}" not in cookies:

@@ -148,7 +148,7 @@ def _join(base: str, code: str) -> requests.Session:
     """The real join flow of a phone: the form, then its post, which sets the participant cookie."""
     http = requests.Session()
     token = _csrf(http.get(f"{base}/j/{code}", timeout=10).text)
-    response = http.post(f"{base}/j/{code}", data={"level": "execution", "csrf_token": token},
+    response = http.post(f"{base}/j/{code}", data={"level": "execution", "accept_rules": "1", "csrf_token": token},
                          allow_redirects=False, timeout=10)
     assert response.status_code == 302 and f"p_{code}" in http.cookies
     return http
