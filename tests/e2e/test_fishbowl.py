@@ -1,6 +1,6 @@
 """Fishbowl mode in real browsers: phones ask for the empty chair, the facilitator seats them (or the queue
 does by itself), the projector draws the circle, the queue and speaking time per level as it accumulates,
-and axe-core checks the phone's fishbowl view and the projector's circle in Dutch."""
+and axe-core checks the phone's fishbowl view and the projector's circle in Dutch and English."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from tests.e2e.conftest import log_in
 from tests.e2e.test_live_session import join_by_phone, post
 
 
-def create_fishbowl(page, server):
-    """A programme and a Dutch fishbowl session for every level, through the pages; returns the console URL."""
+def create_fishbowl(page, server, language="nl"):
+    """A programme and a fishbowl session for every level, through the pages; returns the console URL."""
     page.fill("#programme-title", "Fishbowl met bestuur")
     page.click("text=Leertraject aanmaken")
     page.wait_for_url("**/programmes/*")
@@ -22,7 +22,7 @@ def create_fishbowl(page, server):
     page.select_option("#session-format", "fishbowl")
     for level in ("execution", "management", "policy", "governance"):
         page.check(f"input[name=levels][value={level}]")
-    page.check("input[name=language][value=nl]")
+    page.check(f"input[name=language][value={language}]")
     page.click("text=Sessie aanmaken")
     page.wait_for_url("**/console")
     return page.url
@@ -130,3 +130,26 @@ def test_phones_take_the_empty_chair_and_the_projector_follows(server, new_conte
     console.click("#fishbowl-other-seat")
     expect(chair(projector, 1)).to_contain_text("Sanne")
     expect(worker.locator("#fishbowl-phone-status")).to_have_text(re.compile("Je zit in de kring, op stoel 1"))
+
+
+def test_the_fishbowl_screens_pass_axe_in_english(server, new_context):
+    console = new_context(viewport={"width": 1400, "height": 3000}).new_page()
+    log_in(console, server)
+    url = create_fishbowl(console, server, language="en")
+    projector = console.context.new_page()
+    projector.set_viewport_size({"width": 1920, "height": 1080})
+    projector.goto(url.replace("/console", "/projector"))
+    expect(projector.locator("#live-status")).to_have_attribute("data-state", "online")
+    code = console.locator("code").first.inner_text()
+    phone = join_by_phone(new_context, f"{server.url}/j/{code}", "policy")
+    console.click("#start-session")
+    console.click("#phase-next")
+    expect(console.locator("#fishbowl-console")).to_be_visible()
+    phone.get_by_role("button", name="I want to join the circle").click()
+    expect(projector.locator("#fishbowl-view")).to_be_visible()
+    assert_accessible(phone, "phone waiting for the empty chair (en)")
+    console.get_by_role("button", name=re.compile("in de kring zetten")).click()
+    expect(phone.get_by_role("button", name="I'm leaving the circle")).to_be_visible()
+    expect(projector.locator("#fishbowl-circle .chair:not(.empty)")).to_have_count(1)
+    assert_accessible(phone, "phone in the circle (en)")
+    assert_accessible(projector, "projector circle (en)")
