@@ -63,7 +63,8 @@ def main(phones: int = 300, rotations: int = 100, wanting: int | None = None) ->
     participant_ids = []
     with app.app_context():
         for i in range(phones):
-            result = commands.apply(session_id, commands.Actor(), "participant.join", {"level": LEVELS[i % 4], "accept_rules": True})
+            result = commands.apply(session_id, commands.Actor(), "participant.join",
+                                    {"level": LEVELS[i % 4], "accept_rules": True})
             participant_ids.append(result.data["participant_id"])
 
     def issue(participant_id: int, name: str) -> tuple[float, bool, int]:

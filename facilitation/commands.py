@@ -13,7 +13,9 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from facilitation import clustering, commitments, fishbowl, houserules, hybrid, journey, participation, sessions, voting
+from facilitation import (
+    clustering, commitments, fishbowl, houserules, hybrid, journey, participation, sessions, voting,
+)
 from facilitation.extensions import db
 from facilitation.formats import Format
 from facilitation.models import Account, Event, Participant, Session, Status, utcnow

@@ -5,7 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app
 
-from facilitation import clustering, commitments, disciplines, fishbowl, houserules, hybrid, journey, participation, sessions, voting
+from facilitation import (
+    clustering, commitments, disciplines, fishbowl, houserules, hybrid, journey, participation, sessions, voting,
+)
 from facilitation.extensions import db
 from facilitation.models import Event, Participant, Session, utcnow
 

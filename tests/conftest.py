@@ -3,6 +3,7 @@ and builders for accounts, sessions, participants and live connections."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import uuid
@@ -22,6 +23,26 @@ def _postgres_schema_url(base_url: str, schema: str) -> str:
     return f"{base_url}{separator}options=-csearch_path%3D{schema}"
 
 
+@contextlib.contextmanager
+def _fresh_schema(base: str, prefix: str, where: str):
+    """A new PostgreSQL schema on `base` for one test, dropped afterwards; skips (fails in CI) when unreachable."""
+    base = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", base)
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(base, connect_args={"connect_timeout": 3})
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    except sa.exc.OperationalError as exc:
+        engine.dispose()
+        _missing(f"PostgreSQL {where} not reachable: {exc.orig}".splitlines()[0])
+    try:
+        yield _postgres_schema_url(base, schema)
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
 @pytest.fixture
 def database_url(tmp_path):
     """SQLite file per test by default; with TEST_DATABASE_URL, a fresh PostgreSQL schema per test."""
@@ -29,21 +50,8 @@ def database_url(tmp_path):
     if not base:
         yield f"sqlite:///{tmp_path / 'test.sqlite'}"
         return
-    base = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", base)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    engine = sa.create_engine(base, connect_args={"connect_timeout": 3})
-    try:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    except sa.exc.OperationalError as exc:
-        engine.dispose()
-        _missing(f"PostgreSQL of TEST_DATABASE_URL not reachable: {exc.orig}".splitlines()[0])
-    try:
-        yield _postgres_schema_url(base, schema)
-    finally:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+    with _fresh_schema(base, "t", "of TEST_DATABASE_URL") as url:
+        yield url
 
 
 @pytest.fixture
@@ -223,22 +231,9 @@ def _missing(reason: str):
 @pytest.fixture
 def postgres_url():
     """A fresh schema on the real PostgreSQL (TEST_DATABASE_URL, else the local `test` database)."""
-    base = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://",
-                  os.environ.get("TEST_DATABASE_URL") or SERVICES_DATABASE_URL)
-    schema = f"w_{uuid.uuid4().hex[:12]}"
-    engine = sa.create_engine(base, connect_args={"connect_timeout": 3})
-    try:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    except sa.exc.OperationalError as exc:
-        engine.dispose()
-        _missing(f"PostgreSQL not reachable at {base}: {exc.orig}".splitlines()[0])
-    try:
-        yield _postgres_schema_url(base, schema)
-    finally:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+    base = os.environ.get("TEST_DATABASE_URL") or SERVICES_DATABASE_URL
+    with _fresh_schema(base, "w", f"at {base}") as url:
+        yield url
 
 
 @pytest.fixture
