@@ -22,6 +22,12 @@ if _is_gevent_worker(sys.argv[1:]):
     from gevent import monkey
 
     monkey.patch_all()
+    import gevent
+
+    # while it sends a batch to a room of phones, the event loop looks for answers from the database and
+    # new commands every millisecond instead of every 5 ms (sys.getswitchinterval), so acknowledgements
+    # and staff screens do not wait behind the phones
+    gevent.setswitchinterval(0.001)
 
 from facilitation.cli import main  # noqa: E402
 

@@ -43,8 +43,16 @@ def room_participant(session_id: int, participant_id: int) -> str:
     return f"s{session_id}:p{participant_id}"
 
 
-def room_phones(session_id: int) -> str:
-    return f"s{session_id}:phones"
+#: phones of a session are spread over this many rooms, so a batch reaches them group by group
+PHONE_GROUPS = 16
+
+
+def room_phones(session_id: int, group: int) -> str:
+    return f"s{session_id}:phones:{group}"
+
+
+def phone_group(participant_id: int) -> int:
+    return participant_id % PHONE_GROUPS
 
 
 def participant_cookie(code: str) -> str:
@@ -73,7 +81,7 @@ class LiveNamespace(Namespace):
             actor = commands.Actor(participant_id=participant.id)
             language = session_.language
             join_room(room_participant(session_.id, participant.id))
-            join_room(room_phones(session_.id))
+            join_room(room_phones(session_.id, phone_group(participant.id)))
         else:
             if not current_user.is_authenticated or not hybrid.runs_session(current_user, session_):
                 current_app.logger.warning("refused %s connection to session %s", audience, session_.id)
@@ -160,13 +168,20 @@ class PhoneOutbox:
 
     In a room of a thousand phones where everyone sees everyone's reflections, sending each one at once
     would cost participants x reflections messages; a batch every ~300 ms caps it at a few per second per
-    phone. Staff screens still get every event at once. Every other event to phones first flushes the
-    session's pending batch, so a phone receives this worker's events in seq order. Only the worker that
-    committed an event sends it (through the message queue when there are several)."""
+    phone. A batch goes out to the phones group by group (PHONE_GROUPS rooms, LIVE_BATCH_PACE apart), so
+    commands and staff screens get their turn in between. Staff screens still get every event at once.
+    Every other event to phones first flushes the session's pending batch, so a phone receives this
+    worker's events in seq order. Only the worker that committed an event sends it (through the message
+    queue when there are several)."""
 
     def __init__(self):
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the two dicts
         self._pending: dict[int, list[dict]] = {}
+        #: one per session, held while sending to its phones, so a later event cannot overtake a batch
+        #: (and one session's paced batch does not hold up another's)
+        self._sending: dict[int, threading.Lock] = {}
+        #: seconds between two groups of phones (LIVE_BATCH_PACE)
+        self.pace = 0.0
 
     def add(self, session_id: int, envelope: dict, interval: float) -> None:
         with self._lock:
@@ -181,20 +196,31 @@ class PhoneOutbox:
         socketio.sleep(interval)
         self.flush(session_id)
 
+    def _session_lock(self, session_id: int) -> threading.Lock:
+        with self._lock:
+            return self._sending.setdefault(session_id, threading.Lock())
+
     def flush(self, session_id: int) -> None:
-        with self._lock:  # held while sending, so a later event cannot overtake the batch
+        with self._session_lock(session_id):
             self._flush_locked(session_id)
 
     def send_after_batch(self, session_id: int, envelope: dict, room: str) -> None:
         """Send one event at once, after whatever is pending for the session's phones."""
-        with self._lock:
+        with self._session_lock(session_id):
             self._flush_locked(session_id)
             socketio.emit("event", envelope, to=room, namespace=NAMESPACE)
 
     def _flush_locked(self, session_id: int) -> None:
-        batch = self._pending.pop(session_id, None)
-        if batch:
-            socketio.emit("batch", {"events": batch}, to=room_phones(session_id), namespace=NAMESPACE)
+        with self._lock:
+            batch = self._pending.pop(session_id, None)
+        if not batch:
+            return
+        # group by group, pausing in between: a thousand sends at once would keep this process from
+        # answering commands and feeding the staff screens for tens of milliseconds
+        for group in range(PHONE_GROUPS):
+            if group and self.pace:
+                socketio.sleep(self.pace)
+            socketio.emit("batch", {"events": batch}, to=room_phones(session_id, group), namespace=NAMESPACE)
 
 
 phone_outbox = PhoneOutbox()
@@ -203,6 +229,7 @@ phone_outbox = PhoneOutbox()
 def broadcast(app, session_id: int, events: list[Event], **_):
     """After a commit: each event to the rooms allowed to see it."""
     interval = app.config.get("LIVE_BATCH_INTERVAL", 0.3)
+    phone_outbox.pace = app.config.get("LIVE_BATCH_PACE", 0.0)
     for event in events:
         envelope = commands.event_envelope(event)
         if event.audience == "all" and interval and event.name in BATCHED:

@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from facilitation import realtime
 from tests.conftest import NAMESPACE, command, received_events, run
 
 INTERVAL = 0.25
@@ -94,3 +95,46 @@ def test_without_shared_reflections_phones_get_no_batches(app, facilitator, make
     assert [(name, e["seq"]) for name, e in _items(author)] == [("event", posted["seq"])]
     assert [e["seq"] for e in received_events(console)] == [posted["seq"]]
 
+
+
+def test_a_batch_reaches_every_group_of_phones_once_and_before_the_next_event(
+        app, facilitator, make_session, join, connect):
+    # phones are spread over PHONE_GROUPS rooms and a batch goes to one group after the other
+    pace = app.config["LIVE_BATCH_PACE"] = 0.02
+    http, account_id = facilitator
+    session_id, code = make_session(account_id, fmt="fishbowl", phase="rounds")
+    phones = [connect(join(code), code, "participant") for _ in range(realtime.PHONE_GROUPS + 2)]
+    for sio in phones:
+        sio.get_received(NAMESPACE)
+    texts = ["Een", "Twee", "Drie"]
+    seqs = [command(phones[0], "reflection.post", {"kind": "question", "text": t}, cid())["seq"] for t in texts]
+    # a phase change while the batch is pending or on its way: it waits until every group has the batch
+    started = time.monotonic()
+    phase = run(app, session_id, account_id, "phase.goto", {"index": 2}).seq
+    assert time.monotonic() - started >= pace * (realtime.PHONE_GROUPS - 1) * 0.9  # it was paced
+
+    for sio in phones:
+        received = _items(sio)
+        assert [name for name, _ in received] == ["batch", "event"]
+        assert [e["seq"] for e in received[0][1]["events"]] == seqs
+        assert received[1][1]["seq"] == phase
+    time.sleep(INTERVAL * 2)
+    assert all(_items(sio) == [] for sio in phones)  # nothing came twice
+
+
+def test_one_sessions_paced_batch_does_not_hold_up_another_session(
+        app, facilitator, make_session, join, connect):
+    app.config["LIVE_BATCH_INTERVAL"] = 0.05
+    pace = app.config["LIVE_BATCH_PACE"] = 0.05  # a batch then takes ~0.75 s to reach all groups of phones
+    http, account_id = facilitator
+    _, busy_code = make_session(account_id, fmt="fishbowl", phase="rounds")
+    other_id, other_code = make_session(account_id, fmt="fishbowl", phase="rounds")
+    author = connect(join(busy_code), busy_code, "participant")
+    phone = connect(join(other_code), other_code, "participant")
+    phone.get_received(NAMESPACE)
+    command(author, "reflection.post", {"kind": "question", "text": "Druk"}, cid())
+    time.sleep(0.1)  # the busy session's batch is on its way, group by group
+    started = time.monotonic()
+    run(app, other_id, account_id, "phase.goto", {"index": 2})
+    assert time.monotonic() - started < pace * realtime.PHONE_GROUPS / 2
+    assert [name for name, _ in _items(phone)] == ["event"]
