@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 from typing import Any
@@ -10,25 +9,17 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
-from facilitation.config import INSTANCE, ROOT, Defaults, database_url, secret_key
+from facilitation import config
+from facilitation.config import ROOT
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     test_config = dict(test_config or {})
-    instance_path = Path(test_config.pop("INSTANCE_PATH", None) or os.environ.get("FACILITATION_INSTANCE") or INSTANCE)
+    instance_path = config.instance_folder(test_config)
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
                 instance_path=str(instance_path.resolve()))
     instance_path.mkdir(parents=True, exist_ok=True)
-    app.config.from_object(Defaults)
-    app.config.from_prefixed_env("FACILITATION")
-    app.config.update(test_config)
-    app.config.setdefault("SECRET_KEY", None)
-    if not app.config["SECRET_KEY"]:
-        app.config["SECRET_KEY"] = secret_key(instance_path)
-    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = database_url(instance_path)
-    if not app.config.get("SOCKETIO_MESSAGE_QUEUE") and os.environ.get("REDIS_URL"):
-        app.config["SOCKETIO_MESSAGE_QUEUE"] = os.environ["REDIS_URL"]
+    app.config.update(config.load(test_config, instance_path))
 
     from facilitation.formats import load_formats
     app.extensions["formats"] = load_formats(Path(app.config.get("FORMATS_DIR") or ROOT / "sessions"))

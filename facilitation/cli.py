@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     account.add_argument("--name", default="")
     account.add_argument("--role", choices=["admin", "facilitator", "organiser"], default="facilitator")
     account.add_argument("--password", help="default: asked for on the terminal, or from FACILITATION_PASSWORD")
+    commands.add_parser("migrate", help="bring the database up to date and stop (every start does this too)")
     commands.add_parser("purge", help="delete every session whose retention period has passed (for cron); "
                                       "prints how many")
     report = commands.add_parser("report", help="write a session's or a programme's report (Word, Markdown, JSON, CSV)")
@@ -68,14 +69,20 @@ def main(argv: list[str] | None = None) -> int:
         # the laptop path is plain http on 127.0.0.1: a Secure cookie would never come back
         config["SESSION_COOKIE_SECURE"] = False
         config["REMEMBER_COOKIE_SECURE"] = False
+    if args.command == "serve" and args.workers != 1:
+        # the parent only starts and watches the workers: it needs the settings, not an app
+        return _run_workers(config, args)
     if args.command == "serve":
-        config["SOCKETIO_ASYNC_MODE"] = "gevent" if args.workers == 1 else "threading"
-    app = create_app(config)
+        config["SOCKETIO_ASYNC_MODE"] = "gevent"
+    app = create_app(config)  # brings the database up to date
 
     if args.command == "create-account":
         return _create_account(app, args)
     if args.command == "report":
         return _report(app, args)
+    if args.command == "migrate":
+        print("Database up to date", file=sys.stderr)
+        return 0
     if args.command == "purge":
         from facilitation import retention
         count = retention.purge_app(app)
@@ -168,14 +175,9 @@ def _serve_production(app, args) -> int:
 
     app.py monkey-patches the standard library with gevent before anything is imported when the command
     is `serve`, so the database and Redis drivers cooperate with the many connections of one process."""
-    host = args.serve_host or args.host
-    port = args.serve_port or args.port
-    if args.workers < 1:
-        print("--workers must be at least 1", file=sys.stderr)
-        return 2
-    if args.workers > 1:
-        return _run_workers(app, args, host, port)
     from facilitation.extensions import socketio
+
+    host, port = _address(args)
 
     if args.behind_proxy:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -187,28 +189,46 @@ def _serve_production(app, args) -> int:
     return 0
 
 
-def _run_workers(app, args, host: str, port: int) -> int:
-    """Start the workers (the database is migrated and the secret key made once, here, before) and wait.
-    One that stops ends them all, so a service manager sees the failure and restarts the whole set."""
+def _address(args) -> tuple[str, int]:
+    return args.serve_host or args.host, args.serve_port or args.port
+
+
+def _run_workers(overrides: dict, args) -> int:
+    """Bring the database up to date (in a short-lived process), then start the workers and wait. This
+    parent holds no app, so it stays small. One worker that stops ends them all, so a service manager
+    sees the failure and restarts the whole set."""
     import signal
     import subprocess
     import time
     from pathlib import Path
 
-    if not app.config.get("SOCKETIO_MESSAGE_QUEUE"):
+    from facilitation import config
+
+    if args.workers < 1:
+        print("--workers must be at least 1", file=sys.stderr)
+        return 2
+    instance = config.instance_folder(overrides)
+    instance.mkdir(parents=True, exist_ok=True)
+    settings = config.load(overrides, instance)
+    if not settings.get("SOCKETIO_MESSAGE_QUEUE"):
         print("Several workers need a message queue: set REDIS_URL (e.g. redis://127.0.0.1:6379/0)",
               file=sys.stderr)
         return 2
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+    if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         print("Warning: several workers on SQLite take turns writing; use PostgreSQL (DATABASE_URL)",
               file=sys.stderr)
-    env = dict(os.environ, REDIS_URL=app.config["SOCKETIO_MESSAGE_QUEUE"],
-               DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], SECRET_KEY=app.config["SECRET_KEY"])
+    # the workers get what this parent found, so they agree on the key, the database and the queue
+    env = dict(os.environ, REDIS_URL=settings["SOCKETIO_MESSAGE_QUEUE"],
+               DATABASE_URL=settings["SQLALCHEMY_DATABASE_URI"], SECRET_KEY=settings["SECRET_KEY"])
     command = [sys.executable, str(Path(__file__).resolve().parent.parent / "app.py")]
     if args.instance:
         command += ["--instance", args.instance]
     if args.public_url:
         command += ["--public-url", args.public_url]
+    migrated = subprocess.run([*command, "migrate"], env=env)
+    if migrated.returncode:
+        return migrated.returncode
+    host, port = _address(args)
     command += ["serve", "--host", host]
     if args.behind_proxy:
         command.append("--behind-proxy")

@@ -67,6 +67,29 @@ class Defaults:
     DISCIPLINE_MIN_GROUP = 3
 
 
+def load(overrides: dict, instance_path: Path) -> dict:
+    """The settings an app made with `overrides` gets: Defaults, then FACILITATION_* variables, then the
+    overrides; a secret key, database URL and message queue (REDIS_URL) are filled in when not given."""
+    from flask import Config
+
+    config = Config(str(instance_path))
+    config.from_object(Defaults)
+    config.from_prefixed_env("FACILITATION")
+    config.update(overrides)
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = secret_key(instance_path)
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        config["SQLALCHEMY_DATABASE_URI"] = database_url(instance_path)
+    if not config.get("SOCKETIO_MESSAGE_QUEUE") and os.environ.get("REDIS_URL"):
+        config["SOCKETIO_MESSAGE_QUEUE"] = os.environ["REDIS_URL"]
+    return dict(config)
+
+
+def instance_folder(overrides: dict) -> Path:
+    """INSTANCE_PATH from the overrides (taken out of them), else FACILITATION_INSTANCE, else instance/."""
+    return Path(overrides.pop("INSTANCE_PATH", None) or os.environ.get("FACILITATION_INSTANCE") or INSTANCE)
+
+
 def database_url(instance_path: Path) -> str:
     url = os.environ.get("DATABASE_URL")
     if url:

@@ -212,3 +212,32 @@ def test_events_reach_screens_on_both_workers_exactly_once_with_gap_free_seq(wor
     finally:
         for screen in screens:
             screen.sio.disconnect()
+
+
+def test_migrate_command_brings_a_fresh_database_up_to_date(postgres_url, tmp_path):
+    """What the parent of `serve --workers N` runs before it starts them (and operators before a restart)."""
+    import sqlalchemy as sa
+
+    env = dict(os.environ, DATABASE_URL=postgres_url, SECRET_KEY="workers-test")
+    result = subprocess.run([sys.executable, "app.py", "--instance", str(tmp_path / "instance"), "migrate"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Database up to date" in result.stderr
+    engine = sa.create_engine(postgres_url)
+    try:
+        with engine.connect() as connection:
+            tables = set(sa.inspect(connection).get_table_names())
+            assert {"accounts", "sessions", "events", "reflections", "alembic_version"} <= tables
+            assert connection.scalar(sa.text("SELECT count(*) FROM alembic_version")) == 1
+    finally:
+        engine.dispose()
+
+
+def test_several_workers_without_a_message_queue_are_refused(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "FACILITATION_SOCKETIO_MESSAGE_QUEUE")}
+    result = subprocess.run([sys.executable, "app.py", "--instance", str(tmp_path / "instance"), "serve",
+                             "--workers", "2", "--port", str(_free_port_pair())],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "Several workers need a message queue: set REDIS_URL" in result.stderr
+    assert not (tmp_path / "instance" / "facilitation.sqlite").exists()  # nothing was started or migrated
