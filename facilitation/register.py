@@ -30,7 +30,7 @@ from typing import Iterable, Iterator
 import numpy as np
 import sqlalchemy as sa
 
-from facilitation import accounts, suggest
+from facilitation import accounts
 from facilitation.extensions import db
 from facilitation.models import (
     Account, Cluster, Commitment, CommitmentCluster, CommitmentStatus, Level, Programme, Reflection, RegisterDismissal,
@@ -311,6 +311,8 @@ def suggestions(viewer: Account, threshold: float = THRESHOLD, limit: int = MAX_
     linked = dict(db.session.execute(sa.select(RegisterLink.cluster_id, RegisterLink.entry_id).where(
         RegisterLink.cluster_id.in_(ids))).all())
     info = {c.id: (c, s, p) for c, s, p in rows}
+    from facilitation import suggest  # scikit-learn loads on first use, not at start-up
+
     docs = []
     for language in ("nl", "en"):
         # the title twice: it is what the group agreed the bottleneck is; the reflections add its vocabulary

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from facilitation.models import Programme, Session
-from facilitation.reports import data, exports, programme as programme_docx, session as session_docx
+from facilitation.reports import data, exports
 
 FORMATS = ("docx", "md", "json", "csv")
 
@@ -42,6 +42,8 @@ def render_session(session_: Session, fmt: str = "docx", *, timeline: bool = Fal
     """One session's report in a format of FORMATS (csv is a zip of one CSV per table)."""
     report = data.gather_session(session_, timeline=timeline)
     if fmt == "docx":
+        from facilitation.reports import session as session_docx  # python-docx loads on first use
+
         content = session_docx.build(report)
     elif fmt == "md":
         content = exports.session_markdown(report).encode("utf-8")
@@ -59,6 +61,8 @@ def render_session(session_: Session, fmt: str = "docx", *, timeline: bool = Fal
 def render_programme(programme: Programme, fmt: str = "docx", *, language: str | None = None) -> Export:
     report = data.gather_programme(programme, language=language)
     if fmt == "docx":
+        from facilitation.reports import programme as programme_docx
+
         content = programme_docx.build(report)
     elif fmt == "md":
         content = exports.programme_markdown(report).encode("utf-8")

@@ -13,7 +13,6 @@ from facilitation.extensions import db
 from facilitation.labels import LEVELS, translated
 from facilitation.messages import error_message
 from facilitation.models import RegisterEntry
-from facilitation.reports import register as register_export
 from facilitation.validation import CommandError
 
 bp = Blueprint("register", __name__, url_prefix="/register")
@@ -163,6 +162,8 @@ def dismiss():
 @bp.get("/export.<fmt>")
 @login_required
 def export(fmt: str):
+    from facilitation.reports import register as register_export  # python-docx loads on first use
+
     if fmt not in register_export.FORMATS:
         abort(404)
     language = request.args.get("lang") or str(get_locale())
