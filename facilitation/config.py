@@ -24,7 +24,7 @@ class Defaults:
     SOCKETIO_PING_TIMEOUT: float = 30
     #: seconds; phones get other participants' reflections coalesced into one message per interval (0: at once)
     LIVE_BATCH_INTERVAL: float = 0.3
-    #: seconds between the groups of phones a batch is sent to (1/16 of the room each), so one process
+    #: seconds between the groups of phones a batch is sent to (1/32 of the room each), so one process
     #: still answers commands and staff screens while it sends a batch to a thousand phones
     LIVE_BATCH_PACE: float = 0.002
     #: the address phones reach the server at; by default the host the console was opened on
