@@ -24,9 +24,8 @@ if _is_gevent_worker(sys.argv[1:]):
     monkey.patch_all()
     import gevent
 
-    # while it sends a batch to a room of phones, the event loop looks for answers from the database and
-    # new commands every millisecond instead of every 5 ms (sys.getswitchinterval), so acknowledgements
-    # and staff screens do not wait behind the phones
+    # the event loop runs queued callbacks (such as the sends of a batch to a room of phones) for at most
+    # 1 ms, instead of 5 ms, before it looks for answers from the database and new commands
     gevent.setswitchinterval(0.001)
 
 from facilitation.cli import main  # noqa: E402

@@ -171,7 +171,7 @@ def _serve(app, args) -> int:
 
 
 def _serve_production(app, args) -> int:
-    """`python app.py serve`: one gevent worker, or a parent that starts --workers of them on consecutive ports.
+    """`python app.py serve`: one gevent worker (with --workers N, _run_workers starts N of these).
 
     app.py monkey-patches the standard library with gevent before anything is imported when the command
     is `serve`, so the database and Redis drivers cooperate with the many connections of one process."""
@@ -218,8 +218,10 @@ def _run_workers(overrides: dict, args) -> int:
         print("Warning: several workers on SQLite take turns writing; use PostgreSQL (DATABASE_URL)",
               file=sys.stderr)
     # the workers get what this parent found, so they agree on the key, the database and the queue
+    # (in the environment, not the command line, where `ps` would show a password in the database URL)
     env = dict(os.environ, REDIS_URL=settings["SOCKETIO_MESSAGE_QUEUE"],
-               DATABASE_URL=settings["SQLALCHEMY_DATABASE_URI"], SECRET_KEY=settings["SECRET_KEY"])
+               DATABASE_URL=settings["SQLALCHEMY_DATABASE_URI"], SECRET_KEY=settings["SECRET_KEY"],
+               FACILITATION_SQLALCHEMY_DATABASE_URI=settings["SQLALCHEMY_DATABASE_URI"])
     command = [sys.executable, str(Path(__file__).resolve().parent.parent / "app.py")]
     if args.instance:
         command += ["--instance", args.instance]
@@ -234,7 +236,11 @@ def _run_workers(overrides: dict, args) -> int:
         command.append("--behind-proxy")
     children = [subprocess.Popen([*command, "--port", str(port + i)], env=env) for i in range(args.workers)]
 
-    def stop(*_):
+    asked_to_stop = []
+
+    def stop(*signal_args):
+        if signal_args:
+            asked_to_stop.append(signal_args[0])
         for child in children:
             if child.poll() is None:
                 child.terminate()
@@ -251,4 +257,7 @@ def _run_workers(overrides: dict, args) -> int:
                 child.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 child.kill()
-    return max((child.returncode or 0) for child in children) if any(c.returncode for c in children) else 0
+    if asked_to_stop:
+        return 0  # a service manager's stop: the workers were told to go
+    failed = [child.returncode for child in children if child.returncode]
+    return (failed[0] if failed[0] > 0 else 1) if failed else 0  # negative: killed by a signal

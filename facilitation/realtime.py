@@ -3,8 +3,10 @@ commands.apply() calls, answers `resume`, and broadcasts every committed event. 
 
 from __future__ import annotations
 
+import logging
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 from flask import current_app, g, request
 from flask_login import current_user
@@ -15,6 +17,7 @@ from facilitation.extensions import db, socketio
 from facilitation.messages import error_message
 from facilitation.models import Event, Participant, Session, Status
 
+logger = logging.getLogger(__name__)
 NAMESPACE = "/live"
 AUDIENCES = ("participant", "console", "projector")
 
@@ -164,85 +167,131 @@ def command_allowed(name, actor: commands.Actor) -> bool:
 BATCHED = frozenset({"reflection.post", "reflection.edit", "reflection.hide", "reflection.unhide"})
 
 
+@dataclass
+class _Outgoing:
+    """What waits to go to one session's phones, in seq order, and its one sender task."""
+
+    interval: float
+    pace: float
+    #: ("batch", envelope) for a reflection event, ("event", envelope, room) for anything else; room None is
+    #: every phone of the session
+    items: list = field(default_factory=list)
+    #: when the oldest reflection event in `items` came in
+    first_at: float | None = None
+    wake: threading.Event = field(default_factory=threading.Event)
+
+
 class PhoneOutbox:
     """Coalesces the reflection events for the phones of one session into one `batch` message per interval.
 
     In a room of a thousand phones where everyone sees everyone's reflections, sending each one at once
     would cost participants x reflections messages; a batch every ~300 ms caps it at a few per second per
-    phone. A batch goes out to the phones group by group (PHONE_GROUPS rooms, LIVE_BATCH_PACE apart), so
-    commands and staff screens get their turn in between. Staff screens still get every event at once.
-    Every other event to phones first flushes the session's pending batch, so a phone receives this
-    worker's events in seq order. Only the worker that committed an event sends it (through the message
-    queue when there are several)."""
+    phone. Each session with something on its way to its phones has one sender task, so they get this
+    worker's events in seq order: a batch, then any other event that came after it (which wakes the
+    sender at once rather than at the end of the interval). The sender goes to the phones group by group
+    (PHONE_GROUPS rooms, LIVE_BATCH_PACE apart), so commands and staff screens get their turn in between.
+    Nobody waits for it: staff screens get every event at once, and commands are acknowledged at once.
+    Only the worker that committed an event sends it (through the message queue when there are several)."""
 
     def __init__(self):
-        self._lock = threading.Lock()  # guards the two dicts
-        self._pending: dict[int, list[dict]] = {}
-        #: one per session, held while sending to its phones, so a later event cannot overtake a batch
-        #: (and one session's paced batch does not hold up another's)
-        self._sending: dict[int, threading.Lock] = {}
-        #: seconds between two groups of phones (LIVE_BATCH_PACE)
-        self.pace = 0.0
+        self._lock = threading.Lock()
+        self._sessions: dict[int, _Outgoing] = {}
 
-    def add(self, session_id: int, envelope: dict, interval: float) -> None:
+    def add(self, session_id: int, envelope: dict, interval: float, pace: float) -> None:
+        """A reflection event for the phones, sent in the session's next batch."""
         with self._lock:
-            pending = self._pending.get(session_id)
-            if pending is not None:
-                pending.append(envelope)
-                return
-            self._pending[session_id] = [envelope]
-        socketio.start_background_task(self._flush_later, session_id, interval)
+            outgoing = self._sessions.get(session_id)
+            started = outgoing is None
+            if started:
+                outgoing = self._sessions[session_id] = _Outgoing(interval, pace)
+            if outgoing.first_at is None:
+                outgoing.first_at = time.monotonic()
+            outgoing.items.append(("batch", envelope))
+        if started:
+            socketio.start_background_task(self._send, session_id, outgoing)
 
-    def _flush_later(self, session_id: int, interval: float) -> None:
-        socketio.sleep(interval)
-        self.flush(session_id)
-
-    def _session_lock(self, session_id: int) -> threading.Lock:
+    def send(self, session_id: int, envelope: dict, room: str | None) -> bool:
+        """Any other event for phones (room None: all of them), after what is on its way to them. False when
+        nothing was: then the caller sends it itself, at once."""
         with self._lock:
-            return self._sending.setdefault(session_id, threading.Lock())
+            outgoing = self._sessions.get(session_id)
+            if outgoing is None:
+                return False
+            outgoing.items.append(("event", envelope, room))
+        outgoing.wake.set()
+        return True
 
-    def flush(self, session_id: int) -> None:
-        with self._session_lock(session_id):
-            self._flush_locked(session_id)
+    def _send(self, session_id: int, outgoing: _Outgoing) -> None:
+        try:
+            while True:
+                with self._lock:
+                    if not outgoing.items:
+                        del self._sessions[session_id]
+                        return
+                    urgent = any(item[0] == "event" for item in outgoing.items)
+                    wait = 0.0 if urgent else outgoing.first_at + outgoing.interval - time.monotonic()
+                    if wait <= 0:
+                        items, outgoing.items, outgoing.first_at = outgoing.items, [], None
+                if wait > 0:
+                    outgoing.wake.wait(wait)  # the end of the interval, or an event that may not wait
+                    outgoing.wake.clear()
+                    continue
+                self._deliver(session_id, items, outgoing.pace)
+        except Exception:  # noqa: BLE001 - a phone that missed something catches up when it sees a gap
+            logger.exception("sending to the phones of session %s failed", session_id)
+            with self._lock:
+                if self._sessions.get(session_id) is outgoing:
+                    del self._sessions[session_id]
 
-    def send_after_batch(self, session_id: int, envelope: dict, room: str) -> None:
-        """Send one event at once, after whatever is pending for the session's phones."""
-        with self._session_lock(session_id):
-            self._flush_locked(session_id)
-            socketio.emit("event", envelope, to=room, namespace=NAMESPACE)
+    def _deliver(self, session_id: int, items: list, pace: float) -> None:
+        batch: list[dict] = []
+        for item in items + [("end",)]:
+            if item[0] == "batch":
+                batch.append(item[1])
+                continue
+            if batch:
+                self._to_phones(session_id, "batch", {"events": batch}, pace)
+                batch = []
+            if item[0] == "event":
+                _, envelope, room = item
+                if room is None:
+                    self._to_phones(session_id, "event", envelope, pace)
+                else:
+                    socketio.emit("event", envelope, to=room, namespace=NAMESPACE)
 
-    def _flush_locked(self, session_id: int) -> None:
-        with self._lock:
-            batch = self._pending.pop(session_id, None)
-        if not batch:
-            return
+    @staticmethod
+    def _to_phones(session_id: int, name: str, data: dict, pace: float) -> None:
         # group by group, pausing in between: a thousand sends at once would keep this process from
         # answering commands and feeding the staff screens for tens of milliseconds
         for group in range(PHONE_GROUPS):
-            if group and self.pace:
-                socketio.sleep(self.pace)
-            socketio.emit("batch", {"events": batch}, to=room_phones(session_id, group), namespace=NAMESPACE)
+            if group and pace:
+                socketio.sleep(pace)
+            socketio.emit(name, data, to=room_phones(session_id, group), namespace=NAMESPACE)
 
 
 phone_outbox = PhoneOutbox()
 
 
 def broadcast(app, session_id: int, events: list[Event], **_):
-    """After a commit: each event to the rooms allowed to see it."""
+    """After a commit: each event at once to the staff screens allowed to see it, and to the phones allowed
+    to see it at once too, unless something is on its way to them (then after that, by the phone outbox)."""
     interval = app.config.get("LIVE_BATCH_INTERVAL", 0.3)
-    phone_outbox.pace = app.config.get("LIVE_BATCH_PACE", 0.0)
+    pace = app.config.get("LIVE_BATCH_PACE", 0.0)
     for event in events:
         envelope = commands.event_envelope(event)
         if event.audience == "all" and interval and event.name in BATCHED:
             socketio.emit("event", envelope, to=room_staff(session_id), namespace=NAMESPACE)
-            phone_outbox.add(session_id, envelope, interval)
+            phone_outbox.add(session_id, envelope, interval, pace)
         elif event.audience == "all":
-            phone_outbox.send_after_batch(session_id, envelope, room_all(session_id))
+            if phone_outbox.send(session_id, envelope, None):
+                socketio.emit("event", envelope, to=room_staff(session_id), namespace=NAMESPACE)
+            else:
+                socketio.emit("event", envelope, to=room_all(session_id), namespace=NAMESPACE)
         else:
             socketio.emit("event", envelope, to=room_staff(session_id), namespace=NAMESPACE)
-            if event.participant_id:
-                phone_outbox.send_after_batch(session_id, envelope,
-                                              room_participant(session_id, event.participant_id))
+            room = room_participant(session_id, event.participant_id) if event.participant_id else None
+            if room and not phone_outbox.send(session_id, envelope, room):
+                socketio.emit("event", envelope, to=room, namespace=NAMESPACE)
 
 
 def init_app(app) -> None:

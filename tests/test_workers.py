@@ -129,10 +129,13 @@ def workers(postgres_url, redis_url, tmp_path):
     finally:
         process.terminate()
         try:
-            process.wait(timeout=20)
+            stopped = process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+            stopped = "still running after 20 s"
         log.close()
+    # as a service manager stops them: the parent tells its workers to go and reports a clean stop
+    assert stopped == 0, (tmp_path / "workers.log").read_text()[-3000:]
 
 
 def _log_in(base: str) -> requests.Session:
@@ -234,7 +237,8 @@ def test_migrate_command_brings_a_fresh_database_up_to_date(postgres_url, tmp_pa
 
 
 def test_several_workers_without_a_message_queue_are_refused(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "FACILITATION_SOCKETIO_MESSAGE_QUEUE")}
+    env = {k: v for k, v in os.environ.items() if k not in (
+        "REDIS_URL", "FACILITATION_SOCKETIO_MESSAGE_QUEUE", "DATABASE_URL", "FACILITATION_SQLALCHEMY_DATABASE_URI")}
     result = subprocess.run([sys.executable, "app.py", "--instance", str(tmp_path / "instance"), "serve",
                              "--workers", "2", "--port", str(_free_port_pair())],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
