@@ -91,6 +91,9 @@ export class Live {
     this.base = -1;
     this.offset = 0;
     this.resuming = false;
+    // the highest seq that came in, applied or not: an event set aside while a resume was on its way
+    // (or overwritten by its snapshot) means the screen must catch up once more
+    this.heard = -1;
     this.socket = io("/live", {
       auth: { code: settings.code, audience: settings.audience },
       transports: ["websocket", "polling"],
@@ -132,10 +135,16 @@ export class Live {
         this.seq = Math.max(this.seq, reply.seq);
         this.render(this.state, {});
       }
+      if (this.heard > this.seq) this.resume();
     });
   }
 
+  hear(envelope) {
+    if (envelope && Number.isInteger(envelope.seq) && envelope.seq > this.heard) this.heard = envelope.seq;
+  }
+
   receive(envelope) {
+    this.hear(envelope);
     if (!this.state || !this.isNew(envelope)) return; // a snapshot is on its way, or already applied
     // staff screens see every event, so a jump in seq means one was missed: catch up first
     if (this.settings.audience !== "participant" && envelope.seq > this.seq + 1) {
@@ -147,7 +156,9 @@ export class Live {
   }
 
   receiveBatch(batch) {
-    if (!this.state || !batch || !Array.isArray(batch.events)) return;
+    if (!batch || !Array.isArray(batch.events)) return;
+    for (const envelope of batch.events) this.hear(envelope);
+    if (!this.state) return;
     const fresh = batch.events.filter((envelope) => this.isNew(envelope)).sort((a, b) => a.seq - b.seq);
     if (!fresh.length) return;
     for (const envelope of fresh) this.apply(envelope, false);
