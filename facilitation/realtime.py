@@ -221,6 +221,11 @@ class PhoneOutbox:
         outgoing.wake.set()
         return True
 
+    def sending(self) -> bool:
+        """Whether anything is still on its way to some session's phones."""
+        with self._lock:
+            return bool(self._sessions)
+
     def _send(self, session_id: int, outgoing: _Outgoing) -> None:
         try:
             while True:

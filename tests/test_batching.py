@@ -17,7 +17,12 @@ INTERVAL = 0.25
 
 @pytest.fixture
 def app(make_app):
-    return make_app(LIVE_BATCH_INTERVAL=INTERVAL)
+    yield make_app(LIVE_BATCH_INTERVAL=INTERVAL)
+    # what is still on its way would go to the next test's session of the same id, after a delay
+    deadline = time.monotonic() + 10
+    while realtime.phone_outbox.sending() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not realtime.phone_outbox.sending()
 
 
 def cid():
