@@ -125,19 +125,23 @@ class LiveNamespace(Namespace):
         connection = _connections.get(request.sid)
         if connection is None:
             return {"ok": False, "error": "not_connected"}
-        session_ = db.session.get(Session, connection.session_id)
-        if session_ is None:
-            return {"ok": False, "error": "not_found"}
-        participant = (db.session.get(Participant, connection.actor.participant_id)
-                       if connection.actor.participant_id else None)
-        audience = snapshots.PARTICIPANT if participant else snapshots.STAFF
-        seq = message.get("seq") if isinstance(message, dict) else None
-        events = None
-        if isinstance(seq, int) and not isinstance(seq, bool):
-            events = snapshots.events_since(session_, seq, audience, participant)
-        if events is None:
-            return {"ok": True, "snapshot": snapshots.snapshot(session_, audience, participant)}
-        return {"ok": True, "seq": session_.last_seq, "events": [commands.event_envelope(e) for e in events]}
+        snapshots.begin_consistent_read()  # the seq and everything read after it: one moment
+        try:
+            session_ = db.session.get(Session, connection.session_id)
+            if session_ is None:
+                return {"ok": False, "error": "not_found"}
+            participant = (db.session.get(Participant, connection.actor.participant_id)
+                           if connection.actor.participant_id else None)
+            audience = snapshots.PARTICIPANT if participant else snapshots.STAFF
+            seq = message.get("seq") if isinstance(message, dict) else None
+            events = None
+            if isinstance(seq, int) and not isinstance(seq, bool):
+                events = snapshots.events_since(session_, seq, audience, participant)
+            if events is None:
+                return {"ok": True, "snapshot": snapshots.snapshot(session_, audience, participant)}
+            return {"ok": True, "seq": session_.last_seq, "events": [commands.event_envelope(e) for e in events]}
+        finally:
+            db.session.rollback()  # no read transaction stays open while the socket lives
 
 
 def _free_chair_later(app, connection: Connection, grace: float) -> None:

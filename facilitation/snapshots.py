@@ -54,6 +54,19 @@ def participant_count(session_id: int) -> int:
     return db.session.scalar(sa.select(sa.func.count(Participant.id)).where(Participant.session_id == session_id))
 
 
+def begin_consistent_read() -> None:
+    """Start a read transaction that sees the database as of one moment, so a snapshot's seq and its contents
+    agree (otherwise a vote committed between reading the seq and reading the totals is in the totals, and
+    its event adds it a second time). PostgreSQL: REPEATABLE READ; SQLite: an explicit BEGIN, which in WAL
+    mode reads one version of the file. Ends with the session's next rollback or commit."""
+    db.session.rollback()
+    dialect = db.engine.dialect.name
+    if dialect == "postgresql":
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    elif dialect == "sqlite":
+        db.session.connection().exec_driver_sql("BEGIN")
+
+
 def snapshot(session_: Session, audience: str, participant: Participant | None = None) -> dict:
     fmt = current_app.extensions["formats"][session_.format_key]
     state = {

@@ -285,3 +285,33 @@ def test_clusters_made_during_a_round_join_the_ballot(app, vote):
     with app.app_context():
         assert db.session.scalar(sa.select(VotingRound.status)) == "open"
         assert db.session.scalar(sa.select(Vote.cluster_id)) == new
+
+
+def test_a_snapshot_and_its_seq_show_the_same_moment(app, vote, monkeypatch):
+    """A vote committed while a screen's snapshot is being read is in neither its totals nor its seq, so the
+    screen counts it once, from the event (before, the totals had it and the event added it again)."""
+    import threading
+
+    from facilitation import snapshots, voting
+
+    console, phones = vote["console"], vote["phones"]
+    a, b, _ = vote["clusters"]
+    round_id = ok(console, "vote.open")["round"]["id"]
+    ok(phones[0], "vote.set", {"round_id": round_id, "cluster_id": a, "dots": 1})
+    late = []
+
+    def voting_section_while_another_phone_votes(session_, audience, participant):
+        voter = threading.Thread(target=lambda: late.append(
+            command(phones[1], "vote.set", {"round_id": round_id, "cluster_id": b, "dots": 1})))
+        voter.start()
+        voter.join()
+        return voting.snapshot_section(session_, audience, participant)
+
+    monkeypatch.setattr(snapshots, "SECTIONS", [
+        voting_section_while_another_phone_votes if section is voting.snapshot_section else section
+        for section in snapshots.SECTIONS])
+    snapshot = console.emit("resume", {"seq": -1}, namespace="/live", callback=True)["snapshot"]
+    assert late and late[0]["ok"], late
+    assert snapshot["seq"] == late[0]["seq"] - 1
+    assert snapshot["voting"]["rounds"][0]["totals"].get(str(b), 0) == 0
+    assert snapshot["voting"]["rounds"][0]["totals"][str(a)] == 1
