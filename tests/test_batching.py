@@ -33,15 +33,16 @@ def _items(sio):
     return [(item["name"], item["args"][0]) for item in sio.get_received(NAMESPACE)]
 
 
-def _wait_for_batch(sio, seconds=5.0):
-    """Everything a client received, once a batch is among it (the batch is sent from a background task)."""
+def _wait_for(sio, wanted, seconds=5.0):
+    """Everything a client received, once a message named `wanted` ("batch" or "event") is among it
+    (phones get them from a background task)."""
     received = []
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         received += _items(sio)
-        if any(name == "batch" for name, _ in received):
+        if any(name == wanted for name, _ in received):
             return received
-        time.sleep(0.02)
+        time.sleep(0.01)
     return received
 
 
@@ -62,7 +63,7 @@ def test_phones_get_a_burst_of_reflections_as_one_batch_and_staff_each_at_once(
     staff = _items(projector)
     assert [(name, e["seq"]) for name, e in staff] == [("event", s) for s in seqs]
     # the phones have nothing yet, then one batch (or a few, on a slow machine) with all twelve in order
-    received = _wait_for_batch(reader)
+    received = _wait_for(reader, "batch")
     time.sleep(INTERVAL * 2)
     received += _items(reader)
     assert {name for name, _ in received} == {"batch"}
@@ -71,18 +72,6 @@ def test_phones_get_a_burst_of_reflections_as_one_batch_and_staff_each_at_once(
     assert len(received) <= 3
     # the author's own phone too: its acknowledgements came at once, the events in the batch
     assert [e["seq"] for e in received_events(author)] == seqs
-
-
-def _wait_for_event(sio, seconds=5.0):
-    """Everything a client received, once a single `event` is among it."""
-    received = []
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        received += _items(sio)
-        if any(name == "event" for name, _ in received):
-            return received
-        time.sleep(0.01)
-    return received
 
 
 def test_an_event_that_is_not_batched_goes_right_after_the_pending_batch(
@@ -100,7 +89,7 @@ def test_an_event_that_is_not_batched_goes_right_after_the_pending_batch(
     # staff screens have both already, in order; the phones get the batch and then the phase change,
     # without waiting for the end of the batch interval
     assert [(name, e["seq"]) for name, e in _items(console)] == [("event", first), ("event", phase)]
-    received = _wait_for_event(reader)
+    received = _wait_for(reader, "event")
     assert time.monotonic() - started < INTERVAL
     assert [name for name, _ in received] == ["batch", "event"]
     assert [received[0][1]["events"][0]["seq"], received[1][1]["seq"]] == [first, phase]
@@ -145,12 +134,8 @@ def test_a_batch_goes_to_every_group_of_phones_once_and_nobody_waits_for_it(
     assert time.monotonic() - started < pace * 5  # the facilitator's command did not wait for the phones
     assert [e["seq"] for _, e in _items(projector)] == [*seqs, phase]  # staff: each event at once, in order
 
-    deadline = time.monotonic() + 5
     for sio in phones:
-        received = _items(sio)
-        while len(received) < 2 and time.monotonic() < deadline:
-            time.sleep(0.02)
-            received += _items(sio)
+        received = _wait_for(sio, "event")
         assert [name for name, _ in received] == ["batch", "event"]
         assert [e["seq"] for e in received[0][1]["events"]] == seqs
         assert received[1][1]["seq"] == phase
@@ -172,6 +157,6 @@ def test_one_sessions_batch_does_not_hold_up_another_session(
     time.sleep(0.1)  # the busy session's batch is on its way, group by group
     started = time.monotonic()
     run(app, other_id, account_id, "phase.goto", {"index": 2})
-    received = _wait_for_event(phone)
+    received = _wait_for(phone, "event")
     assert time.monotonic() - started < pace * realtime.PHONE_GROUPS / 4
     assert [name for name, _ in received] == ["event"]
