@@ -125,14 +125,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _create_account(app, args) -> int:
-    from facilitation.extensions import db
     from facilitation.people import accounts
+    from facilitation.unit_of_work import unit_of_work
 
     password = args.password or os.environ.get("FACILITATION_PASSWORD") or getpass.getpass("Password: ")
     with app.app_context():
         try:
-            account = accounts.create_account(args.email, args.name, password, args.role)
-            db.session.commit()
+            with unit_of_work():
+                account = accounts.create_account(args.email, args.name, password, args.role)
         except accounts.AccountError as exc:
             print(f"Not created: {exc.code.replace('_', ' ')}", file=sys.stderr)
             return 2
@@ -169,7 +169,6 @@ def _report(app, args) -> int:
                 return 2
             export = reports.render_programme(programme, fmt, language=args.language)
             audit.record("cli_programme_report", fmt, programme=programme)
-        db.session.commit()
     if args.out == "-":
         sys.stdout.buffer.write(export.content)
         sys.stdout.buffer.flush()

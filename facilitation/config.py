@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
+
+from flask import Config, current_app
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
@@ -70,8 +73,6 @@ class Defaults:
 def load(overrides: dict, instance_path: Path) -> dict:
     """The settings an app made with `overrides` gets: Defaults, then FACILITATION_* variables, then the
     overrides; a secret key, database URL and message queue (REDIS_URL) are filled in when not given."""
-    from flask import Config
-
     config = Config(str(instance_path))
     config.from_object(Defaults)
     config.from_prefixed_env("FACILITATION")
@@ -111,3 +112,9 @@ def secret_key(instance_path: Path) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def setting(name: str, default: Any = None) -> Any:
+    """One setting of the running app: the one place domain code reads the configuration."""
+    value = current_app.config.get(name)
+    return default if value is None else value

@@ -5,13 +5,14 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
-from flask import current_app
 
+from facilitation import formats
 from facilitation.extensions import db
 from facilitation.live import sessions
 from facilitation.models import Account, Programme, Role
 from facilitation.people import accounts
 from facilitation.programmes import manage as programmes
+from facilitation.unit_of_work import unit_of_work
 
 DEMO_TITLE = "Leertraject Samen rond het gezin (demo)"
 DEMO_EMAIL = "demo@example.org"
@@ -44,6 +45,11 @@ woningcorporatie; de oudste zoon gaat sinds maanden nauwelijks naar school.
 
 def create_demo() -> tuple[Programme, str | None]:
     """Adds the demo programme once; returns it and, if a demo account had to be made, its password."""
+    with unit_of_work():
+        return _add_demo()
+
+
+def _add_demo() -> tuple[Programme, str | None]:
     existing = db.session.scalar(sa.select(Programme).where(Programme.title == DEMO_TITLE))
     if existing is not None:
         return existing, None
@@ -61,12 +67,12 @@ def create_demo() -> tuple[Programme, str | None]:
     db.session.flush()
     case = programmes.create_case(programme, CASE_TITLE, CASE_TEXT)
     db.session.flush()
-    formats = current_app.extensions["formats"]
+    installed = formats.installed()
     sessions.create_session(
         programme=programme,
         facilitator=owner,
         case=case,
-        fmt=formats["learning-table"],
+        fmt=installed["learning-table"],
         title="Leertafel 1: gezin Z.",
         levels=["execution", "management"],
         language="nl",
@@ -75,10 +81,9 @@ def create_demo() -> tuple[Programme, str | None]:
         programme=programme,
         facilitator=owner,
         case=case,
-        fmt=formats["fishbowl"],
+        fmt=installed["fishbowl"],
         title="Fishbowl met management en bestuur",
         levels=["management", "policy", "governance"],
         language="nl",
     )
-    db.session.commit()
     return programme, password

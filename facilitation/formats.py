@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flask import current_app
+
 from facilitation.models.base import Level, ReflectionKind
 
 LANGUAGES = ("nl", "en")
@@ -190,3 +192,13 @@ def load_formats(folder: Path) -> dict[str, Format]:
     if not formats:
         raise FormatError(f"{folder}: no session formats (*.toml) found")
     return formats
+
+
+def installed() -> dict[str, Format]:
+    """The formats this installation loaded at start (create_app), by key."""
+    return current_app.extensions["formats"]
+
+
+def of(session_) -> Format:
+    """The format a session runs: the one place domain code finds it (a session keeps its format's key)."""
+    return installed()[session_.format_key]

@@ -3,6 +3,7 @@ writes the rows and one numbered Event in a single transaction, then signals `ev
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,6 +15,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from facilitation import formats
 from facilitation.extensions import db
 from facilitation.formats import Format
 from facilitation.live import (
@@ -29,8 +31,11 @@ from facilitation.live import (
     voting,
 )
 from facilitation.models import Account, Event, Participant, Session, Status, utcnow
+from facilitation.people import access
+from facilitation.privacy import retention
 from facilitation.validation import CommandError
 
+log = logging.getLogger(__name__)
 signals = Namespace()
 #: sent after a commit with (app, session_id=..., events=[Event, ...]); realtime broadcasts them
 events_committed = signals.signal("events-committed")
@@ -103,6 +108,7 @@ COMMANDS: dict[str, Command] = {
     "participant.join": _cmd(participation.join, ANONYMOUS, statuses=OPEN),
     "session.start": _cmd(sessions.start, FACILITATOR, statuses={Status.DRAFT.value}),
     "session.close": _cmd(sessions.close, FACILITATOR, statuses=OPEN),
+    "session.set_retention": _cmd(retention.set_retention, FACILITATOR, statuses=ANY),
     "phase.goto": _cmd(sessions.go_to_phase, FACILITATOR),
     "timer.start": _cmd(sessions.timer_start, FACILITATOR),
     "timer.pause": _cmd(sessions.timer_pause, FACILITATOR),
@@ -191,7 +197,7 @@ def role_of(session_: Session, actor: Actor) -> tuple[str, Participant | None, A
     if actor.account_id is not None:
         account = db.session.get(Account, actor.account_id)
         # the session's facilitator, or a co-facilitator added to it
-        if hybrid.runs_session(account, session_):
+        if access.runs_session(account, session_):
             return FACILITATOR, None, account
         return ANONYMOUS, None, account
     return ANONYMOUS, None, None
@@ -274,7 +280,7 @@ def _apply(session_id: int, actor: Actor, name: str, payload: Any, client_id: An
     role, participant, account = role_of(session_, actor)
     del acting
     if role not in command.roles:
-        current_app.logger.warning("refused %s for %s in session %s", name, actor.label, session_id)
+        log.warning("refused %s for %s in session %s", name, actor.label, session_id)
         raise CommandError("forbidden")
     if session_.status not in command.statuses:
         raise CommandError("session_closed" if session_.status == Status.CLOSED.value else "session_not_live")
@@ -283,7 +289,7 @@ def _apply(session_id: int, actor: Actor, name: str, payload: Any, client_id: An
     if previous is not None:
         db.session.rollback()
         return previous
-    fmt = current_app.extensions["formats"][session_.format_key]
+    fmt = formats.of(session_)
     if role == PARTICIPANT and command.phase_action:
         phase = fmt.phase(session_.phase_index)
         if phase is None or command.phase_action not in phase.actions:

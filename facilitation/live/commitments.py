@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app
 
+from facilitation import formats
 from facilitation import validation as v
 from facilitation.extensions import db
 from facilitation.models import (
@@ -138,7 +138,7 @@ def snapshot_section(session_: Session, audience: str, participant) -> dict:
             session_.id, staff=staff, participant_id=participant.id if participant else None
         )
     }
-    fmt = current_app.extensions["formats"].get(session_.format_key)
+    fmt = formats.installed().get(session_.format_key)
     if fmt is not None and has_followup(fmt):
         section["followup"] = programme_followup(session_)
     return section

@@ -8,9 +8,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext
 
+from facilitation import config
 from facilitation.extensions import db
 from facilitation.models import Participant, Reflection, Session
 from facilitation.text.messages import N_
@@ -53,14 +53,14 @@ KEY_MAX = 40
 
 def configured() -> tuple[str, ...]:
     """The organisation's list (setting DISCIPLINES), else the default one."""
-    items = current_app.config.get("DISCIPLINES") or DEFAULT_DISCIPLINES
+    items = config.setting("DISCIPLINES") or DEFAULT_DISCIPLINES
     if isinstance(items, str):
         items = items.split(",")
     return tuple(dict.fromkeys(str(item).strip()[:KEY_MAX] for item in items if str(item).strip()))
 
 
 def min_group() -> int:
-    return max(1, int(current_app.config.get("DISCIPLINE_MIN_GROUP") or 3))
+    return max(1, int(config.setting("DISCIPLINE_MIN_GROUP") or 3))
 
 
 def label(key: str) -> str:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
 
+from facilitation import formats
 from facilitation import validation as v
 from facilitation.extensions import db
 from facilitation.models import (
@@ -232,7 +232,7 @@ def state_view(session_: Session, fmt) -> dict:
 
 
 def snapshot_section(session_: Session, audience: str, participant) -> dict:
-    fmt = current_app.extensions["formats"][session_.format_key]
+    fmt = formats.of(session_)
     if not any(ACTION in phase.actions for phase in fmt.phases):
         return {}
     section = {"fishbowl": state_view(session_, fmt)}

@@ -12,26 +12,11 @@ from facilitation import validation as v
 from facilitation.extensions import db
 from facilitation.live import disciplines, voting
 from facilitation.models import Account, Level, Participant, Programme, Session, SessionFacilitator
+from facilitation.people import access
 from facilitation.programmes import manage as programmes
 from facilitation.validation import CommandError
 
 NAME_MAX = 40
-
-
-def runs_session(account: Account | None, session_: Session) -> bool:
-    """The session's own facilitator or one of its co-facilitators, with an active account."""
-    if account is None or not getattr(account, "is_authenticated", True) or not account.active:
-        return False
-    if account.id == session_.facilitator_id:
-        return True
-    return (
-        db.session.scalar(
-            sa.select(SessionFacilitator.id).where(
-                SessionFacilitator.session_id == session_.id, SessionFacilitator.account_id == account.id
-            )
-        )
-        is not None
-    )
 
 
 def cofacilitators(session_id: int) -> list[dict]:
@@ -121,7 +106,7 @@ def add_cofacilitator(ctx, payload: dict) -> dict:
     """Another facilitator account runs this session too: the same commands, the console and projector.
     They also become a member of the programme, so they find the session and its case."""
     account = _account_by_email(payload)
-    if runs_session(account, ctx.session):
+    if access.runs_session(account, ctx.session):
         raise CommandError("no_change")
     db.session.add(SessionFacilitator(session_id=ctx.session.id, account_id=account.id, created_at=ctx.now))
     programme = db.session.get(Programme, ctx.session.programme_id)

@@ -9,19 +9,9 @@ import sqlalchemy as sa
 from facilitation import validation as v
 from facilitation.extensions import db
 from facilitation.models import Moment, Reflection, Session
-from facilitation.text.messages import N_
+from facilitation.text.labels import MOMENT_KINDS
 from facilitation.validation import CommandError
 
-#: what kind of moment; the projector and report name and mark each
-MOMENT_KINDS = {
-    "signal": N_("First signal"),
-    "intake": N_("Intake"),
-    "application": N_("Application"),
-    "rejection": N_("Rejection"),
-    "crisis": N_("Crisis"),
-    "breakthrough": N_("Breakthrough"),
-    "other": N_("Other moment"),
-}
 TITLE_MAX = 120
 WHEN_MAX = 40
 DESCRIPTION_MAX = 1000

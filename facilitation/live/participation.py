@@ -6,8 +6,8 @@ import hashlib
 import secrets
 
 import sqlalchemy as sa
-from flask import current_app
 
+from facilitation import config
 from facilitation import validation as v
 from facilitation.extensions import db
 from facilitation.live import disciplines, hybrid, journey
@@ -93,7 +93,7 @@ def post_reflection(ctx, payload: dict) -> dict:
     kind = v.choice(payload, "kind", ReflectionKind.values())
     if kind not in phase.kinds:
         raise CommandError("kind_not_allowed")
-    text = v.text(payload, "text", max_length=current_app.config["REFLECTION_MAX_LENGTH"])
+    text = v.text(payload, "text", max_length=config.setting("REFLECTION_MAX_LENGTH"))
     level = v.choice(payload, "level", Level.values(), required=False)
     show_name = v.field(payload, "show_name", bool, required=False, default=False)
     # pinned to a moment of the case's journey (case reconstruction)
@@ -150,7 +150,7 @@ def hide_reflection(ctx, payload: dict) -> dict:
 def edit_reflection(ctx, payload: dict) -> dict:
     """Moderation: the facilitator rewrites a reflection, e.g. to remove personal data it contained."""
     reflection = _reflection_of(ctx, payload)
-    text = v.text(payload, "text", max_length=current_app.config["REFLECTION_MAX_LENGTH"])
+    text = v.text(payload, "text", max_length=config.setting("REFLECTION_MAX_LENGTH"))
     if text == reflection.text:
         raise CommandError("no_change")
     reflection.text = text

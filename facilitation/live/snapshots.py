@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app
 
+from facilitation import config, formats
 from facilitation.extensions import db
 from facilitation.live import (
     carry,
@@ -42,7 +42,7 @@ SECTIONS: list = [
 
 
 def format_view(session_: Session, level: str | None) -> dict:
-    fmt = current_app.extensions["formats"][session_.format_key]
+    fmt = formats.of(session_)
     lang = session_.language
     return {
         "key": fmt.key,
@@ -85,7 +85,7 @@ def begin_consistent_read() -> None:
 
 
 def snapshot(session_: Session, audience: str, participant: Participant | None = None) -> dict:
-    fmt = current_app.extensions["formats"][session_.format_key]
+    fmt = formats.of(session_)
     state = {
         "seq": session_.last_seq,
         "server_now": utcnow().isoformat(),
@@ -99,7 +99,7 @@ def snapshot(session_: Session, audience: str, participant: Participant | None =
         "format": format_view(session_, participant.level if participant else None),
         **sessions.phase_state(session_),
         "participants": participant_count(session_.id),
-        "max_length": current_app.config["REFLECTION_MAX_LENGTH"],
+        "max_length": config.setting("REFLECTION_MAX_LENGTH"),
     }
     for section in SECTIONS:
         state.update(section(session_, audience, participant))

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from facilitation.extensions import db
-from facilitation.models import Account, Programme, ProgrammeMember, Role
+from facilitation.models import Account, Role
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -52,38 +52,3 @@ def authenticate(email: str, password: str) -> Account | None:
 
 
 _DUMMY_HASH = generate_password_hash("not a real password")
-
-
-def programmes_visible_to(account: Account) -> list[Programme]:
-    """Admins see all; others the programmes they own or are members of."""
-    query = sa.select(Programme).order_by(Programme.created_at.desc())
-    if not account.is_admin:
-        member_of = sa.select(ProgrammeMember.programme_id).where(ProgrammeMember.account_id == account.id)
-        query = query.where(sa.or_(Programme.owner_id == account.id, Programme.id.in_(member_of)))
-    return list(db.session.scalars(query))
-
-
-def can_view_programme(account: Account, programme: Programme) -> bool:
-    if account.is_admin or programme.owner_id == account.id:
-        return True
-    return (
-        db.session.scalar(
-            sa.select(ProgrammeMember.id).where(
-                ProgrammeMember.programme_id == programme.id, ProgrammeMember.account_id == account.id
-            )
-        )
-        is not None
-    )
-
-
-def can_edit_programme(account: Account, programme: Programme) -> bool:
-    """Facilitators who can see a programme may add cases and sessions to it; organisers only read."""
-    return account.can_facilitate and can_view_programme(account, programme)
-
-
-def can_read_session_report(account: Account, session_) -> bool:
-    """The session's facilitator, admins, and everyone who may see its programme (organisers included)."""
-    if session_.facilitator_id == account.id:
-        return True
-    programme = db.session.get(Programme, session_.programme_id)
-    return programme is not None and can_view_programme(account, programme)

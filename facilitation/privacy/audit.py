@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from facilitation.extensions import db
 from facilitation.models import Account, AuditEntry, Programme, Session, utcnow
+from facilitation.unit_of_work import unit_of_work
 
 #: what an entry can say was done; shown in the admin's audit view
 ACTIONS = ("session_report", "programme_report", "cli_session_report", "cli_programme_report", "export")
@@ -20,7 +21,8 @@ def record(
     session: Session | None = None,
     programme: Programme | None = None,
 ) -> AuditEntry:
-    """Add one entry (the caller commits). Other features' exports call this too, with their own action."""
+    """Record one download, committed at once in its own unit of work: the row must exist even when the
+    download itself fails later. Other features' exports call this too, with their own action."""
     subject = session.title if session is not None else programme.title if programme is not None else ""
     entry = AuditEntry(
         account_id=account.id if account else None,
@@ -32,7 +34,8 @@ def record(
         subject=(subject or "")[:200],
         created_at=utcnow(),
     )
-    db.session.add(entry)
+    with unit_of_work():
+        db.session.add(entry)
     return entry
 
 

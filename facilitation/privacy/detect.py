@@ -216,3 +216,9 @@ def find_personal_data(text: str) -> list[Finding]:
 def personal_data_kinds(text: str) -> list[str]:
     """The kinds of personal data found, sorted and without positions: what a flag on a reflection keeps."""
     return sorted({finding.kind for finding in find_personal_data(text or "")})
+
+
+def blocks_case_text(text: str, confirmed: bool) -> bool:
+    """A case is pseudonymised: a valid BSN in it blocks saving until the facilitator confirms that it is not a
+    real person's number (the AVG gives this app no basis to hold a BSN)."""
+    return "bsn" in personal_data_kinds(text) and not confirmed

@@ -15,13 +15,38 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Flask
+from flask_babel import gettext as _
 
-from facilitation.extensions import db
+from facilitation.extensions import db, socketio
 from facilitation.models import Base, Session, Status, utcnow
+from facilitation.unit_of_work import unit_of_work
+from facilitation.validation import CommandError
 
 log = logging.getLogger(__name__)
 
 MAX_RETENTION_DAYS = 3650
+
+
+def parse_days(value: object) -> int | None:
+    """What a person typed for "keep data for (days)": blank is the installation's default, else whole days
+    from 1 to MAX_RETENTION_DAYS."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        days = int(value.strip() if isinstance(value, str) else value)
+    except (TypeError, ValueError):
+        raise CommandError("wrong_type", field=_("Keep data for (days)")) from None
+    if isinstance(value, bool) or not 1 <= days <= MAX_RETENTION_DAYS:
+        raise CommandError("out_of_range", field="retention_days", low=1, high=MAX_RETENTION_DAYS)
+    return days
+
+
+def set_retention(ctx, payload: dict) -> dict:
+    """Command `session.set_retention` {days}: how long this session's data is kept after it closes (blank or
+    null: the installation's default). Staff only; the event records who changed it and when."""
+    ctx.session.retention_days = parse_days(payload.get("days"))
+    ctx.audience = "staff"
+    return {"retention_days": ctx.session.retention_days}
 
 
 def retention_days(session_: Session, default: int) -> int:
@@ -53,16 +78,16 @@ def delete_sessions(session_ids: list[int]) -> None:
 
 
 def delete_session(session_id: int) -> None:
-    delete_sessions([session_id])
-    db.session.commit()
+    with unit_of_work():
+        delete_sessions([session_id])
     log.info("deleted session %s and all its data on request", session_id)
 
 
 def purge(now: datetime | None = None, default_days: int = 90) -> int:
     """Delete every session whose retention has run out; returns how many."""
-    ids = expired_sessions(now or utcnow(), default_days)
-    delete_sessions(ids)
-    db.session.commit()
+    with unit_of_work():
+        ids = expired_sessions(now or utcnow(), default_days)
+        delete_sessions(ids)
     if ids:
         log.info("retention: purged %d sessions", len(ids))
     return len(ids)
@@ -79,8 +104,6 @@ def purge_app(app: Flask, now: datetime | None = None) -> int:
 def start_schedule(app: Flask) -> threading.Event | None:
     """Purge now and then every RETENTION_PURGE_INTERVAL seconds, in the server's background (0: never).
     Returns an event that stops the loop when set."""
-    from facilitation.extensions import socketio
-
     interval = app.config.get("RETENTION_PURGE_INTERVAL") or 0
     if interval <= 0:
         return None

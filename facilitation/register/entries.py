@@ -45,7 +45,8 @@ from facilitation.models import (
     RegisterLink,
     Session,
 )
-from facilitation.people import accounts
+from facilitation.people import access
+from facilitation.text.dates import zone
 from facilitation.validation import CommandError
 
 STATUSES = ("open", "commitment", "solved")
@@ -144,8 +145,6 @@ def quarter(day: date) -> str:
 
 
 def session_day(session_: Session) -> date:
-    from facilitation.text.dates import zone
-
     if session_.started_at:
         return session_.started_at.astimezone(zone()).date()
     if session_.scheduled_at:
@@ -157,7 +156,7 @@ def visible_programme_ids(account: Account) -> set[int] | None:
     """None for admins (everything); otherwise the ids of the programmes the account owns or belongs to."""
     if account.is_admin:
         return None
-    return {p.id for p in accounts.programmes_visible_to(account)}
+    return {p.id for p in access.programmes_visible_to(account)}
 
 
 def can_edit(account: Account) -> bool:

@@ -12,9 +12,10 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 
+from facilitation import config, formats
 from facilitation.extensions import db
+from facilitation.live import fishbowl
 from facilitation.live.disciplines import DisciplineGroup, session_groups
 from facilitation.models import (
     Account,
@@ -314,7 +315,7 @@ def _day(session_: Session) -> date | None:
 
 def gather_session(session_: Session, *, timeline: bool = False) -> SessionReport:
     """Everything a session report shows, in a fixed number of queries whatever the session's size."""
-    fmt = current_app.extensions["formats"].get(session_.format_key)
+    fmt = formats.installed().get(session_.format_key)
     language = session_.language
     sid = session_.id
 
@@ -591,8 +592,6 @@ def _carried(session_: Session) -> tuple[CarriedItem, ...]:
 
 
 def _fishbowl(session_: Session, fmt) -> FishbowlItem | None:
-    from facilitation.live import fishbowl  # the domain module owns the speaking-time rule
-
     rounds = tuple(
         FishbowlRoundItem(number=r.number, topic=r.topic, started_at=r.started_at, ended_at=r.ended_at)
         for r in db.session.scalars(
@@ -674,7 +673,7 @@ def gather_programme(programme: Programme, *, language: str | None = None) -> Pr
         id=programme.id,
         title=programme.title,
         description=programme.description or "",
-        language=language or session_language_of(sessions, current_app.config["BABEL_DEFAULT_LOCALE"]),
+        language=language or session_language_of(sessions, config.setting("BABEL_DEFAULT_LOCALE")),
         sessions=tuple(reports),
         cases=cases,
     )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 from flask import current_app, g, request
 from flask_login import current_user
 
@@ -42,10 +44,6 @@ def select_locale() -> str:
 def update_catalog(translations: dict[str, str] | None = None) -> list[str]:
     """Re-extract the English strings, keep every Dutch translation already made, add `translations`,
     drop strings no longer used; returns the strings that still lack Dutch."""
-    from babel.messages.catalog import Catalog
-    from babel.messages.extract import extract_from_dir
-    from babel.messages.pofile import write_po
-
     root = TRANSLATIONS.parent.parent
     keywords = {"_": None, "gettext": None, "N_": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2)}
     methods = [("facilitation/**.py", "python"), ("templates/**.html", "jinja2")]

@@ -50,3 +50,15 @@ ROLES = {"admin": N_("Administrator"), "facilitator": N_("Facilitator"), "organi
 
 def translated(table: dict[str, str]) -> dict[str, str]:
     return {key: gettext(value) for key, value in table.items()}
+
+
+#: what kind of moment; the projector and report name and mark each
+MOMENT_KINDS = {
+    "signal": N_("First signal"),
+    "intake": N_("Intake"),
+    "application": N_("Application"),
+    "rejection": N_("Rejection"),
+    "crisis": N_("Crisis"),
+    "breakthrough": N_("Breakthrough"),
+    "other": N_("Other moment"),
+}

@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from facilitation.text.dates import zone
-from facilitation.text.labels import KINDS, LEVELS
+from facilitation.text.labels import KINDS, LEVELS, MOMENT_KINDS
 from facilitation.text.messages import N_
 
 KIND_PLURALS = {
@@ -88,8 +88,6 @@ def kind(key: str) -> str:
 
 
 def moment_kind(key: str) -> str:
-    from facilitation.live.journey import MOMENT_KINDS
-
     return _(MOMENT_KINDS[key]) if key in MOMENT_KINDS else key
 
 

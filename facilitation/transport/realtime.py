@@ -13,8 +13,9 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
 
 from facilitation.extensions import db, socketio
-from facilitation.live import commands, fishbowl, hybrid, sessions, snapshots
+from facilitation.live import commands, fishbowl, sessions, snapshots
 from facilitation.models import Event, Participant, Session
+from facilitation.people import access
 from facilitation.text.messages import error_message
 from facilitation.transport import identity, ratelimit
 
@@ -83,7 +84,7 @@ class LiveNamespace(Namespace):
             join_room(room_participant(session_.id, participant.id))
             join_room(room_phones(session_.id, phone_group(participant.id)))
         else:
-            if not current_user.is_authenticated or not hybrid.runs_session(current_user, session_):
+            if not current_user.is_authenticated or not access.runs_session(current_user, session_):
                 current_app.logger.warning("refused %s connection to session %s", audience, session_.id)
                 raise ConnectionRefusedError("forbidden")
             actor = commands.Actor(account_id=current_user.id)

@@ -31,6 +31,7 @@ PAYLOADS = {
     "participant.join": lambda ctx: {"level": "policy"},
     "session.start": lambda ctx: {},
     "session.close": lambda ctx: {},
+    "session.set_retention": lambda ctx: {"days": "30"},
     "phase.goto": lambda ctx: {"index": 0},
     "timer.start": lambda ctx: {"minutes": 3},
     "timer.pause": lambda ctx: {},

@@ -14,6 +14,7 @@ from facilitation.models import Account, Role
 from facilitation.people import accounts
 from facilitation.text.labels import ROLES, translated
 from facilitation.transport import ratelimit
+from facilitation.unit_of_work import unit_of_work
 
 bp = Blueprint("auth", __name__)
 
@@ -91,15 +92,14 @@ def setup():
     error = None
     if request.method == "POST":
         try:
-            account = accounts.create_account(
-                request.form.get("email", ""),
-                request.form.get("name", ""),
-                request.form.get("password", ""),
-                Role.ADMIN,
-            )
-            db.session.commit()
+            with unit_of_work():
+                account = accounts.create_account(
+                    request.form.get("email", ""),
+                    request.form.get("name", ""),
+                    request.form.get("password", ""),
+                    Role.ADMIN,
+                )
         except accounts.AccountError as exc:
-            db.session.rollback()
             error = account_error(exc.code)
         else:
             login_user(account)
@@ -122,8 +122,8 @@ def set_language():
             httponly=True,
         )
         if current_user.is_authenticated:
-            current_user.language = language
-            db.session.commit()
+            with unit_of_work():
+                current_user.language = language
     return response
 
 
@@ -135,20 +135,18 @@ def manage_accounts():
     error = None
     if request.method == "POST":
         try:
-            accounts.create_account(
-                request.form.get("email", ""),
-                request.form.get("name", ""),
-                request.form.get("password", ""),
-                request.form.get("role", "facilitator"),
-            )
-            db.session.commit()
+            with unit_of_work():
+                accounts.create_account(
+                    request.form.get("email", ""),
+                    request.form.get("name", ""),
+                    request.form.get("password", ""),
+                    request.form.get("role", "facilitator"),
+                )
             flash(_("Account created."))
             return redirect(url_for("auth.manage_accounts"))
         except accounts.AccountError as exc:
-            db.session.rollback()
             error = account_error(exc.code)
         except ValueError:
-            db.session.rollback()
             error = _("Choose one of the roles.")
     rows = db.session.scalars(sa.select(Account).order_by(Account.name)).all()
     return render_template("auth/accounts.html", accounts=rows, roles=translated(ROLES), error=error)

@@ -11,18 +11,29 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from facilitation.extensions import db
-from facilitation.live import carry, clustering, disciplines, hybrid, sessions
-from facilitation.live.journey import MOMENT_KINDS
+from facilitation.live import carry, clustering, commands, disciplines, sessions
+from facilitation.live.commands import Actor
 from facilitation.models import Account, Case, Level, Programme, Role, Session
-from facilitation.people import accounts
+from facilitation.people import access
+from facilitation.privacy import audit, retention
 from facilitation.privacy import detect as privacy
-from facilitation.privacy import retention
 from facilitation.programmes import manage as programmes
 from facilitation.register import commitments as commitment_board
-from facilitation.text.labels import COMMITMENT_STATUSES, KINDS, LEVELS, PERSONAL_DATA, ROLES, STATUSES, translated
+from facilitation.text.dates import today
+from facilitation.text.labels import (
+    COMMITMENT_STATUSES,
+    KINDS,
+    LEVELS,
+    MOMENT_KINDS,
+    PERSONAL_DATA,
+    ROLES,
+    STATUSES,
+    translated,
+)
 from facilitation.text.markdown import render_markdown
 from facilitation.text.messages import error_message
 from facilitation.transport.web.live import live_boot
+from facilitation.unit_of_work import unit_of_work
 from facilitation.validation import CommandError
 
 bp = Blueprint("facilitator", __name__)
@@ -32,7 +43,7 @@ def _programme(programme_id: int, *, edit: bool = False) -> Programme:
     programme = db.session.get(Programme, programme_id)
     if programme is None:
         abort(404)
-    allowed = accounts.can_edit_programme if edit else accounts.can_view_programme
+    allowed = access.can_edit_programme if edit else access.can_view_programme
     if not allowed(current_user, programme):
         abort(403)
     return programme
@@ -43,7 +54,7 @@ def facilitated_session(session_id: int) -> Session:
     session_ = db.session.get(Session, session_id)
     if session_ is None:
         abort(404)
-    if not hybrid.runs_session(current_user, session_):  # its facilitator or a co-facilitator
+    if not access.runs_session(current_user, session_):  # its facilitator or a co-facilitator
         abort(403)
     return session_
 
@@ -51,7 +62,7 @@ def facilitated_session(session_id: int) -> Session:
 @bp.get("/")
 @login_required
 def dashboard():
-    visible = accounts.programmes_visible_to(current_user)
+    visible = access.programmes_visible_to(current_user)
     return render_template("facilitator/dashboard.html", programmes=visible, statuses=translated(STATUSES))
 
 
@@ -61,12 +72,11 @@ def create_programme():
     if not current_user.can_facilitate:
         abort(403)
     try:
-        programme = programmes.create_programme(
-            current_user, request.form.get("title", ""), request.form.get("description", "")
-        )
-        db.session.commit()
+        with unit_of_work():
+            programme = programmes.create_programme(
+                current_user, request.form.get("title", ""), request.form.get("description", "")
+            )
     except CommandError as exc:
-        db.session.rollback()
         flash(error_message(exc.code, exc.params), "error")
         return redirect(url_for("facilitator.dashboard"))
     return redirect(url_for("facilitator.programme", programme_id=programme.id))
@@ -86,7 +96,7 @@ def programme(programme_id: int):
         levels=translated(LEVELS),
         statuses=translated(STATUSES),
         organisers=members,
-        can_edit=accounts.can_edit_programme(current_user, programme_),
+        can_edit=access.can_edit_programme(current_user, programme_),
         roles=translated(ROLES),
     )
 
@@ -98,8 +108,8 @@ def add_member(programme_id: int):
     account = db.session.get(Account, request.form.get("account_id", type=int) or 0)
     if account is None:
         abort(400)
-    programmes.add_member(programme_, account)
-    db.session.commit()
+    with unit_of_work():
+        programmes.add_member(programme_, account)
     flash(_("%(name)s can now see this programme.", name=account.name))
     return redirect(url_for("facilitator.programme", programme_id=programme_id))
 
@@ -121,10 +131,9 @@ def create_case(programme_id: int):
             **blocked,
         ), 400
     try:
-        case = programmes.create_case(programme_, title, description)
-        db.session.commit()
+        with unit_of_work():
+            case = programmes.create_case(programme_, title, description)
     except CommandError as exc:
-        db.session.rollback()
         flash(error_message(exc.code, exc.params), "error")
         return redirect(url_for("facilitator.programme", programme_id=programme_id))
     _warn_personal_data(description)
@@ -132,8 +141,8 @@ def create_case(programme_id: int):
 
 
 def _case_privacy_check(description: str) -> dict | None:
-    """A case is pseudonymised: a valid BSN in it blocks saving until the facilitator confirms it is not real."""
-    if "bsn" in privacy.personal_data_kinds(description) and not request.form.get("confirm_personal_data"):
+    """The page that asks to remove a BSN, or to confirm that it is not a real person's number."""
+    if privacy.blocks_case_text(description, confirmed=bool(request.form.get("confirm_personal_data"))):
         return {
             "bsn_found": True,
             "pii_message": _(
@@ -183,12 +192,11 @@ def edit_case(case_id: int):
         blocked = _case_privacy_check(description)
         if not blocked:
             try:
-                programmes.update_case(case_, title, description)
-                db.session.commit()
+                with unit_of_work():
+                    programmes.update_case(case_, title, description)
                 _warn_personal_data(description)
                 return redirect(url_for("facilitator.case", case_id=case_id))
             except CommandError as exc:
-                db.session.rollback()
                 error = error_message(exc.code, exc.params)
     return render_template(
         "facilitator/case_edit.html",
@@ -215,40 +223,26 @@ def create_session(programme_id: int):
         if not title:
             raise CommandError("empty_text", field="title")
         scheduled = request.form.get("scheduled_at") or None
-        retention_days = _retention_days(request.form.get("retention_days"))
-        session_ = sessions.create_session(
-            programme=programme_,
-            facilitator=current_user,
-            title=title,
-            fmt=fmt,
-            levels=request.form.getlist("levels"),
-            language=request.form.get("language", "nl"),
-            case=case_,
-            scheduled_at=datetime.fromisoformat(scheduled).replace(tzinfo=UTC) if scheduled else None,
-        )
-        session_.retention_days = retention_days
-        db.session.commit()
+        retention_days = retention.parse_days(request.form.get("retention_days"))
+        with unit_of_work():
+            session_ = sessions.create_session(
+                programme=programme_,
+                facilitator=current_user,
+                title=title,
+                fmt=fmt,
+                levels=request.form.getlist("levels"),
+                language=request.form.get("language", "nl"),
+                case=case_,
+                scheduled_at=datetime.fromisoformat(scheduled).replace(tzinfo=UTC) if scheduled else None,
+            )
+            session_.retention_days = retention_days
     except (CommandError, ValueError) as exc:
-        db.session.rollback()
         flash(
             error_message(exc.code, exc.params) if isinstance(exc, CommandError) else _("That date is not valid."),
             "error",
         )
         return redirect(url_for("facilitator.programme", programme_id=programme_id))
     return redirect(url_for("facilitator.console", session_id=session_.id))
-
-
-def _retention_days(value: str | None) -> int | None:
-    """Blank: the installation's default. Otherwise whole days, 1 to 3650."""
-    if value is None or not value.strip():
-        return None
-    try:
-        days = int(value.strip())
-    except ValueError:
-        raise CommandError("wrong_type", field=_("Keep data for (days)")) from None
-    if not 1 <= days <= retention.MAX_RETENTION_DAYS:
-        raise CommandError("out_of_range", field="retention_days", low=1, high=retention.MAX_RETENTION_DAYS)
-    return days
 
 
 @bp.route("/sessions/<int:session_id>/data", methods=["GET", "POST"])
@@ -259,14 +253,16 @@ def session_data(session_id: int):
     default = current_app.config["RETENTION_DAYS"]
     error = None
     if request.method == "POST":
-        try:
-            session_.retention_days = _retention_days(request.form.get("retention_days"))
-            db.session.commit()
+        result = commands.apply(
+            session_.id,
+            Actor(account_id=current_user.id),
+            "session.set_retention",
+            {"days": request.form.get("retention_days")},
+        )
+        if result.ok:
             flash(_("Saved."))
             return redirect(url_for("facilitator.session_data", session_id=session_id))
-        except CommandError as exc:
-            db.session.rollback()
-            error = error_message(exc.code, exc.params)
+        error = error_message(result.error, result.params)
     return render_template(
         "facilitator/session_data.html",
         session=session_,
@@ -323,7 +319,7 @@ def cluster_suggestions(session_id: int):
 def programme_commitments(programme_id: int):
     """The organiser's view: commitments by level and status, the overdue ones, bottlenecks still unanswered."""
     programme_ = _programme(programme_id)
-    board = commitment_board.programme_dashboard(programme_.id, _today())
+    board = commitment_board.programme_dashboard(programme_.id, today())
     return render_template(
         "facilitator/programme_commitments.html",
         programme=programme_,
@@ -337,22 +333,13 @@ def programme_commitments(programme_id: int):
 @login_required
 def programme_commitments_csv(programme_id: int):
     programme_ = _programme(programme_id)
-    board = commitment_board.programme_dashboard(programme_.id, _today())
+    board = commitment_board.programme_dashboard(programme_.id, today())
     delimiter = ";" if str(get_locale()) == "nl" else ","
     response = current_app.response_class(commitment_board.dashboard_csv(board, delimiter), mimetype="text/csv")
-    from facilitation.privacy import audit
-
     audit.record("commitments_export", "csv", account=current_user, programme=programme_)
-    db.session.commit()
     response.headers["Content-Disposition"] = f'attachment; filename="commitments-programme-{programme_.id}.csv"'
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _today():
-    from facilitation.text.dates import zone
-
-    return datetime.now(zone()).date()
 
 
 @bp.get("/sessions/<int:session_id>/disciplines")

@@ -6,9 +6,8 @@ from flask import current_app, request
 from flask_babel import gettext as _
 
 from facilitation.live import sessions
-from facilitation.live.journey import MOMENT_KINDS
 from facilitation.models import Session
-from facilitation.text.labels import COMMITMENT_STATUSES, KINDS, LEVELS, PERSONAL_DATA, TAGS, translated
+from facilitation.text.labels import COMMITMENT_STATUSES, KINDS, LEVELS, MOMENT_KINDS, PERSONAL_DATA, TAGS, translated
 
 
 def public_base_url() -> str:

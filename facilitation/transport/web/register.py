@@ -11,9 +11,11 @@ from flask_login import current_user, login_required
 
 from facilitation.extensions import db
 from facilitation.models import RegisterEntry
+from facilitation.privacy import audit
 from facilitation.register import entries as register
 from facilitation.text.labels import LEVELS, translated
 from facilitation.text.messages import error_message
+from facilitation.unit_of_work import unit_of_work
 from facilitation.validation import CommandError
 
 bp = Blueprint("register", __name__, url_prefix="/register")
@@ -25,10 +27,7 @@ def status_labels() -> dict[str, str]:
 
 def _record_download(account, what: str, fmt: str, language: str) -> None:
     """The one place a register download is recorded in the download audit log."""
-    from facilitation.privacy import audit
-
     audit.record(f"{what}_export", fmt, account=account)
-    db.session.commit()
 
 
 def _editor() -> None:
@@ -53,10 +52,9 @@ def _form_int(name: str) -> int:
 def _act(action, on_success: str):
     """Run a change, commit it, flash the outcome; on a refusal roll back and flash why."""
     try:
-        result = action()
-        db.session.commit()
+        with unit_of_work():
+            result = action()
     except CommandError as exc:
-        db.session.rollback()
         flash(error_message(exc.code, exc.params), "error")
         return None, False
     flash(on_success)

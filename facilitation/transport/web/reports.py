@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from facilitation import reports
 from facilitation.extensions import db
 from facilitation.models import Programme, Session
-from facilitation.people import accounts
+from facilitation.people import access
 from facilitation.privacy import audit
 
 bp = Blueprint("reports", __name__)
@@ -35,11 +35,10 @@ def session_report(session_id: int, fmt: str):
     session_ = db.session.get(Session, session_id)
     if session_ is None or fmt not in reports.FORMATS:
         abort(404)
-    if not accounts.can_read_session_report(current_user, session_):
+    if not access.can_read_session_report(current_user, session_):
         abort(403)
     export = reports.render_session(session_, fmt, timeline=request.args.get("timeline") == "1")
     audit.record("session_report", fmt, account=current_user, session=session_)
-    db.session.commit()
     return _download(export)
 
 
@@ -49,9 +48,8 @@ def programme_report(programme_id: int, fmt: str):
     programme = db.session.get(Programme, programme_id)
     if programme is None or fmt not in reports.FORMATS:
         abort(404)
-    if not accounts.can_view_programme(current_user, programme):
+    if not access.can_view_programme(current_user, programme):
         abort(403)
     export = reports.render_programme(programme, fmt)
     audit.record("programme_report", fmt, account=current_user, programme=programme)
-    db.session.commit()
     return _download(export)
