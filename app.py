@@ -3,7 +3,6 @@
 import sys
 
 
-
 def _is_gevent_worker(argv: list[str]) -> bool:
     """`serve` with one worker (a parent of several workers only starts and watches them)."""
     if "serve" not in argv:

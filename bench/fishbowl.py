@@ -20,11 +20,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import sqlalchemy as sa  # noqa: E402
+import sqlalchemy as sa
 
-from facilitation import accounts, commands, create_app, programmes, sessions  # noqa: E402
-from facilitation.extensions import db  # noqa: E402
-from facilitation.models import FishbowlRequest, FishbowlSeating, utcnow  # noqa: E402
+from facilitation import create_app
+from facilitation.extensions import db
+from facilitation.live import commands, sessions
+from facilitation.models import FishbowlRequest, FishbowlSeating, utcnow
+from facilitation.people import accounts
+from facilitation.programmes import manage as programmes
 
 CHAIRS = 5
 WORKERS = 32
@@ -45,16 +48,22 @@ def percentile(values: list[float], share: float) -> float:
 
 def main(phones: int = 300, rotations: int = 100, wanting: int | None = None) -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-fishbowl-"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}",
-                      "INSTANCE_PATH": str(folder / "instance"), "SECRET_KEY": "bench"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}",
+            "INSTANCE_PATH": str(folder / "instance"),
+            "SECRET_KEY": "bench",
+        }
+    )
     fmt = app.extensions["formats"]["fishbowl"]
     with app.app_context():
         owner = accounts.create_account("bench@example.org", "Bench", "correct horse battery", "facilitator")
         db.session.flush()
         programme = programmes.create_programme(owner, "Bench")
         db.session.flush()
-        session_ = sessions.create_session(programme=programme, facilitator=owner, title="Plenair", fmt=fmt,
-                                           levels=list(LEVELS), language="nl")
+        session_ = sessions.create_session(
+            programme=programme, facilitator=owner, title="Plenair", fmt=fmt, levels=list(LEVELS), language="nl"
+        )
         db.session.commit()
         session_id, owner_id = session_.id, owner.id
     as_facilitator(app, session_id, owner_id, "session.start", {})
@@ -63,8 +72,9 @@ def main(phones: int = 300, rotations: int = 100, wanting: int | None = None) ->
     participant_ids = []
     with app.app_context():
         for i in range(phones):
-            result = commands.apply(session_id, commands.Actor(), "participant.join",
-                                    {"level": LEVELS[i % 4], "accept_rules": True})
+            result = commands.apply(
+                session_id, commands.Actor(), "participant.join", {"level": LEVELS[i % 4], "accept_rules": True}
+            )
             participant_ids.append(result.data["participant_id"])
 
     def issue(participant_id: int, name: str) -> tuple[float, bool, int]:
@@ -83,8 +93,11 @@ def main(phones: int = 300, rotations: int = 100, wanting: int | None = None) ->
 
     with app.app_context():
         order = list(db.session.scalars(sa.select(FishbowlSeating.participant_id).order_by(FishbowlSeating.id)))
-        order += list(db.session.scalars(sa.select(FishbowlRequest.participant_id)
-                                         .order_by(FishbowlRequest.requested_at, FishbowlRequest.id)))
+        order += list(
+            db.session.scalars(
+                sa.select(FishbowlRequest.participant_id).order_by(FishbowlRequest.requested_at, FishbowlRequest.id)
+            )
+        )
 
     # the circle rotates: whoever sat longest leaves, and the queue fills the chair by itself
     leaves, seated_counts, both = [], [], 0
@@ -92,15 +105,19 @@ def main(phones: int = 300, rotations: int = 100, wanting: int | None = None) ->
     asking = len(requests)
     for _ in range(min(rotations, asking)):
         with app.app_context():
-            first = db.session.scalar(sa.select(FishbowlSeating.participant_id).where(
-                FishbowlSeating.left_at.is_(None)).order_by(FishbowlSeating.sat_at, FishbowlSeating.id))
+            first = db.session.scalar(
+                sa.select(FishbowlSeating.participant_id)
+                .where(FishbowlSeating.left_at.is_(None))
+                .order_by(FishbowlSeating.sat_at, FishbowlSeating.id)
+            )
             db.session.remove()
         if first is None:
             break
         leaves.append(issue(first, "fishbowl.leave"))
         with app.app_context():
-            seated = set(db.session.scalars(sa.select(FishbowlSeating.participant_id)
-                                            .where(FishbowlSeating.left_at.is_(None))))
+            seated = set(
+                db.session.scalars(sa.select(FishbowlSeating.participant_id).where(FishbowlSeating.left_at.is_(None)))
+            )
             waiting = set(db.session.scalars(sa.select(FishbowlRequest.participant_id)))
             seated_counts.append(len(seated))
             both += len(seated & waiting)
@@ -108,36 +125,46 @@ def main(phones: int = 300, rotations: int = 100, wanting: int | None = None) ->
     rotate_seconds = time.perf_counter() - start
 
     with app.app_context():
-        from facilitation import fishbowl
-        seated_in_order = list(db.session.scalars(sa.select(FishbowlSeating.participant_id)
-                                                  .order_by(FishbowlSeating.sat_at, FishbowlSeating.id)))
+        from facilitation.live import fishbowl
+
+        seated_in_order = list(
+            db.session.scalars(
+                sa.select(FishbowlSeating.participant_id).order_by(FishbowlSeating.sat_at, FishbowlSeating.id)
+            )
+        )
         t0 = time.perf_counter()
         spoken = fishbowl.speaking_time(session_id, utcnow())
         speaking_ms = (time.perf_counter() - t0) * 1000
         db.engine.dispose()
     request_latency = [s for s, _, _ in requests]
     leave_latency = [s for s, _, _ in leaves]
-    print(f"{asking} of {phones} phones asked for the chair in {request_seconds:.2f}s; "
-          f"{len(leaves)} rotations in {rotate_seconds:.2f}s")
-    print(json.dumps({
-        "phones": phones,
-        "asking": asking,
-        "chairs": CHAIRS,
-        "requests_accepted": sum(ok for _, ok, _ in requests),
-        "requests_per_second": round(asking / request_seconds, 1),
-        "request_latency_median_ms": round(statistics.median(request_latency) * 1000, 1),
-        "request_latency_p95_ms": round(percentile(request_latency, 0.95) * 1000, 1),
-        "rotations": len(leaves),
-        "leave_latency_median_ms": round(statistics.median(leave_latency) * 1000, 1) if leaves else None,
-        "leave_latency_p95_ms": round(percentile(leave_latency, 0.95) * 1000, 1) if leaves else None,
-        "largest_event_bytes": max(size for _, _, size in requests + leaves),
-        "speaking_time_ms": round(speaking_ms, 1),
-        "turns_counted": spoken.turns,
-        "never_more_than_chairs": max(seated_counts, default=0) <= CHAIRS,
-        "chair_always_refilled": all(n == CHAIRS for n in seated_counts[:max(0, asking - CHAIRS)]),
-        "first_come_first_seated": seated_in_order == order[:len(seated_in_order)],
-        "nobody_seated_and_waiting": both == 0,
-    }))
+    print(
+        f"{asking} of {phones} phones asked for the chair in {request_seconds:.2f}s; "
+        f"{len(leaves)} rotations in {rotate_seconds:.2f}s"
+    )
+    print(
+        json.dumps(
+            {
+                "phones": phones,
+                "asking": asking,
+                "chairs": CHAIRS,
+                "requests_accepted": sum(ok for _, ok, _ in requests),
+                "requests_per_second": round(asking / request_seconds, 1),
+                "request_latency_median_ms": round(statistics.median(request_latency) * 1000, 1),
+                "request_latency_p95_ms": round(percentile(request_latency, 0.95) * 1000, 1),
+                "rotations": len(leaves),
+                "leave_latency_median_ms": round(statistics.median(leave_latency) * 1000, 1) if leaves else None,
+                "leave_latency_p95_ms": round(percentile(leave_latency, 0.95) * 1000, 1) if leaves else None,
+                "largest_event_bytes": max(size for _, _, size in requests + leaves),
+                "speaking_time_ms": round(speaking_ms, 1),
+                "turns_counted": spoken.turns,
+                "never_more_than_chairs": max(seated_counts, default=0) <= CHAIRS,
+                "chair_always_refilled": all(n == CHAIRS for n in seated_counts[: max(0, asking - CHAIRS)]),
+                "first_come_first_seated": seated_in_order == order[: len(seated_in_order)],
+                "nobody_seated_and_waiting": both == 0,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

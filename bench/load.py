@@ -45,6 +45,7 @@ LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 # --- the moment a reflection was sent travels in its text, as letters (digits could look like personal data)
 
+
 def stamp(t: float) -> str:
     n, out = int(t * 1e6), []
     while n:
@@ -71,6 +72,7 @@ def percentile(values: list[float], p: float) -> float | None:
 
 
 # --- setting up: database, server -------------------------------------------------------------------------
+
 
 def free_port_run(count: int) -> int:
     for _ in range(500):
@@ -111,8 +113,11 @@ def postgres_schema(base: str) -> tuple[str, callable]:
 
 def prepare_session(database_url: str, instance: Path, fmt: str) -> tuple[str, str]:
     """An account and a started session in its first phase where participants write; returns the join code."""
-    from facilitation import accounts, commands, create_app, programmes, sessions
+    from facilitation import create_app
     from facilitation.extensions import db
+    from facilitation.live import commands, sessions
+    from facilitation.people import accounts
+    from facilitation.programmes import manage as programmes
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET, "INSTANCE_PATH": str(instance)})
     with app.app_context():
@@ -121,8 +126,14 @@ def prepare_session(database_url: str, instance: Path, fmt: str) -> tuple[str, s
         programme = programmes.create_programme(owner, "Bench")
         db.session.flush()
         format_ = app.extensions["formats"][fmt]
-        session_ = sessions.create_session(programme=programme, facilitator=owner, title="Bench", fmt=format_,
-                                           levels=["execution", "management"], language="nl")
+        session_ = sessions.create_session(
+            programme=programme,
+            facilitator=owner,
+            title="Bench",
+            fmt=format_,
+            levels=["execution", "management"],
+            language="nl",
+        )
         db.session.commit()
         session_id, code, owner_id = session_.id, session_.join_code, owner.id
         write_phase = next(i for i, p in enumerate(format_.phases) if "write" in p.actions)
@@ -200,7 +211,7 @@ class Monitor(threading.Thread):
             try:
                 times = process.cpu_times()
                 total += times.user + times.system
-            except Exception:  # noqa: BLE001 - a process may just have gone
+            except Exception:
                 pass
         return total
 
@@ -210,7 +221,7 @@ class Monitor(threading.Thread):
             for process in self.processes():
                 try:
                     rss += process.memory_info().rss
-                except Exception:  # noqa: BLE001
+                except Exception:
                     pass
             self.peak_rss = max(self.peak_rss, rss)
 
@@ -222,6 +233,7 @@ class Monitor(threading.Thread):
 
 
 # --- the client processes --------------------------------------------------------------------------------
+
 
 def _cookies_of(response, into: dict) -> None:
     for name, morsel in response.cookies.items():
@@ -238,8 +250,12 @@ async def _http_join(http, base: str, code: str, level: str) -> str:
         html = await response.text()
         _cookies_of(response, cookies)
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-    async with http.post(f"{base}/j/{code}", data={"level": level, "accept_rules": "1", "csrf_token": token},
-                         headers={"Cookie": _cookie_header(cookies)}, allow_redirects=False) as response:
+    async with http.post(
+        f"{base}/j/{code}",
+        data={"level": level, "accept_rules": "1", "csrf_token": token},
+        headers={"Cookie": _cookie_header(cookies)},
+        allow_redirects=False,
+    ) as response:
         _cookies_of(response, cookies)
         if response.status != 302 or f"p_{code}" not in cookies:
             raise RuntimeError(f"join refused: HTTP {response.status}")
@@ -252,8 +268,12 @@ async def _http_login(http, base: str) -> str:
         html = await response.text()
         _cookies_of(response, cookies)
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-    async with http.post(f"{base}/login", data={"email": EMAIL, "password": PASSWORD, "csrf_token": token},
-                         headers={"Cookie": _cookie_header(cookies)}, allow_redirects=False) as response:
+    async with http.post(
+        f"{base}/login",
+        data={"email": EMAIL, "password": PASSWORD, "csrf_token": token},
+        headers={"Cookie": _cookie_header(cookies)},
+        allow_redirects=False,
+    ) as response:
         _cookies_of(response, cookies)
         if response.status != 302:
             raise RuntimeError(f"login refused: HTTP {response.status}")
@@ -290,8 +310,14 @@ async def _connect(base: str, code: str, audience: str, cookie: str | None, rece
     sio = socketio.AsyncClient(reconnection=False)
     sio.on("event", lambda envelope: receiver.take([envelope]), namespace=NAMESPACE)
     sio.on("batch", lambda batch: receiver.take(batch.get("events", [])), namespace=NAMESPACE)
-    await sio.connect(base, namespaces=[NAMESPACE], transports=["websocket"], wait_timeout=60,
-                      headers={"Cookie": cookie} if cookie else {}, auth={"code": code, "audience": audience})
+    await sio.connect(
+        base,
+        namespaces=[NAMESPACE],
+        transports=["websocket"],
+        wait_timeout=60,
+        headers={"Cookie": cookie} if cookie else {},
+        auth={"code": code, "audience": audience},
+    )
     return sio
 
 
@@ -312,7 +338,7 @@ async def _phones(index, bases, code, kind, count, first_number, relay, rate, go
             try:
                 cookie = None if relay else await _http_join(http, base, code, "execution")
                 clients[i] = await _connect(base, code, "participant", cookie, receivers[i])
-            except Exception as exc:  # noqa: BLE001 - counted and reported
+            except Exception as exc:
                 errors[f"connect: {type(exc).__name__}: {exc}"[:120]] += 1
 
     started = time.time()
@@ -327,12 +353,24 @@ async def _phones(index, bases, code, kind, count, first_number, relay, rate, go
     async def post(i):
         sent = time.time()
         try:
-            ack = await clients[i].call("command", {
-                "name": "reflection.post", "client_id": uuid.uuid4().hex,
-                "args": {"kind": kind, "text": f"Bench knelpunt t{stamp(sent)}"}}, namespace=NAMESPACE, timeout=15)
-            posts.append((ack.get("seq") if ack.get("ok") else None, (time.time() - sent) * 1000,
-                          None if ack.get("ok") else ack.get("error")))
-        except Exception as exc:  # noqa: BLE001
+            ack = await clients[i].call(
+                "command",
+                {
+                    "name": "reflection.post",
+                    "client_id": uuid.uuid4().hex,
+                    "args": {"kind": kind, "text": f"Bench knelpunt t{stamp(sent)}"},
+                },
+                namespace=NAMESPACE,
+                timeout=15,
+            )
+            posts.append(
+                (
+                    ack.get("seq") if ack.get("ok") else None,
+                    (time.time() - sent) * 1000,
+                    None if ack.get("ok") else ack.get("error"),
+                )
+            )
+        except Exception as exc:
             posts.append((None, (time.time() - sent) * 1000, type(exc).__name__))
 
     total = round(rate * duration)
@@ -355,8 +393,19 @@ async def _phones(index, bases, code, kind, count, first_number, relay, rate, go
         latencies += receivers[i].latencies
     if len(latencies) > 30000:
         latencies = random.sample(latencies, 30000)
-    out.put(("done", index, {"posts": posts, "seen": dict(seen), "duplicates": duplicates,
-                             "latencies": latencies, "phones": len(connected)}))
+    out.put(
+        (
+            "done",
+            index,
+            {
+                "posts": posts,
+                "seen": dict(seen),
+                "duplicates": duplicates,
+                "latencies": latencies,
+                "phones": len(connected),
+            },
+        )
+    )
     for i in connected:
         await clients[i].disconnect()
     await http.close()
@@ -378,8 +427,16 @@ async def _staff(bases, code, relay, go, out):
     out.put(("ready", "staff", 2, 0.0, {}))
     start_at, duration = await asyncio.get_running_loop().run_in_executor(None, go.get)
     await asyncio.sleep(max(0.0, start_at + duration + DRAIN_SECONDS - time.time()))
-    out.put(("done", "staff", {audience: {"seen": dict(receiver.seen), "latencies": receiver.latencies}
-                               for audience, (receiver, _) in screens.items()}))
+    out.put(
+        (
+            "done",
+            "staff",
+            {
+                audience: {"seen": dict(receiver.seen), "latencies": receiver.latencies}
+                for audience, (receiver, _) in screens.items()
+            },
+        )
+    )
     for _, sio in screens.values():
         await sio.disconnect()
     await http.close()
@@ -391,10 +448,16 @@ def staff_process(*args):
 
 # --- one run ---------------------------------------------------------------------------------------------
 
+
 def drive(kind: str, args, database_url: str | None, redis_url: str | None, instance: Path, share: bool) -> dict:
     port = free_port_run(max(1, args.workers))
-    env = dict(os.environ, SECRET_KEY=SECRET, FACILITATION_SESSION_COOKIE_SECURE="false",
-               FACILITATION_REMEMBER_COOKIE_SECURE="false", FACILITATION_SOCKETIO_CHANNEL=f"bench-{uuid.uuid4().hex}")
+    env = dict(
+        os.environ,
+        SECRET_KEY=SECRET,
+        FACILITATION_SESSION_COOKIE_SECURE="false",
+        FACILITATION_REMEMBER_COOKIE_SECURE="false",
+        FACILITATION_SOCKETIO_CHANNEL=f"bench-{uuid.uuid4().hex}",
+    )
     code, reflection_kind = "BENCH1", "question"
     if kind == "app":
         env["DATABASE_URL"] = database_url
@@ -407,14 +470,30 @@ def drive(kind: str, args, database_url: str | None, redis_url: str | None, inst
     context = mp.get_context("spawn")
     out = context.Queue()
     processes_n = max(1, min(args.processes, args.participants))
-    sizes = [args.participants // processes_n + (1 if i < args.participants % processes_n else 0)
-             for i in range(processes_n)]
+    sizes = [
+        args.participants // processes_n + (1 if i < args.participants % processes_n else 0) for i in range(processes_n)
+    ]
     gos = [context.Queue() for _ in range(processes_n + 1)]
     children = [context.Process(target=staff_process, args=(bases, code, kind == "relay", gos[-1], out))]
     first = 0
     for i, size in enumerate(sizes):
-        children.append(context.Process(target=phone_process, args=(
-            i, bases, code, reflection_kind, size, first, kind == "relay", args.rate / processes_n, gos[i], out)))
+        children.append(
+            context.Process(
+                target=phone_process,
+                args=(
+                    i,
+                    bases,
+                    code,
+                    reflection_kind,
+                    size,
+                    first,
+                    kind == "relay",
+                    args.rate / processes_n,
+                    gos[i],
+                    out,
+                ),
+            )
+        )
         first += size
     print(f"[{kind}] {args.participants} participants joining on {', '.join(bases)} ...", file=sys.stderr, flush=True)
     try:
@@ -428,8 +507,12 @@ def drive(kind: str, args, database_url: str | None, redis_url: str | None, inst
                 join_seconds = max(join_seconds, seconds)
             join_errors.update(errors)
         rss_idle = monitor.peak_rss
-        print(f"[{kind}] {connected} phones connected in {join_seconds:.1f} s; posting {args.rate}/s for "
-              f"{args.duration} s", file=sys.stderr, flush=True)
+        print(
+            f"[{kind}] {connected} phones connected in {join_seconds:.1f} s; posting {args.rate}/s for "
+            f"{args.duration} s",
+            file=sys.stderr,
+            flush=True,
+        )
         start_at = time.time() + 1.0
         monitor.start_load()
         for go in gos:
@@ -473,18 +556,27 @@ def drive(kind: str, args, database_url: str | None, redis_url: str | None, inst
     dup_phones = sum(results[i]["duplicates"] for i in range(processes_n))
     start, end = monitor.window
     return {
-        "participants": args.participants, "connected": phones, "join_seconds": round(join_seconds, 1),
-        "join_errors": dict(join_errors), "reflections": len(posts), "acknowledged": len(ok_seqs),
+        "participants": args.participants,
+        "connected": phones,
+        "join_seconds": round(join_seconds, 1),
+        "join_errors": dict(join_errors),
+        "reflections": len(posts),
+        "acknowledged": len(ok_seqs),
         "failed_posts": dict(Counter(failed)),
-        "lost": len(failed) + lost_staff + lost_phones, "lost_staff": lost_staff, "lost_phones": lost_phones,
+        "lost": len(failed) + lost_staff + lost_phones,
+        "lost_staff": lost_staff,
+        "lost_phones": lost_phones,
         "duplicates": dup_staff + dup_phones,
-        "ack_p50_ms": _r(percentile(acks, 50)), "ack_p95_ms": _r(percentile(acks, 95)),
+        "ack_p50_ms": _r(percentile(acks, 50)),
+        "ack_p95_ms": _r(percentile(acks, 95)),
         "ack_p99_ms": _r(percentile(acks, 99)),
-        "fanout_p50_ms": _r(percentile(fanout, 50)), "fanout_p95_ms": _r(percentile(fanout, 95)),
+        "fanout_p50_ms": _r(percentile(fanout, 50)),
+        "fanout_p95_ms": _r(percentile(fanout, 95)),
         "fanout_p99_ms": _r(percentile(fanout, 99)),
         "phone_fanout_p50_ms": _r(percentile(phone_latencies, 50)),
         "phone_fanout_p95_ms": _r(percentile(phone_latencies, 95)),
-        "server_peak_rss_mb": round(monitor.peak_rss / 2**20, 1), "server_idle_rss_mb": round(rss_idle / 2**20, 1),
+        "server_peak_rss_mb": round(monitor.peak_rss / 2**20, 1),
+        "server_idle_rss_mb": round(rss_idle / 2**20, 1),
         "server_cpu_percent": round(100 * (monitor.cpu_end - monitor.cpu_start) / max(0.001, end - start), 1),
     }
 
@@ -498,17 +590,34 @@ def main() -> int:
     parser.add_argument("--participants", type=int, default=1000)
     parser.add_argument("--rate", type=float, default=20.0, help="reflections per second, over all participants")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of posting")
-    parser.add_argument("--workers", type=int, default=1,
-                        help="server worker processes; 2 or more run on PostgreSQL with Redis as message queue")
-    parser.add_argument("--database-url", help="default: SQLite in a temporary folder (one worker), else a "
-                                                "fresh schema on postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-                        help="message queue with several workers (default: REDIS_URL or the local Redis)")
-    parser.add_argument("--format", default="fishbowl",
-                        help="session format: fishbowl shares reflections with every phone (default), "
-                             "learning-table sends them to staff screens only")
-    parser.add_argument("--processes", type=int, default=max(2, (os.cpu_count() or 2)),
-                        help="client processes for the phones (default: one per core, at least 2)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server worker processes; 2 or more run on PostgreSQL with Redis as message queue",
+    )
+    parser.add_argument(
+        "--database-url",
+        help="default: SQLite in a temporary folder (one worker), else a "
+        "fresh schema on postgresql+psycopg://postgres@127.0.0.1:5432/test",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        help="message queue with several workers (default: REDIS_URL or the local Redis)",
+    )
+    parser.add_argument(
+        "--format",
+        default="fishbowl",
+        help="session format: fishbowl shares reflections with every phone (default), "
+        "learning-table sends them to staff screens only",
+    )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=max(2, (os.cpu_count() or 2)),
+        help="client processes for the phones (default: one per core, at least 2)",
+    )
     parser.add_argument("--no-relay", action="store_true", help="skip the run against the bare relay")
     args = parser.parse_args()
 
@@ -532,22 +641,45 @@ def main() -> int:
                 drop()
         relay = None if args.no_relay else drive("relay", args, None, None, instance, share)
 
-    mode = (f"{args.workers} workers, PostgreSQL + Redis" if args.workers > 1
-            else f"1 worker, {'PostgreSQL' if database_url.startswith('postgres') else 'SQLite'}")
-    summary = {**app, "rate": args.rate, "duration": args.duration, "workers": args.workers, "mode": mode,
-               "format": args.format}
+    mode = (
+        f"{args.workers} workers, PostgreSQL + Redis"
+        if args.workers > 1
+        else f"1 worker, {'PostgreSQL' if database_url.startswith('postgres') else 'SQLite'}"
+    )
+    summary = {
+        **app,
+        "rate": args.rate,
+        "duration": args.duration,
+        "workers": args.workers,
+        "mode": mode,
+        "format": args.format,
+    }
     if relay:
-        summary.update({"relay_ack_p95_ms": relay["ack_p95_ms"], "relay_fanout_p50_ms": relay["fanout_p50_ms"],
-                        "relay_fanout_p95_ms": relay["fanout_p95_ms"], "relay_fanout_p99_ms": relay["fanout_p99_ms"],
-                        "relay_phone_fanout_p95_ms": relay["phone_fanout_p95_ms"],
-                        "relay_lost": relay["lost"], "relay_server_peak_rss_mb": relay["server_peak_rss_mb"],
-                        "relay_server_cpu_percent": relay["server_cpu_percent"],
-                        "ratio_vs_relay": (round(app["fanout_p95_ms"] / relay["fanout_p95_ms"], 2)
-                                           if app["fanout_p95_ms"] and relay["fanout_p95_ms"] else None)})
-    targets = {"lost": summary["lost"] == 0, "duplicates": summary["duplicates"] == 0,
-               "ack_p95": (summary["ack_p95_ms"] or 1e9) <= 150, "fanout_p95": (summary["fanout_p95_ms"] or 1e9) <= 150,
-               "p99": max(summary["ack_p99_ms"] or 1e9, summary["fanout_p99_ms"] or 1e9) <= 300,
-               "rss": summary["server_peak_rss_mb"] <= 400}
+        summary.update(
+            {
+                "relay_ack_p95_ms": relay["ack_p95_ms"],
+                "relay_fanout_p50_ms": relay["fanout_p50_ms"],
+                "relay_fanout_p95_ms": relay["fanout_p95_ms"],
+                "relay_fanout_p99_ms": relay["fanout_p99_ms"],
+                "relay_phone_fanout_p95_ms": relay["phone_fanout_p95_ms"],
+                "relay_lost": relay["lost"],
+                "relay_server_peak_rss_mb": relay["server_peak_rss_mb"],
+                "relay_server_cpu_percent": relay["server_cpu_percent"],
+                "ratio_vs_relay": (
+                    round(app["fanout_p95_ms"] / relay["fanout_p95_ms"], 2)
+                    if app["fanout_p95_ms"] and relay["fanout_p95_ms"]
+                    else None
+                ),
+            }
+        )
+    targets = {
+        "lost": summary["lost"] == 0,
+        "duplicates": summary["duplicates"] == 0,
+        "ack_p95": (summary["ack_p95_ms"] or 1e9) <= 150,
+        "fanout_p95": (summary["fanout_p95_ms"] or 1e9) <= 150,
+        "p99": max(summary["ack_p99_ms"] or 1e9, summary["fanout_p99_ms"] or 1e9) <= 300,
+        "rss": summary["server_peak_rss_mb"] <= 400,
+    }
     if relay:
         targets["vs_relay"] = (summary["ratio_vs_relay"] or 1e9) <= 1.5
     summary["targets_met"] = targets

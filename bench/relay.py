@@ -22,8 +22,14 @@ INTERVAL = 0.3
 
 
 def make_server(share: bool) -> socketio.WSGIApp:
-    sio = socketio.Server(async_mode="gevent", cors_allowed_origins=None, logger=False, engineio_logger=False,
-                          ping_interval=15, ping_timeout=30)  # as the app (facilitation/config.py)
+    sio = socketio.Server(
+        async_mode="gevent",
+        cors_allowed_origins=None,
+        logger=False,
+        engineio_logger=False,
+        ping_interval=15,
+        ping_timeout=30,
+    )  # as the app (facilitation/config.py)
     counter = itertools.count(1)
     lock = threading.Lock()
     pending: list[dict] = []

@@ -18,21 +18,36 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from facilitation import accounts, create_app, programmes, reports, sessions  # noqa: E402
-from facilitation.demo import CASE_TEXT  # noqa: E402
-from facilitation.extensions import db  # noqa: E402
-from facilitation.models import (  # noqa: E402
-    Cluster, Commitment, CommitmentCluster, CommitmentUpdate, Event, Participant, Programme, Reflection, Session, Vote,
-    VotingRound, utcnow,
+from facilitation import create_app, reports
+from facilitation.demo import CASE_TEXT
+from facilitation.extensions import db
+from facilitation.live import sessions
+from facilitation.models import (
+    Cluster,
+    Commitment,
+    CommitmentCluster,
+    CommitmentUpdate,
+    Event,
+    Participant,
+    Programme,
+    Reflection,
+    Session,
+    Vote,
+    VotingRound,
+    utcnow,
 )
+from facilitation.people import accounts
+from facilitation.programmes import manage as programmes
 
 SEED = 20260301
 REFLECTIONS, CLUSTERS, COMMITMENTS, PARTICIPANTS = 1_000, 60, 100, 80
 RUNS = 5
 TARGET_SECONDS = 2.0
 LEVELS = ("execution", "management", "policy", "governance")
-WORDS = ("regie wachtlijst budget maatwerk privacy schulden school wijkteam leerplicht huisarts woning "
-         "toestemming indicatie gezin plan overleg casus beleid bestuur wet loket zorg jeugd").split()
+WORDS = (
+    "regie wachtlijst budget maatwerk privacy schulden school wijkteam leerplicht huisarts woning "
+    "toestemming indicatie gezin plan overleg casus beleid bestuur wet loket zorg jeugd"
+).split()
 
 
 def build(app) -> tuple[int, int]:
@@ -46,19 +61,33 @@ def build(app) -> tuple[int, int]:
         db.session.flush()
         case = programmes.create_case(programme, "Gezin Z.", CASE_TEXT)
         db.session.flush()
-        session_ = sessions.create_session(programme=programme, facilitator=owner, fmt=fmt,
-                                           title="Leertafel met 1.000 reflecties", levels=list(LEVELS),
-                                           language="nl", case=case)
+        session_ = sessions.create_session(
+            programme=programme,
+            facilitator=owner,
+            fmt=fmt,
+            title="Leertafel met 1.000 reflecties",
+            levels=list(LEVELS),
+            language="nl",
+            case=case,
+        )
         db.session.flush()
         now = utcnow()
         session_.status, session_.started_at, session_.closed_at = "closed", now - timedelta(hours=2), now
-        participants = [Participant(session_id=session_.id, token_hash=f"{i:064x}", level=LEVELS[i % 4],
-                                    display_name=None) for i in range(PARTICIPANTS)]
+        participants = [
+            Participant(session_id=session_.id, token_hash=f"{i:064x}", level=LEVELS[i % 4], display_name=None)
+            for i in range(PARTICIPANTS)
+        ]
         db.session.add_all(participants)
-        clusters = [Cluster(session_id=session_.id, title=" ".join(rng.sample(WORDS, 4)).capitalize(),
-                            level=rng.choice([*LEVELS, None]), position=i,
-                            description="Toelichting bij dit knelpunt. " * rng.randint(0, 3))
-                    for i in range(CLUSTERS)]
+        clusters = [
+            Cluster(
+                session_id=session_.id,
+                title=" ".join(rng.sample(WORDS, 4)).capitalize(),
+                level=rng.choice([*LEVELS, None]),
+                position=i,
+                description="Toelichting bij dit knelpunt. " * rng.randint(0, 3),
+            )
+            for i in range(CLUSTERS)
+        ]
         db.session.add_all(clusters)
         db.session.flush()
         writing = [p for p in fmt.phases if "write" in p.actions]
@@ -68,15 +97,29 @@ def build(app) -> tuple[int, int]:
             author = rng.choice(participants)
             kind = rng.choice(phase.kinds)
             reflection = Reflection(
-                session_id=session_.id, participant_id=author.id, client_id=f"bench-{i:06d}", kind=kind,
-                text=" ".join(rng.choices(WORDS, k=rng.randint(6, 30))).capitalize() + ".", level=author.level,
-                phase_key=phase.key, hidden=rng.random() < 0.03,
+                session_id=session_.id,
+                participant_id=author.id,
+                client_id=f"bench-{i:06d}",
+                kind=kind,
+                text=" ".join(rng.choices(WORDS, k=rng.randint(6, 30))).capitalize() + ".",
+                level=author.level,
+                phase_key=phase.key,
+                hidden=rng.random() < 0.03,
                 cluster_id=rng.choice(clusters).id if kind == "bottleneck" and rng.random() < 0.8 else None,
-                created_at=now - timedelta(seconds=REFLECTIONS - i))
+                created_at=now - timedelta(seconds=REFLECTIONS - i),
+            )
             db.session.add(reflection)
-            events.append(Event(session_id=session_.id, seq=i + 1, name="reflection.post", payload={"kind": kind},
-                                actor=f"participant:{author.id}", participant_id=author.id,
-                                created_at=reflection.created_at))
+            events.append(
+                Event(
+                    session_id=session_.id,
+                    seq=i + 1,
+                    name="reflection.post",
+                    payload={"kind": kind},
+                    actor=f"participant:{author.id}",
+                    participant_id=author.id,
+                    created_at=reflection.created_at,
+                )
+            )
         db.session.add_all(events)
         session_.last_seq = len(events)
         voting_round = VotingRound(session_id=session_.id, number=1, status="closed", budget=5)
@@ -84,23 +127,47 @@ def build(app) -> tuple[int, int]:
         db.session.flush()
         for participant in participants:
             for cluster in rng.sample(clusters, 3):
-                db.session.add(Vote(session_id=session_.id, round_id=voting_round.id, participant_id=participant.id,
-                                    cluster_id=cluster.id,
-                                    dots=rng.randint(1, 2)))
+                db.session.add(
+                    Vote(
+                        session_id=session_.id,
+                        round_id=voting_round.id,
+                        participant_id=participant.id,
+                        cluster_id=cluster.id,
+                        dots=rng.randint(1, 2),
+                    )
+                )
         made = [
-            Commitment(session_id=session_.id, what=" ".join(rng.choices(WORDS, k=rng.randint(5, 15))).capitalize(),
-                       owner=rng.choice(["Teamleider wijkteam", "Beleidsadviseur Jeugd", "Gedragswetenschapper",
-                                         "Directeur zorgaanbieder", "Wethouder"]),
-                       level=rng.choice(LEVELS), due_date=date(2026, 3, 1) + timedelta(days=rng.randint(0, 200)),
-                       status=rng.choice(["open", "in_progress", "done"]))
-            for _ in range(COMMITMENTS)]
+            Commitment(
+                session_id=session_.id,
+                what=" ".join(rng.choices(WORDS, k=rng.randint(5, 15))).capitalize(),
+                owner=rng.choice(
+                    [
+                        "Teamleider wijkteam",
+                        "Beleidsadviseur Jeugd",
+                        "Gedragswetenschapper",
+                        "Directeur zorgaanbieder",
+                        "Wethouder",
+                    ]
+                ),
+                level=rng.choice(LEVELS),
+                due_date=date(2026, 3, 1) + timedelta(days=rng.randint(0, 200)),
+                status=rng.choice(["open", "in_progress", "done"]),
+            )
+            for _ in range(COMMITMENTS)
+        ]
         db.session.add_all(made)
         db.session.flush()
         for commitment in made:
             for cluster in rng.sample(clusters, rng.randint(1, 2)):
                 db.session.add(CommitmentCluster(commitment_id=commitment.id, cluster_id=cluster.id))
-            db.session.add(CommitmentUpdate(commitment_id=commitment.id, session_id=session_.id,
-                                            status=commitment.status, note="Eerste gesprek gevoerd"))
+            db.session.add(
+                CommitmentUpdate(
+                    commitment_id=commitment.id,
+                    session_id=session_.id,
+                    status=commitment.status,
+                    note="Eerste gesprek gevoerd",
+                )
+            )
         db.session.commit()
         return session_.id, programme.id
 
@@ -117,8 +184,13 @@ def timed(action) -> tuple[float, int]:
 
 def main() -> dict:
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"INSTANCE_PATH": folder, "SECRET_KEY": "bench",
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite"})
+        app = create_app(
+            {
+                "INSTANCE_PATH": folder,
+                "SECRET_KEY": "bench",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite",
+            }
+        )
         session_id, programme_id = build(app)
         figures: dict[str, dict] = {}
         with app.app_context():
@@ -139,8 +211,12 @@ def main() -> dict:
             db.engine.dispose()
     result = {
         "benchmark": "report",
-        "reflections": REFLECTIONS, "clusters": CLUSTERS, "commitments": COMMITMENTS, "participants": PARTICIPANTS,
-        "runs": RUNS, "median_seconds": {k: v["seconds"] for k, v in figures.items()},
+        "reflections": REFLECTIONS,
+        "clusters": CLUSTERS,
+        "commitments": COMMITMENTS,
+        "participants": PARTICIPANTS,
+        "runs": RUNS,
+        "median_seconds": {k: v["seconds"] for k, v in figures.items()},
         "bytes": {k: v["bytes"] for k, v in figures.items()},
         "target_seconds": TARGET_SECONDS,
         "meets_target": figures["docx"]["seconds"] < TARGET_SECONDS

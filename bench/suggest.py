@@ -1,4 +1,4 @@
-"""Benchmark of facilitation.suggest on 1,000 synthetic Dutch learning-table reflections.
+"""Benchmark of facilitation.live.suggest on 1,000 synthetic Dutch learning-table reflections.
 
 Run as `python bench/suggest.py`; the last line printed is a JSON object with the figures.
 """
@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sklearn.metrics import adjusted_rand_score  # noqa: E402
+from sklearn.metrics import adjusted_rand_score
 
-from facilitation.suggest import Suggestion, suggest_clusters  # noqa: E402
+from facilitation.live.suggest import Suggestion, suggest_clusters
 
 SEED = 20240611
 RUNS = 5

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit
 from typing import Any
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Flask
@@ -16,12 +16,17 @@ from facilitation.config import ROOT
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     test_config = dict(test_config or {})
     instance_path = config.instance_folder(test_config)
-    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
-                instance_path=str(instance_path.resolve()))
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(instance_path.resolve()),
+    )
     instance_path.mkdir(parents=True, exist_ok=True)
     app.config.update(config.load(test_config, instance_path))
 
     from facilitation.formats import load_formats
+
     app.extensions["formats"] = load_formats(Path(app.config.get("FORMATS_DIR") or ROOT / "sessions"))
 
     _init_database(app)
@@ -92,13 +97,13 @@ def origin_check(app: Flask):
 
 
 def _init_web(app: Flask) -> None:
-    from facilitation import i18n, ratelimit, realtime
     from facilitation.extensions import babel, compress, csrf, login_manager, socketio
-    from facilitation.web import register_blueprints
+    from facilitation.text import i18n
+    from facilitation.transport import ratelimit, realtime
+    from facilitation.transport.web import register_blueprints
 
     i18n.compile_catalogs()
-    babel.init_app(app, locale_selector=i18n.select_locale,
-                   default_translation_directories=str(i18n.TRANSLATIONS))
+    babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories=str(i18n.TRANSLATIONS))
     compress.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

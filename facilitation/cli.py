@@ -13,46 +13,74 @@ from facilitation import create_app
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python app.py",
-        description="Live learning tables and fishbowl sessions. Without a command: run the server.")
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on (default 127.0.0.1; use 0.0.0.0 so phones on the network can join)")
+        description="Live learning tables and fishbowl sessions. Without a command: run the server.",
+    )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; use 0.0.0.0 so phones on the network can join)",
+    )
     parser.add_argument("--port", type=int, default=5000, help="port to listen on (default 5000)")
     parser.add_argument("--demo", action="store_true", help="add a demo programme with a Dutch case and two sessions")
-    parser.add_argument("--database-url", help="SQLAlchemy database URL (default: SQLite in instance/; or DATABASE_URL)")
-    parser.add_argument("--public-url", help="address phones use to reach this server, for the QR code "
-                                             "(default: the address the console is opened at)")
-    parser.add_argument("--instance", help="folder for the SQLite database, secret key and exports (default: instance/)")
+    parser.add_argument(
+        "--database-url", help="SQLAlchemy database URL (default: SQLite in instance/; or DATABASE_URL)"
+    )
+    parser.add_argument(
+        "--public-url",
+        help="address phones use to reach this server, for the QR code (default: the address the console is opened at)",
+    )
+    parser.add_argument(
+        "--instance", help="folder for the SQLite database, secret key and exports (default: instance/)"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     serve = commands.add_parser(
-        "serve", help="run the production server: gevent, many WebSocket connections per process "
-                      "(see docs/deploy.md)")
+        "serve", help="run the production server: gevent, many WebSocket connections per process (see docs/deploy.md)"
+    )
     serve.add_argument("--host", dest="serve_host", help="address to listen on (default: as above)")
     serve.add_argument("--port", dest="serve_port", type=int, help="port of the first worker (default: as above)")
-    serve.add_argument("--workers", type=int, default=1,
-                       help="worker processes on consecutive ports from --port (default 1); more than one "
-                            "needs REDIS_URL and PostgreSQL, with nginx in front (sticky sessions)")
-    serve.add_argument("--behind-proxy", action="store_true",
-                       help="trust one proxy's X-Forwarded-For/-Proto/-Host headers (nginx in front)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes on consecutive ports from --port (default 1); more than one "
+        "needs REDIS_URL and PostgreSQL, with nginx in front (sticky sessions)",
+    )
+    serve.add_argument(
+        "--behind-proxy",
+        action="store_true",
+        help="trust one proxy's X-Forwarded-For/-Proto/-Host headers (nginx in front)",
+    )
     account = commands.add_parser("create-account", help="create an account (the first one can also be made at /setup)")
     account.add_argument("--email", required=True)
     account.add_argument("--name", default="")
     account.add_argument("--role", choices=["admin", "facilitator", "organiser"], default="facilitator")
     account.add_argument("--password", help="default: asked for on the terminal, or from FACILITATION_PASSWORD")
     commands.add_parser("migrate", help="bring the database up to date and stop (every start does this too)")
-    commands.add_parser("purge", help="delete every session whose retention period has passed (for cron); "
-                                      "prints how many")
+    commands.add_parser(
+        "purge", help="delete every session whose retention period has passed (for cron); prints how many"
+    )
     report = commands.add_parser("report", help="write a session's or a programme's report (Word, Markdown, JSON, CSV)")
     which = report.add_mutually_exclusive_group(required=True)
     which.add_argument("--session", metavar="CODE", help="the session's join code")
     which.add_argument("--programme", metavar="ID", type=int, help="the programme's number (as in its web address)")
-    report.add_argument("--out", required=True, metavar="FILE",
-                        help="where to write it; '-' for standard output. The format follows from the extension "
-                             "(.docx, .md, .json, .zip or .csv) unless --format is given")
-    report.add_argument("--format", choices=["docx", "md", "json", "csv"],
-                        help="docx (default), md, json, or csv (a zip with one CSV file per table)")
+    report.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE",
+        help="where to write it; '-' for standard output. The format follows from the extension "
+        "(.docx, .md, .json, .zip or .csv) unless --format is given",
+    )
+    report.add_argument(
+        "--format",
+        choices=["docx", "md", "json", "csv"],
+        help="docx (default), md, json, or csv (a zip with one CSV file per table)",
+    )
     report.add_argument("--timeline", action="store_true", help="add the appendix with every event of the session")
-    report.add_argument("--language", choices=["nl", "en"],
-                        help="programme report language (default: the language most of its sessions use)")
+    report.add_argument(
+        "--language",
+        choices=["nl", "en"],
+        help="programme report language (default: the language most of its sessions use)",
+    )
     return parser
 
 
@@ -84,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         print("Database up to date", file=sys.stderr)
         return 0
     if args.command == "purge":
-        from facilitation import retention
+        from facilitation.privacy import retention
+
         count = retention.purge_app(app)
         print(f"Purged {count} session{'' if count == 1 else 's'} past their retention period")
         return 0
@@ -96,8 +125,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _create_account(app, args) -> int:
-    from facilitation import accounts
     from facilitation.extensions import db
+    from facilitation.people import accounts
 
     password = args.password or os.environ.get("FACILITATION_PASSWORD") or getpass.getpass("Password: ")
     with app.app_context():
@@ -118,9 +147,11 @@ def _report(app, args) -> int:
     """Batch use: `python app.py report --session CODE --out verslag.docx`."""
     from pathlib import Path
 
-    from facilitation import audit, reports, sessions
+    from facilitation import reports
     from facilitation.extensions import db
+    from facilitation.live import sessions
     from facilitation.models import Programme
+    from facilitation.privacy import audit
 
     fmt = args.format or _FORMAT_OF_EXTENSION.get(Path(args.out).suffix.lower(), "docx")
     with app.app_context():
@@ -159,12 +190,15 @@ def _load_demo(app) -> None:
 
 
 def _serve(app, args) -> int:
-    from facilitation import retention
     from facilitation.extensions import socketio
+    from facilitation.privacy import retention
 
     retention.start_schedule(app)
-    print(f"Open http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}/ "
-          "(first run: create the first account there)", flush=True)
+    print(
+        f"Open http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}/ "
+        "(first run: create the first account there)",
+        flush=True,
+    )
     # the development server is fine for one laptop; docs/deploy.md gives the production command
     socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True, use_reloader=False)
     return 0
@@ -181,10 +215,14 @@ def _serve_production(app, args) -> int:
 
     if args.behind_proxy:
         from werkzeug.middleware.proxy_fix import ProxyFix
+
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     queue = app.config.get("SOCKETIO_MESSAGE_QUEUE")
-    print(f"Worker {os.getpid()} serving on http://{host}:{port}/ (gevent"
-          f"{', message queue ' + queue.split('@')[-1] if queue else ''})", flush=True)
+    print(
+        f"Worker {os.getpid()} serving on http://{host}:{port}/ (gevent"
+        f"{', message queue ' + queue.split('@')[-1] if queue else ''})",
+        flush=True,
+    )
     socketio.run(app, host=host, port=port, use_reloader=False, log_output=False)
     return 0
 
@@ -211,17 +249,19 @@ def _run_workers(overrides: dict, args) -> int:
     instance.mkdir(parents=True, exist_ok=True)
     settings = config.load(overrides, instance)
     if not settings.get("SOCKETIO_MESSAGE_QUEUE"):
-        print("Several workers need a message queue: set REDIS_URL (e.g. redis://127.0.0.1:6379/0)",
-              file=sys.stderr)
+        print("Several workers need a message queue: set REDIS_URL (e.g. redis://127.0.0.1:6379/0)", file=sys.stderr)
         return 2
     if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        print("Warning: several workers on SQLite take turns writing; use PostgreSQL (DATABASE_URL)",
-              file=sys.stderr)
+        print("Warning: several workers on SQLite take turns writing; use PostgreSQL (DATABASE_URL)", file=sys.stderr)
     # the workers get what this parent found, so they agree on the key, the database and the queue
     # (in the environment, not the command line, where `ps` would show a password in the database URL)
-    env = dict(os.environ, REDIS_URL=settings["SOCKETIO_MESSAGE_QUEUE"],
-               DATABASE_URL=settings["SQLALCHEMY_DATABASE_URI"], SECRET_KEY=settings["SECRET_KEY"],
-               FACILITATION_SQLALCHEMY_DATABASE_URI=settings["SQLALCHEMY_DATABASE_URI"])
+    env = dict(
+        os.environ,
+        REDIS_URL=settings["SOCKETIO_MESSAGE_QUEUE"],
+        DATABASE_URL=settings["SQLALCHEMY_DATABASE_URI"],
+        SECRET_KEY=settings["SECRET_KEY"],
+        FACILITATION_SQLALCHEMY_DATABASE_URI=settings["SQLALCHEMY_DATABASE_URI"],
+    )
     command = [sys.executable, str(Path(__file__).resolve().parent.parent / "app.py")]
     if args.instance:
         command += ["--instance", args.instance]

@@ -60,7 +60,7 @@ class Defaults:
     #: failed join codes per client address; a room behind one address shares it, hence not lower
     JOIN_CODE_RATE_LIMIT = "20 per minute"
     LOGIN_RATE_LIMIT = "10 per 15 minutes"
-    #: disciplines participants may choose from (None: facilitation.disciplines.DEFAULT_DISCIPLINES);
+    #: disciplines participants may choose from (None: facilitation.live.disciplines.DEFAULT_DISCIPLINES);
     #: FACILITATION_DISCIPLINES='["wijkteam", "school", "Sportclub"]' sets an organisation's own list
     DISCIPLINES: list[str] | None = None
     #: no screen or report shows a discipline group of fewer people than this; smaller ones merge into "other"
@@ -96,7 +96,7 @@ def database_url(instance_path: Path) -> str:
         # SQLAlchemy's psycopg 3 dialect, whatever spelling the operator used
         for prefix in ("postgres://", "postgresql://"):
             if url.startswith(prefix):
-                return "postgresql+psycopg://" + url[len(prefix):]
+                return "postgresql+psycopg://" + url[len(prefix) :]
         return url
     return f"sqlite:///{instance_path / 'facilitation.sqlite'}"
 

@@ -7,9 +7,11 @@ import secrets
 import sqlalchemy as sa
 from flask import current_app
 
-from facilitation import accounts, programmes, sessions
 from facilitation.extensions import db
+from facilitation.live import sessions
 from facilitation.models import Account, Programme, Role
+from facilitation.people import accounts
+from facilitation.programmes import manage as programmes
 
 DEMO_TITLE = "Leertraject Samen rond het gezin (demo)"
 DEMO_EMAIL = "demo@example.org"
@@ -52,16 +54,31 @@ def create_demo() -> tuple[Programme, str | None]:
         owner = accounts.create_account(DEMO_EMAIL, "Demo facilitator", password, Role.ADMIN)
         db.session.flush()
     programme = programmes.create_programme(
-        owner, DEMO_TITLE,
-        "Drie leertafels met professionals rond één gezin, daarna een fishbowl met management en bestuur.")
+        owner,
+        DEMO_TITLE,
+        "Drie leertafels met professionals rond één gezin, daarna een fishbowl met management en bestuur.",
+    )
     db.session.flush()
     case = programmes.create_case(programme, CASE_TITLE, CASE_TEXT)
     db.session.flush()
     formats = current_app.extensions["formats"]
-    sessions.create_session(programme=programme, facilitator=owner, case=case, fmt=formats["learning-table"],
-                            title="Leertafel 1: gezin Z.", levels=["execution", "management"], language="nl")
-    sessions.create_session(programme=programme, facilitator=owner, case=case, fmt=formats["fishbowl"],
-                            title="Fishbowl met management en bestuur",
-                            levels=["management", "policy", "governance"], language="nl")
+    sessions.create_session(
+        programme=programme,
+        facilitator=owner,
+        case=case,
+        fmt=formats["learning-table"],
+        title="Leertafel 1: gezin Z.",
+        levels=["execution", "management"],
+        language="nl",
+    )
+    sessions.create_session(
+        programme=programme,
+        facilitator=owner,
+        case=case,
+        fmt=formats["fishbowl"],
+        title="Fishbowl met management en bestuur",
+        levels=["management", "policy", "governance"],
+        language="nl",
+    )
     db.session.commit()
     return programme, password

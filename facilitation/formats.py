@@ -98,8 +98,13 @@ class _Reader:
 
 
 def _article(name: str) -> str:
-    return {"str": "a string", "int": "a whole number", "bool": "true or false", "dict": "a table",
-            "list": "a list"}.get(name, name)
+    return {
+        "str": "a string",
+        "int": "a whole number",
+        "bool": "true or false",
+        "dict": "a table",
+        "list": "a list",
+    }.get(name, name)
 
 
 def parse_format(path: Path) -> Format:
@@ -169,8 +174,14 @@ def _parse_phase(reader: _Reader, raw: Any, index: int) -> Phase:
         if level != "default" and level not in Level.values():
             raise reader.fail(f"{where}prompt.{level}", f"unknown level; known: default, {', '.join(Level.values())}")
         prompts[level] = reader.text(raw_prompts, level, f"{where}prompt.")
-    return Phase(key=key, title=reader.text(raw, "title", where), duration=duration,
-                 actions=frozenset(actions), kinds=tuple(kinds), prompts=prompts)
+    return Phase(
+        key=key,
+        title=reader.text(raw, "title", where),
+        duration=duration,
+        actions=frozenset(actions),
+        kinds=tuple(kinds),
+        prompts=prompts,
+    )
 
 
 def load_formats(folder: Path) -> dict[str, Format]:

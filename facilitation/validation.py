@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
-
+from collections.abc import Iterable
+from typing import Any
 
 #: whole numbers the databases can compare with their integer columns (PostgreSQL's are 32-bit)
 INT_LOW, INT_HIGH = -(2**31), 2**31 - 1
@@ -48,14 +48,18 @@ def text(payload: dict, name: str, *, max_length: int, required: bool = True, al
     return value
 
 
-def choice(payload: dict, name: str, options: Iterable[str], *, required: bool = True, default: str | None = None) -> str | None:
+def choice(
+    payload: dict, name: str, options: Iterable[str], *, required: bool = True, default: str | None = None
+) -> str | None:
     value = field(payload, name, str, required=required, default=default)
     if value is not None and value not in set(options):
         raise CommandError("invalid_choice", field=name)
     return value
 
 
-def integer(payload: dict, name: str, *, low: int, high: int, required: bool = True, default: int | None = None) -> int | None:
+def integer(
+    payload: dict, name: str, *, low: int, high: int, required: bool = True, default: int | None = None
+) -> int | None:
     value = field(payload, name, int, required=required, default=default)
     if value is not None and not low <= value <= high:
         raise CommandError("out_of_range", field=name, low=low, high=high)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from facilitation import create_app
 from facilitation.extensions import db, socketio
-from facilitation.realtime import NAMESPACE
+from facilitation.transport.realtime import NAMESPACE
 
 PASSWORD = "correct horse battery"
 
@@ -96,12 +96,13 @@ def client(app):
 
 @pytest.fixture
 def make_account(app):
-    from facilitation import accounts
+    from facilitation.people import accounts
 
     def make(email=None, role="facilitator", name=None, password=PASSWORD):
         with app.app_context():
-            account = accounts.create_account(email or f"{uuid.uuid4().hex[:8]}@example.org",
-                                              name or "Test person", password, role)
+            account = accounts.create_account(
+                email or f"{uuid.uuid4().hex[:8]}@example.org", name or "Test person", password, role
+            )
             db.session.commit()
             return account.id, account.email
 
@@ -130,18 +131,25 @@ def facilitator(app, make_account, login):
 @pytest.fixture
 def make_session(app):
     """Returns make(facilitator_id, format="learning-table", ...) -> (session_id, join_code)."""
-    from facilitation import programmes, sessions
+    from facilitation.live import sessions
     from facilitation.models import Account
+    from facilitation.programmes import manage as programmes
 
-    def make(facilitator_id, fmt="learning-table", levels=("execution", "management"), language="nl",
-             start=False, phase=None):
+    def make(
+        facilitator_id, fmt="learning-table", levels=("execution", "management"), language="nl", start=False, phase=None
+    ):
         with app.app_context():
             owner = db.session.get(Account, facilitator_id)
             programme = programmes.create_programme(owner, "Programme")
             db.session.flush()
-            session_ = sessions.create_session(programme=programme, facilitator=owner, title="Leertafel",
-                                               fmt=app.extensions["formats"][fmt], levels=list(levels),
-                                               language=language)
+            session_ = sessions.create_session(
+                programme=programme,
+                facilitator=owner,
+                title="Leertafel",
+                fmt=app.extensions["formats"][fmt],
+                levels=list(levels),
+                language=language,
+            )
             db.session.commit()
             ids = session_.id, session_.join_code
         if start or phase is not None:
@@ -157,7 +165,7 @@ def make_session(app):
 
 def run(app, session_id, account_id, name, args=None, client_id=None):
     """Apply a command as an account, outside any transport (for arranging a test)."""
-    from facilitation import commands
+    from facilitation.live import commands
 
     with app.test_request_context():
         result = commands.apply(session_id, commands.Actor(account_id=account_id), name, args or {}, client_id)
@@ -188,8 +196,9 @@ def connect(app):
     opened = []
 
     def do(http_client, code, audience):
-        sio = socketio.test_client(app, namespace=NAMESPACE, flask_test_client=http_client,
-                                   auth={"code": code, "audience": audience})
+        sio = socketio.test_client(
+            app, namespace=NAMESPACE, flask_test_client=http_client, auth={"code": code, "audience": audience}
+        )
         opened.append(sio)
         return sio
 
@@ -200,8 +209,9 @@ def connect(app):
 
 
 def command(sio, name, args=None, client_id=None):
-    return sio.emit("command", {"name": name, "args": args or {}, "client_id": client_id},
-                    namespace=NAMESPACE, callback=True)
+    return sio.emit(
+        "command", {"name": name, "args": args or {}, "client_id": client_id}, namespace=NAMESPACE, callback=True
+    )
 
 
 def received_events(sio):

@@ -57,8 +57,11 @@ BROKEN = [
     (GOOD.replace(', en = "Writing"', ""), "phases[0] (write).title.en", "is missing"),
     (GOOD.replace("prompt.policy", "prompt.mayor"), "prompt.mayor", "unknown level"),
     (GOOD.replace('key = "write"', 'key = "wri te"'), "key", "letters, digits"),
-    (GOOD + '\n[[phases]]\nkey = "write"\nduration = 1\nactions = ["read"]\ntitle = { nl = "a", en = "b" }\n',
-     "phases", "unique"),
+    (
+        GOOD + '\n[[phases]]\nkey = "write"\nduration = 1\nactions = ["read"]\ntitle = { nl = "a", en = "b" }\n',
+        "phases",
+        "unique",
+    ),
     (GOOD.split("[[phases]]")[0], "phases", "is missing"),
     ("mode = [unclosed", "", "not valid TOML"),
 ]
@@ -81,9 +84,15 @@ def test_a_broken_format_stops_start_up(tmp_path):
     (formats / "good.toml").write_text(GOOD)
     (formats / "bad.toml").write_text(GOOD.replace("duration = 10", "duration = -1"))
     with pytest.raises(FormatError, match="bad.toml: phases"):
-        create_app({"TESTING": True, "SECRET_KEY": "x", "FORMATS_DIR": str(formats),
-                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite'}",
-                    "INSTANCE_PATH": str(tmp_path / "instance")})
+        create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "x",
+                "FORMATS_DIR": str(formats),
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite'}",
+                "INSTANCE_PATH": str(tmp_path / "instance"),
+            }
+        )
 
 
 def test_non_utf8_file_is_named(tmp_path):

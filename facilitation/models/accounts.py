@@ -13,9 +13,9 @@ from facilitation.models.base import Base, UTCDateTime, utcnow
 
 
 class Role(str, enum.Enum):
-    ADMIN = "admin"              # manages accounts, and may run sessions
+    ADMIN = "admin"  # manages accounts, and may run sessions
     FACILITATOR = "facilitator"  # runs sessions
-    ORGANISER = "organiser"      # reads programmes they belong to and downloads reports
+    ORGANISER = "organiser"  # reads programmes they belong to and downloads reports
 
 
 class Account(UserMixin, Base):

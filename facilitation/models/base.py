@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase
@@ -19,7 +19,7 @@ NAMING_CONVENTION = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -33,10 +33,10 @@ class UTCDateTime(sa.types.TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime; use facilitation.models.base.utcnow()")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value, dialect):
-        return None if value is None else value.replace(tzinfo=timezone.utc)
+        return None if value is None else value.replace(tzinfo=UTC)
 
 
 class Base(DeclarativeBase):
@@ -46,9 +46,9 @@ class Base(DeclarativeBase):
 class Level(str, enum.Enum):
     """The four levels of the learning practice, from the work floor to the board."""
 
-    EXECUTION = "execution"    # uitvoering
+    EXECUTION = "execution"  # uitvoering
     MANAGEMENT = "management"  # management
-    POLICY = "policy"          # beleid
+    POLICY = "policy"  # beleid
     GOVERNANCE = "governance"  # bestuur
 
     @classmethod
@@ -57,11 +57,11 @@ class Level(str, enum.Enum):
 
 
 class ReflectionKind(str, enum.Enum):
-    SUCCESS = "success"          # succesfactor
-    BOTTLENECK = "bottleneck"    # knelpunt
-    CAUSE = "cause"              # oorzaak
-    IDEA = "idea"                # idee
-    QUESTION = "question"        # vraag
+    SUCCESS = "success"  # succesfactor
+    BOTTLENECK = "bottleneck"  # knelpunt
+    CAUSE = "cause"  # oorzaak
+    IDEA = "idea"  # idee
+    QUESTION = "question"  # vraag
 
     @classmethod
     def values(cls) -> list[str]:

@@ -48,10 +48,10 @@ class CommitmentCluster(Base):
 
     __tablename__ = "commitment_clusters"
 
-    commitment_id: Mapped[int] = mapped_column(sa.ForeignKey("commitments.id", ondelete="CASCADE"),
-                                               primary_key=True)
-    cluster_id: Mapped[int] = mapped_column(sa.ForeignKey("clusters.id", ondelete="CASCADE"), primary_key=True,
-                                            index=True)
+    commitment_id: Mapped[int] = mapped_column(sa.ForeignKey("commitments.id", ondelete="CASCADE"), primary_key=True)
+    cluster_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("clusters.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class CommitmentUpdate(Base):

@@ -21,10 +21,8 @@ class Programme(Base):
     owner_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    members: Mapped[list["ProgrammeMember"]] = relationship(
-        back_populates="programme", cascade="all, delete-orphan"
-    )
-    cases: Mapped[list["Case"]] = relationship(back_populates="programme", cascade="all, delete-orphan")
+    members: Mapped[list[ProgrammeMember]] = relationship(back_populates="programme", cascade="all, delete-orphan")
+    cases: Mapped[list[Case]] = relationship(back_populates="programme", cascade="all, delete-orphan")
 
 
 class ProgrammeMember(Base):

@@ -12,7 +12,7 @@ from facilitation.models.base import Base, UTCDateTime, utcnow
 
 
 class Status(str, enum.Enum):
-    DRAFT = "draft"    # prepared; people may already join and wait in the lobby
+    DRAFT = "draft"  # prepared; people may already join and wait in the lobby
     LIVE = "live"
     CLOSED = "closed"
 
@@ -58,7 +58,7 @@ class Session(Base):
 
     programme = relationship("Programme")
     case = relationship("Case")
-    participants: Mapped[list["Participant"]] = relationship(
+    participants: Mapped[list[Participant]] = relationship(
         back_populates="session", cascade="all, delete-orphan", passive_deletes=True
     )
 
@@ -83,3 +83,15 @@ class Participant(Base):
     proxy: Mapped[bool] = mapped_column(default=False)
 
     session: Mapped[Session] = relationship(back_populates="participants")
+
+
+class SessionFacilitator(Base):
+    """Co-facilitator: a second facilitator account that may run the session alongside its owner."""
+
+    __tablename__ = "session_facilitators"
+    __table_args__ = (sa.UniqueConstraint("session_id", "account_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

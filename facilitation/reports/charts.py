@@ -134,8 +134,7 @@ def votes_chart(bars: Sequence[Bar], level_names: dict[str | None, str]) -> byte
         bar_top = y + (row - bar_height) // 2
         if length:
             draw.rectangle((x0, bar_top, x0 + length, bar_top + bar_height), fill=LEVEL_COLOURS[bar.level])
-        draw.text((x0 + length + 12, bar_top + bar_height // 2), str(bar.value), font=value_face, fill=INK,
-                  anchor="lm")
+        draw.text((x0 + length + 12, bar_top + bar_height // 2), str(bar.value), font=value_face, fill=INK, anchor="lm")
         y += row
     return _png(image)
 
@@ -149,9 +148,17 @@ class Flow:
     weight: int
 
 
-def level_map(flows: Sequence[Flow], levels: Sequence[str], *, left_names: dict[str | None, str],
-              right_names: dict[str | None, str], left_title: str, right_title: str, left_counts: dict[str | None, str],
-              right_counts: dict[str | None, str]) -> bytes:
+def level_map(
+    flows: Sequence[Flow],
+    levels: Sequence[str],
+    *,
+    left_names: dict[str | None, str],
+    right_names: dict[str | None, str],
+    left_title: str,
+    right_title: str,
+    left_counts: dict[str | None, str],
+    right_counts: dict[str | None, str],
+) -> bytes:
     """Where bottlenecks were raised (left) and at which level they must be solved (right).
 
     Levels are stacked from the board at the top to the work floor at the bottom; band width is the
@@ -238,8 +245,8 @@ def _curve(x0: float, y0: float, x1: float, y1: float, steps: int = 40) -> list[
     for i in range(steps + 1):
         t = i / steps
         u = 1 - t
-        x = u ** 3 * x0 + 3 * u * u * t * mid + 3 * u * t * t * mid + t ** 3 * x1
-        y = u ** 3 * y0 + 3 * u * u * t * y0 + 3 * u * t * t * y1 + t ** 3 * y1
+        x = u**3 * x0 + 3 * u * u * t * mid + 3 * u * t * t * mid + t**3 * x1
+        y = u**3 * y0 + 3 * u * u * t * y0 + 3 * u * t * t * y1 + t**3 * y1
         points.append((x, y))
     return points
 

@@ -8,19 +8,34 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone, tzinfo
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from flask import current_app
 
-from facilitation.disciplines import DisciplineGroup, session_groups
 from facilitation.extensions import db
+from facilitation.live.disciplines import DisciplineGroup, session_groups
 from facilitation.models import (
-    Account, Case, Cluster, Commitment, CommitmentCluster, CommitmentUpdate, Event, FishbowlRound, Level, Moment,
-    Participant, Programme, Reflection, Session, Vote, VotingRound, utcnow,
+    Account,
+    Case,
+    Cluster,
+    Commitment,
+    CommitmentCluster,
+    CommitmentUpdate,
+    Event,
+    FishbowlRound,
+    Level,
+    Moment,
+    Participant,
+    Programme,
+    Reflection,
+    Session,
+    Vote,
+    VotingRound,
+    utcnow,
 )
+from facilitation.text.dates import zone
 
 #: the order levels appear in everywhere: from the work floor to the board
 LEVEL_ORDER = tuple(Level.values())
@@ -219,7 +234,7 @@ class SessionReport:
     levels_invited: tuple[str, ...]
     levels_present: tuple[str, ...]
     case_title: str | None
-    #: Markdown source; renderers sanitise it through facilitation.richtext
+    #: Markdown source; renderers sanitise it through facilitation.text.markdown
     case_markdown: str | None
     phases: tuple[PhaseItem, ...]
     participation: tuple[LevelParticipation, ...]
@@ -289,13 +304,6 @@ class ProgrammeReport:
 
 # --- queries -----------------------------------------------------------------------------------
 
-def zone() -> tzinfo:
-    """The organisation's time zone for dates and times in reports (setting TIMEZONE)."""
-    try:
-        return ZoneInfo(current_app.config.get("TIMEZONE") or "Europe/Amsterdam")
-    except (ZoneInfoNotFoundError, ValueError):
-        return timezone.utc
-
 
 def _day(session_: Session) -> date | None:
     if session_.started_at:
@@ -311,8 +319,9 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
     sid = session_.id
 
     participants = db.session.execute(
-        sa.select(Participant.id, Participant.level, Participant.display_name, Participant.proxy)
-        .where(Participant.session_id == sid)
+        sa.select(Participant.id, Participant.level, Participant.display_name, Participant.proxy).where(
+            Participant.session_id == sid
+        )
     ).all()
     # people without a phone, whose reflections and votes the facilitator entered
     proxies = {row.id for row in participants if row.proxy}
@@ -322,28 +331,51 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
     reflections = []
     written: Counter = Counter()
     # hidden reflections and those said "for the room only" never reach a report or export
-    for r in db.session.scalars(sa.select(Reflection).where(Reflection.session_id == sid,
-                                                            Reflection.hidden.is_(False),
-                                                            Reflection.room_only.is_(False))
-                                .order_by(Reflection.created_at, Reflection.id)):
+    for r in db.session.scalars(
+        sa.select(Reflection)
+        .where(Reflection.session_id == sid, Reflection.hidden.is_(False), Reflection.room_only.is_(False))
+        .order_by(Reflection.created_at, Reflection.id)
+    ):
         author = names.get(r.participant_id) if r.show_name else None
-        reflections.append(ReflectionItem(
-            id=r.id, kind=r.kind, text=r.text, level=r.level, phase_key=r.phase_key, author=author or None,
-            by_facilitator=r.participant_id is None or r.participant_id in proxies, cluster_id=r.cluster_id,
-            created_at=r.created_at, moment_id=r.moment_id))
+        reflections.append(
+            ReflectionItem(
+                id=r.id,
+                kind=r.kind,
+                text=r.text,
+                level=r.level,
+                phase_key=r.phase_key,
+                author=author or None,
+                by_facilitator=r.participant_id is None or r.participant_id in proxies,
+                cluster_id=r.cluster_id,
+                created_at=r.created_at,
+                moment_id=r.moment_id,
+            )
+        )
         if r.participant_id is not None:
             written[level_of.get(r.participant_id)] += 1
 
     # the report weighs by the last round of dot voting (a later round re-weighs the earlier ones)
-    last_round = db.session.scalar(sa.select(VotingRound.id).where(VotingRound.session_id == sid)
-                                   .order_by(VotingRound.number.desc()).limit(1))
-    votes = {row.cluster_id: (int(row.dots or 0), int(row.voters)) for row in db.session.execute(
-        sa.select(Vote.cluster_id, sa.func.sum(Vote.dots).label("dots"),
-                  sa.func.count(sa.distinct(Vote.participant_id)).label("voters"))
-        .where(Vote.round_id == last_round, Vote.dots > 0).group_by(Vote.cluster_id))}
+    last_round = db.session.scalar(
+        sa.select(VotingRound.id).where(VotingRound.session_id == sid).order_by(VotingRound.number.desc()).limit(1)
+    )
+    votes = {
+        row.cluster_id: (int(row.dots or 0), int(row.voters))
+        for row in db.session.execute(
+            sa.select(
+                Vote.cluster_id,
+                sa.func.sum(Vote.dots).label("dots"),
+                sa.func.count(sa.distinct(Vote.participant_id)).label("voters"),
+            )
+            .where(Vote.round_id == last_round, Vote.dots > 0)
+            .group_by(Vote.cluster_id)
+        )
+    }
     dots_by_level: Counter = Counter()
-    for row in db.session.execute(sa.select(Vote.participant_id, sa.func.sum(Vote.dots).label("dots"))
-                                  .where(Vote.round_id == last_round).group_by(Vote.participant_id)):
+    for row in db.session.execute(
+        sa.select(Vote.participant_id, sa.func.sum(Vote.dots).label("dots"))
+        .where(Vote.round_id == last_round)
+        .group_by(Vote.participant_id)
+    ):
         dots_by_level[level_of.get(row.participant_id)] += int(row.dots or 0)
 
     in_cluster: dict[int, list[ReflectionItem]] = {}
@@ -351,47 +383,77 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
         if item.cluster_id is not None:
             in_cluster.setdefault(item.cluster_id, []).append(item)
     clusters = [
-        ClusterItem(id=c.id, title=c.title, description=c.description or "", level=c.level,
-                    tags=tuple(c.tags or ()), votes=votes.get(c.id, (0, 0))[0], voters=votes.get(c.id, (0, 0))[1],
-                    reflections=tuple(in_cluster.get(c.id, ())), carried_from_id=c.carried_from_id)
-        for c in db.session.scalars(sa.select(Cluster).where(Cluster.session_id == sid)
-                                    .order_by(Cluster.position, Cluster.id))
+        ClusterItem(
+            id=c.id,
+            title=c.title,
+            description=c.description or "",
+            level=c.level,
+            tags=tuple(c.tags or ()),
+            votes=votes.get(c.id, (0, 0))[0],
+            voters=votes.get(c.id, (0, 0))[1],
+            reflections=tuple(in_cluster.get(c.id, ())),
+            carried_from_id=c.carried_from_id,
+        )
+        for c in db.session.scalars(
+            sa.select(Cluster).where(Cluster.session_id == sid).order_by(Cluster.position, Cluster.id)
+        )
     ]
     cluster_titles = {c.id: c.title for c in clusters}
 
     # proposals nobody confirmed are not commitments
-    made = list(db.session.scalars(sa.select(Commitment).where(Commitment.session_id == sid,
-                                                               Commitment.pending.is_(False))
-                                   .order_by(Commitment.created_at, Commitment.id)))
+    made = list(
+        db.session.scalars(
+            sa.select(Commitment)
+            .where(Commitment.session_id == sid, Commitment.pending.is_(False))
+            .order_by(Commitment.created_at, Commitment.id)
+        )
+    )
     answers: dict[int, list[int]] = {}
     for commitment_id, cluster_id in db.session.execute(
-            sa.select(CommitmentCluster.commitment_id, CommitmentCluster.cluster_id)
-            .join(Commitment, Commitment.id == CommitmentCluster.commitment_id)
-            .where(Commitment.session_id == sid)):
+        sa.select(CommitmentCluster.commitment_id, CommitmentCluster.cluster_id)
+        .join(Commitment, Commitment.id == CommitmentCluster.commitment_id)
+        .where(Commitment.session_id == sid)
+    ):
         answers.setdefault(commitment_id, []).append(cluster_id)
     updates: dict[int, list[UpdateItem]] = {}
     for row in db.session.execute(
-            sa.select(CommitmentUpdate, Session.title).join(Commitment, Commitment.id == CommitmentUpdate.commitment_id)
-            .outerjoin(Session, Session.id == CommitmentUpdate.session_id)
-            .where(Commitment.session_id == sid).order_by(CommitmentUpdate.created_at, CommitmentUpdate.id)):
+        sa.select(CommitmentUpdate, Session.title)
+        .join(Commitment, Commitment.id == CommitmentUpdate.commitment_id)
+        .outerjoin(Session, Session.id == CommitmentUpdate.session_id)
+        .where(Commitment.session_id == sid)
+        .order_by(CommitmentUpdate.created_at, CommitmentUpdate.id)
+    ):
         update, title = row
         updates.setdefault(update.commitment_id, []).append(
-            UpdateItem(status=update.status, note=update.note or "", at=update.created_at, session_title=title))
+            UpdateItem(status=update.status, note=update.note or "", at=update.created_at, session_title=title)
+        )
     position = {c.id: index for index, c in enumerate(clusters)}
     commitments = []
     for c in made:
         linked = sorted((i for i in answers.get(c.id, []) if i in cluster_titles), key=position.__getitem__)
-        commitments.append(CommitmentItem(
-            id=c.id, what=c.what, owner=c.owner or "", level=c.level, due_date=c.due_date, status=c.status,
-            cluster_ids=tuple(linked), cluster_titles=tuple(cluster_titles[i] for i in linked),
-            created_at=c.created_at, updates=tuple(updates.get(c.id, ()))))
+        commitments.append(
+            CommitmentItem(
+                id=c.id,
+                what=c.what,
+                owner=c.owner or "",
+                level=c.level,
+                due_date=c.due_date,
+                status=c.status,
+                cluster_ids=tuple(linked),
+                cluster_titles=tuple(cluster_titles[i] for i in linked),
+                created_at=c.created_at,
+                updates=tuple(updates.get(c.id, ())),
+            )
+        )
     commitments = tuple(commitments)
 
     joined = Counter(level_of.values())
     participation = tuple(
-        LevelParticipation(level=level, participants=joined[level], reflections=written[level],
-                           dots=dots_by_level[level])
-        for level in LEVEL_ORDER if joined[level]
+        LevelParticipation(
+            level=level, participants=joined[level], reflections=written[level], dots=dots_by_level[level]
+        )
+        for level in LEVEL_ORDER
+        if joined[level]
     )
 
     facilitator = db.session.get(Account, session_.facilitator_id)
@@ -399,26 +461,51 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
     programme = db.session.get(Programme, session_.programme_id)
     phases = tuple(PhaseItem(key=p.key, title=p.title.get(language)) for p in fmt.phases) if fmt else ()
     return SessionReport(
-        id=sid, title=session_.title, language=language, status=session_.status, join_code=session_.join_code,
-        programme_id=programme.id, programme_title=programme.title, format_key=session_.format_key,
+        id=sid,
+        title=session_.title,
+        language=language,
+        status=session_.status,
+        join_code=session_.join_code,
+        programme_id=programme.id,
+        programme_title=programme.title,
+        format_key=session_.format_key,
         format_title=fmt.title.get(language) if fmt else session_.format_key,
-        format_mode=fmt.mode if fmt else "", facilitator_name=facilitator.name if facilitator else "",
-        scheduled_at=session_.scheduled_at, started_at=session_.started_at, closed_at=session_.closed_at,
+        format_mode=fmt.mode if fmt else "",
+        facilitator_name=facilitator.name if facilitator else "",
+        scheduled_at=session_.scheduled_at,
+        started_at=session_.started_at,
+        closed_at=session_.closed_at,
         levels_invited=tuple(level for level in LEVEL_ORDER if level in (session_.levels or [])),
         levels_present=tuple(level for level in LEVEL_ORDER if joined[level]),
-        case_title=case.title if case else None, case_markdown=case.description if case else None,
-        phases=phases, participation=participation, participants_total=len(participants),
+        case_title=case.title if case else None,
+        case_markdown=case.description if case else None,
+        phases=phases,
+        participation=participation,
+        participants_total=len(participants),
         facilitator_reflections=sum(1 for r in reflections if r.by_facilitator),
-        reflections=tuple(reflections), clusters=tuple(clusters), commitments=commitments,
-        day=_day(session_), timeline=_timeline(session_, level_of, fmt) if timeline else None,
+        reflections=tuple(reflections),
+        clusters=tuple(clusters),
+        commitments=commitments,
+        day=_day(session_),
+        timeline=_timeline(session_, level_of, fmt) if timeline else None,
         fishbowl=_fishbowl(session_, fmt),
-        followup=_followup(session_), carried=_carried(session_),
-        disciplines=session_groups(sid, for_report=True), proxy_participants=len(proxies),
+        followup=_followup(session_),
+        carried=_carried(session_),
+        disciplines=session_groups(sid, for_report=True),
+        proxy_participants=len(proxies),
         moments=tuple(
-            MomentItem(id=m.id, kind=m.kind, title=m.title, when=m.when or "", description=m.description or "",
-                       reflections=tuple(r for r in reflections if r.moment_id == m.id))
-            for m in db.session.scalars(sa.select(Moment).where(Moment.session_id == sid)
-                                        .order_by(Moment.position, Moment.id))),
+            MomentItem(
+                id=m.id,
+                kind=m.kind,
+                title=m.title,
+                when=m.when or "",
+                description=m.description or "",
+                reflections=tuple(r for r in reflections if r.moment_id == m.id),
+            )
+            for m in db.session.scalars(
+                sa.select(Moment).where(Moment.session_id == sid).order_by(Moment.position, Moment.id)
+            )
+        ),
     )
 
 
@@ -429,35 +516,49 @@ def _followup(session_: Session) -> tuple[FollowupItem, ...]:
         .join(Commitment, Commitment.id == CommitmentUpdate.commitment_id)
         .join(Session, Session.id == Commitment.session_id)
         .where(CommitmentUpdate.session_id == session_.id, Commitment.session_id != session_.id)
-        .order_by(CommitmentUpdate.created_at, CommitmentUpdate.id)).all()
+        .order_by(CommitmentUpdate.created_at, CommitmentUpdate.id)
+    ).all()
     if not rows:
         return ()
     found: dict[int, tuple[Commitment, str, list[UpdateItem]]] = {}
     for update, commitment, title in rows:
         found.setdefault(commitment.id, (commitment, title, []))[2].append(
-            UpdateItem(status=update.status, note=update.note or "", at=update.created_at,
-                       session_title=session_.title))
+            UpdateItem(status=update.status, note=update.note or "", at=update.created_at, session_title=session_.title)
+        )
     titles: dict[int, list[str]] = {}
     for commitment_id, cluster_title in db.session.execute(
-            sa.select(CommitmentCluster.commitment_id, Cluster.title)
-            .join(Cluster, Cluster.id == CommitmentCluster.cluster_id)
-            .where(CommitmentCluster.commitment_id.in_(found)).order_by(Cluster.position, Cluster.id)):
+        sa.select(CommitmentCluster.commitment_id, Cluster.title)
+        .join(Cluster, Cluster.id == CommitmentCluster.cluster_id)
+        .where(CommitmentCluster.commitment_id.in_(found))
+        .order_by(Cluster.position, Cluster.id)
+    ):
         titles.setdefault(commitment_id, []).append(cluster_title)
     items = []
     for commitment, title, updates in found.values():
-        item = CommitmentItem(id=commitment.id, what=commitment.what, owner=commitment.owner or "",
-                              level=commitment.level, due_date=commitment.due_date, status=commitment.status,
-                              cluster_ids=(), cluster_titles=tuple(titles.get(commitment.id, ())),
-                              created_at=commitment.created_at)
+        item = CommitmentItem(
+            id=commitment.id,
+            what=commitment.what,
+            owner=commitment.owner or "",
+            level=commitment.level,
+            due_date=commitment.due_date,
+            status=commitment.status,
+            cluster_ids=(),
+            cluster_titles=tuple(titles.get(commitment.id, ())),
+            created_at=commitment.created_at,
+        )
         items.append(FollowupItem(commitment=item, session_title=title, updates=tuple(updates)))
     return tuple(items)
 
 
 def _carried(session_: Session) -> tuple[CarriedItem, ...]:
     """Each carried cluster's chain back to the session where it was first named, earliest first."""
-    carried = list(db.session.scalars(sa.select(Cluster).where(Cluster.session_id == session_.id,
-                                                               Cluster.carried_from_id.is_not(None))
-                                      .order_by(Cluster.position, Cluster.id)))
+    carried = list(
+        db.session.scalars(
+            sa.select(Cluster)
+            .where(Cluster.session_id == session_.id, Cluster.carried_from_id.is_not(None))
+            .order_by(Cluster.position, Cluster.id)
+        )
+    )
     items = []
     for cluster in carried:
         steps = []
@@ -469,30 +570,47 @@ def _carried(session_: Session) -> tuple[CarriedItem, ...]:
                 break
             seen.add(earlier.id)
             home = db.session.get(Session, earlier.session_id)
-            texts = tuple(db.session.scalars(sa.select(Reflection.text).where(
-                Reflection.cluster_id == earlier.id, Reflection.hidden.is_(False))
-                .order_by(Reflection.created_at, Reflection.id)))
-            steps.append(ThreadStep(session_title=home.title if home else "", day=_day(home) if home else None,
-                                    cluster_title=earlier.title, reflections=texts))
+            texts = tuple(
+                db.session.scalars(
+                    sa.select(Reflection.text)
+                    .where(Reflection.cluster_id == earlier.id, Reflection.hidden.is_(False))
+                    .order_by(Reflection.created_at, Reflection.id)
+                )
+            )
+            steps.append(
+                ThreadStep(
+                    session_title=home.title if home else "",
+                    day=_day(home) if home else None,
+                    cluster_title=earlier.title,
+                    reflections=texts,
+                )
+            )
             current = earlier
         items.append(CarriedItem(cluster_id=cluster.id, title=cluster.title, steps=tuple(reversed(steps))))
     return tuple(items)
 
 
 def _fishbowl(session_: Session, fmt) -> FishbowlItem | None:
-    from facilitation import fishbowl  # the domain module owns the speaking-time rule
+    from facilitation.live import fishbowl  # the domain module owns the speaking-time rule
 
-    rounds = tuple(FishbowlRoundItem(number=r.number, topic=r.topic, started_at=r.started_at, ended_at=r.ended_at)
-                   for r in db.session.scalars(sa.select(FishbowlRound).where(FishbowlRound.session_id == session_.id)
-                                               .order_by(FishbowlRound.number)))
+    rounds = tuple(
+        FishbowlRoundItem(number=r.number, topic=r.topic, started_at=r.started_at, ended_at=r.ended_at)
+        for r in db.session.scalars(
+            sa.select(FishbowlRound).where(FishbowlRound.session_id == session_.id).order_by(FishbowlRound.number)
+        )
+    )
     spoken = fishbowl.speaking_time(session_.id, session_.closed_at or utcnow())
     if not rounds and not spoken.turns:
         return None
     chairs = fishbowl.chairs_of(session_, fmt)[0] if fmt else 0
     percentages = spoken.percentages()
-    return FishbowlItem(chairs=chairs, rounds=rounds, turns=spoken.turns,
-                        seconds_per_level=tuple((level, spoken.per_level.get(level, 0.0)) for level in LEVEL_ORDER),
-                        percent_per_level=tuple((level, percentages.get(level, 0)) for level in LEVEL_ORDER))
+    return FishbowlItem(
+        chairs=chairs,
+        rounds=rounds,
+        turns=spoken.turns,
+        seconds_per_level=tuple((level, spoken.per_level.get(level, 0.0)) for level in LEVEL_ORDER),
+        percent_per_level=tuple((level, percentages.get(level, 0)) for level in LEVEL_ORDER),
+    )
 
 
 def _timeline(session_: Session, level_of: dict[int, str], fmt) -> tuple[TimelineEntry, ...]:
@@ -500,12 +618,21 @@ def _timeline(session_: Session, level_of: dict[int, str], fmt) -> tuple[Timelin
     for event in db.session.scalars(sa.select(Event).where(Event.session_id == session_.id).order_by(Event.seq)):
         kind = event.actor.split(":", 1)[0]
         actor = {"account": "facilitator", "participant": "participant"}.get(kind, "system")
-        level = level_of.get(event.participant_id) if actor == "participant" or event.name == "participant.join" \
-            else None
+        level = (
+            level_of.get(event.participant_id) if actor == "participant" or event.name == "participant.join" else None
+        )
         if event.name == "participant.join":
             actor = "participant"
-        entries.append(TimelineEntry(seq=event.seq, at=event.created_at, name=event.name, actor=actor,
-                                     level=level, detail=_detail(event.name, event.payload, fmt, session_.language)))
+        entries.append(
+            TimelineEntry(
+                seq=event.seq,
+                at=event.created_at,
+                name=event.name,
+                actor=actor,
+                level=level,
+                detail=_detail(event.name, event.payload, fmt, session_.language),
+            )
+        )
     return tuple(entries)
 
 
@@ -528,16 +655,26 @@ def session_language_of(sessions: list[Session] | tuple[SessionReport, ...], def
 
 
 def gather_programme(programme: Programme, *, language: str | None = None) -> ProgrammeReport:
-    sessions = list(db.session.scalars(
-        sa.select(Session).where(Session.programme_id == programme.id).order_by(Session.created_at, Session.id)))
-    reports = sorted((gather_session(s) for s in sessions),
-                     key=lambda s: (s.day or date.max, s.id))
+    sessions = list(
+        db.session.scalars(
+            sa.select(Session).where(Session.programme_id == programme.id).order_by(Session.created_at, Session.id)
+        )
+    )
+    reports = sorted((gather_session(s) for s in sessions), key=lambda s: (s.day or date.max, s.id))
     cases = tuple(
-        CaseItem(id=case.id, title=case.title, markdown=case.description or "",
-                 session_titles=tuple(s.title for s in sessions if s.case_id == case.id))
+        CaseItem(
+            id=case.id,
+            title=case.title,
+            markdown=case.description or "",
+            session_titles=tuple(s.title for s in sessions if s.case_id == case.id),
+        )
         for case in db.session.scalars(sa.select(Case).where(Case.programme_id == programme.id).order_by(Case.id))
     )
     return ProgrammeReport(
-        id=programme.id, title=programme.title, description=programme.description or "",
+        id=programme.id,
+        title=programme.title,
+        description=programme.description or "",
         language=language or session_language_of(sessions, current_app.config["BABEL_DEFAULT_LOCALE"]),
-        sessions=tuple(reports), cases=cases)
+        sessions=tuple(reports),
+        cases=cases,
+    )

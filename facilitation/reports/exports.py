@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -13,11 +12,13 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from facilitation import disciplines as discipline_names
-from facilitation.reports import words
+from facilitation.live import disciplines as discipline_names
 from facilitation.reports.data import LEVEL_ORDER, ProgrammeReport, SessionReport
 from facilitation.reports.richtext import Block, Run, blocks
-from facilitation.reports.words import ngettext
+from facilitation.text import report_words as words
+from facilitation.text.csv import delimiter as _delimiter
+from facilitation.text.csv import table as _csv
+from facilitation.text.report_words import ngettext
 
 # --- Markdown ----------------------------------------------------------------------------------
 
@@ -37,8 +38,10 @@ def _cell(text: object) -> str:
 
 
 def _md_table(headers: list[str], rows: list[list[object]], right: tuple[int, ...] = ()) -> list[str]:
-    lines = ["| " + " | ".join(_cell(h) for h in headers) + " |",
-             "| " + " | ".join("---:" if i in right else "---" for i in range(len(headers))) + " |"]
+    lines = [
+        "| " + " | ".join(_cell(h) for h in headers) + " |",
+        "| " + " | ".join("---:" if i in right else "---" for i in range(len(headers))) + " |",
+    ]
     lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
     return lines + [""]
 
@@ -85,8 +88,10 @@ def _md_blocks(items: list[Block], top: int) -> list[str]:
         elif block.kind == "table" and block.rows:
             header = block.rows[0] if block.header else [[Run("")] for _cell_ in block.rows[0]]
             body = block.rows[1:] if block.header else block.rows
-            lines += _md_table(["".join(r.text for r in c) for c in header],
-                               [["".join(r.text for r in c) for c in row] for row in body])
+            lines += _md_table(
+                ["".join(r.text for r in c) for c in header],
+                [["".join(r.text for r in c) for c in row] for row in body],
+            )
         else:
             lines += [_md_runs(block.runs), ""]
     if lines and lines[-1] != "":
@@ -114,11 +119,18 @@ def session_markdown(report: SessionReport) -> str:
 def _session_md(r: SessionReport) -> list[str]:
     lang = r.language
     lines = [f"# {md(r.title)}", "", f"*{md(_('Report of the %(format)s', format=r.format_title.lower()))}*", ""]
-    facts = [(_("Programme"), r.programme_title), (_("Format"), r.format_title), (_("Date"), words.when(r, lang)),
-             (_("Levels present") if r.levels_present else _("Levels invited"),
-              words.join([words.level(k) for k in r.levels_present or r.levels_invited])),
-             (_("Participants"), str(r.participants_total) if r.participants_total else ""),
-             (_("Case"), r.case_title or ""), (_("Facilitator"), r.facilitator_name)]
+    facts = [
+        (_("Programme"), r.programme_title),
+        (_("Format"), r.format_title),
+        (_("Date"), words.when(r, lang)),
+        (
+            _("Levels present") if r.levels_present else _("Levels invited"),
+            words.join([words.level(k) for k in r.levels_present or r.levels_invited]),
+        ),
+        (_("Participants"), str(r.participants_total) if r.participants_total else ""),
+        (_("Case"), r.case_title or ""),
+        (_("Facilitator"), r.facilitator_name),
+    ]
     lines += [f"- **{md(label)}:** {md(value)}" for label, value in facts if value] + [""]
     sentences = words.summary(r)
     if sentences:
@@ -140,106 +152,191 @@ def _session_md(r: SessionReport) -> list[str]:
                 lines += [_reflection_line(x, True) for x in moment.reflections] + [""]
     if r.participation:
         lines += [f"## {_('Participation')}", ""]
-        lines += _md_table([_("Level"), _("Participants"), _("Reflections"), _("Dots given")],
-                           [[words.level(p.level), p.participants, p.reflections, p.dots] for p in r.participation]
-                           + [[_("Total"), r.participants_total, sum(p.reflections for p in r.participation),
-                               sum(p.dots for p in r.participation)]], right=(1, 2, 3))
+        lines += _md_table(
+            [_("Level"), _("Participants"), _("Reflections"), _("Dots given")],
+            [[words.level(p.level), p.participants, p.reflections, p.dots] for p in r.participation]
+            + [
+                [
+                    _("Total"),
+                    r.participants_total,
+                    sum(p.reflections for p in r.participation),
+                    sum(p.dots for p in r.participation),
+                ]
+            ],
+            right=(1, 2, 3),
+        )
         if r.proxy_participants:
-            lines += [md(ngettext(
-                "%(num)d of them took part without a phone: the facilitator entered their reflections and votes.",
-                "%(num)d of them took part without a phone: the facilitator entered their reflections and votes.",
-                r.proxy_participants)), ""]
+            lines += [
+                md(
+                    ngettext(
+                        "%(num)d of them took part without a phone: the facilitator entered their reflections and votes.",  # noqa: E501
+                        "%(num)d of them took part without a phone: the facilitator entered their reflections and votes.",  # noqa: E501
+                        r.proxy_participants,
+                    )
+                ),
+                "",
+            ]
     if r.disciplines:
         lines += [f"### {_('Disciplines')}", ""]
-        lines += _md_table([_("Discipline"), _("Participants"), _("Reflections")],
-                           [[discipline_names.label(g.key), g.participants, g.reflections] for g in r.disciplines],
-                           right=(1, 2))
+        lines += _md_table(
+            [_("Discipline"), _("Participants"), _("Reflections")],
+            [[discipline_names.label(g.key), g.participants, g.reflections] for g in r.disciplines],
+            right=(1, 2),
+        )
     if r.fishbowl:
         lines += _fishbowl_md(r)
     if r.clusters:
         ranked = sorted(r.clusters, key=lambda c: (-c.votes, -len(c.reflections), c.title.lower()))
         lines += [f"## {_('Bottlenecks')}", ""]
-        lines += _md_table(["#", _("Bottleneck"), _("To be solved at"), _("Dots"), _("Reflections")],
-                           [[i, c.title, words.solve_level(c.level), c.votes, len(c.reflections)]
-                            for i, c in enumerate(ranked, 1)], right=(0, 3, 4))
+        lines += _md_table(
+            ["#", _("Bottleneck"), _("To be solved at"), _("Dots"), _("Reflections")],
+            [[i, c.title, words.solve_level(c.level), c.votes, len(c.reflections)] for i, c in enumerate(ranked, 1)],
+            right=(0, 3, 4),
+        )
         for level_key in [*LEVEL_ORDER, None]:
             group = [c for c in ranked if c.level == level_key]
             if not group:
                 continue
-            lines += ["### " + md(_("To be solved at: %(level)s", level=words.solve_level(level_key))
-                                  if level_key else _("Level not yet decided")), ""]
+            lines += [
+                "### "
+                + md(
+                    _("To be solved at: %(level)s", level=words.solve_level(level_key))
+                    if level_key
+                    else _("Level not yet decided")
+                ),
+                "",
+            ]
             for cluster in group:
-                lines += [f"#### {md(cluster.title)}", "",
-                          f"*{md(ngettext('%(num)d dot', '%(num)d dots', cluster.votes))}*", ""]
+                lines += [
+                    f"#### {md(cluster.title)}",
+                    "",
+                    f"*{md(ngettext('%(num)d dot', '%(num)d dots', cluster.votes))}*",
+                    "",
+                ]
                 if cluster.description.strip():
                     lines += [md(cluster.description), ""]
                 lines += [_reflection_line(x, x.kind != "bottleneck") for x in cluster.reflections]
                 lines.append("")
     if r.commitments:
         lines += [f"## {_('Commitments')}", ""]
-        lines += _md_table([_("What"), _("Who"), _("Level"), _("By"), _("Status"), _("Bottleneck")],
-                           [[c.what, c.owner, words.level(c.level) if c.level else "",
-                             words.short_day(c.due_date, lang), words.status(c.status), c.cluster_title or ""]
-                            for c in r.commitments])
+        lines += _md_table(
+            [_("What"), _("Who"), _("Level"), _("By"), _("Status"), _("Bottleneck")],
+            [
+                [
+                    c.what,
+                    c.owner,
+                    words.level(c.level) if c.level else "",
+                    words.short_day(c.due_date, lang),
+                    words.status(c.status),
+                    c.cluster_title or "",
+                ]
+                for c in r.commitments
+            ],
+        )
         updated = [(c, u) for c in r.commitments for u in c.updates]
         if updated:
             lines += [f"### {_('Status updates')}", ""]
-            lines += [f"- {md(c.what)}: {md(words.status(u.status))}" + (f" — {md(u.note)}" if u.note else "")
-                      + f" *({md(words.short_day(words.local(u.at).date(), lang))}"
-                      + (f", {md(u.session_title)}" if u.session_title else "") + ")*" for c, u in updated]
+            lines += [
+                f"- {md(c.what)}: {md(words.status(u.status))}"
+                + (f" — {md(u.note)}" if u.note else "")
+                + f" *({md(words.short_day(words.local(u.at).date(), lang))}"
+                + (f", {md(u.session_title)}" if u.session_title else "")
+                + ")*"
+                for c, u in updated
+            ]
             lines.append("")
     if r.carried:
         lines += [f"## {_('Bottlenecks carried forward')}", ""]
         for item in r.carried:
             lines += [f"### {md(item.title)}", ""]
-            lines += [f"- {md(step.session_title)}: {md(step.cluster_title)}"
-                      + (f" — “{md(step.reflections[0])}”" if step.reflections else "") for step in item.steps]
-            lines += [f"- {md(_('Commitment: %(what)s', what=c.what))}" for c in r.commitments
-                      if item.cluster_id in c.cluster_ids]
+            lines += [
+                f"- {md(step.session_title)}: {md(step.cluster_title)}"
+                + (f" — “{md(step.reflections[0])}”" if step.reflections else "")
+                for step in item.steps
+            ]
+            lines += [
+                f"- {md(_('Commitment: %(what)s', what=c.what))}"
+                for c in r.commitments
+                if item.cluster_id in c.cluster_ids
+            ]
             lines.append("")
     if r.followup:
         lines += [f"## {_('Follow-up of earlier commitments')}", ""]
-        lines += _md_table([_("What"), _("Who"), _("Made in"), _("Status"), _("Update")],
-                           [[f.commitment.what, f.commitment.owner, f.session_title, words.status(f.commitment.status),
-                             "; ".join(words.status(u.status) + (f": {u.note}" if u.note else "") for u in f.updates)]
-                            for f in r.followup])
+        lines += _md_table(
+            [_("What"), _("Who"), _("Made in"), _("Status"), _("Update")],
+            [
+                [
+                    f.commitment.what,
+                    f.commitment.owner,
+                    f.session_title,
+                    words.status(f.commitment.status),
+                    "; ".join(words.status(u.status) + (f": {u.note}" if u.note else "") for u in f.updates),
+                ]
+                for f in r.followup
+            ],
+        )
     if r.reflections:
         lines += [f"## {_('Reflections')}", ""]
         order = [p.key for p in r.phases]
-        for phase_key in sorted({x.phase_key for x in r.reflections},
-                                key=lambda k: (order.index(k) if k in order else len(order), k)):
+        for phase_key in sorted(
+            {x.phase_key for x in r.reflections}, key=lambda k: (order.index(k) if k in order else len(order), k)
+        ):
             in_phase = [x for x in r.reflections if x.phase_key == phase_key]
             lines += [f"### {md(r.phase_title(phase_key))}", ""]
-            for kind_key in ("success", "bottleneck", "cause", "idea", "question",
-                             *sorted({x.kind for x in in_phase} - {"success", "bottleneck", "cause", "idea",
-                                                                   "question"})):
+            for kind_key in (
+                "success",
+                "bottleneck",
+                "cause",
+                "idea",
+                "question",
+                *sorted({x.kind for x in in_phase} - {"success", "bottleneck", "cause", "idea", "question"}),
+            ):
                 of_kind = [x for x in in_phase if x.kind == kind_key]
                 if of_kind:
                     lines += [f"#### {md(words.kinds(kind_key))}", ""]
                     lines += [_reflection_line(x, False) for x in of_kind] + [""]
     if r.timeline:
         lines += [f"## {_('Appendix: timeline')}", ""]
-        lines += _md_table(["#", _("Time"), _("What"), _("Who")],
-                           [[e.seq, words.clock(e.at, lang, seconds=True), words.event(e.name),
-                             words.actor(e.actor, e.level)] for e in r.timeline], right=(0,))
+        lines += _md_table(
+            ["#", _("Time"), _("What"), _("Who")],
+            [
+                [e.seq, words.clock(e.at, lang, seconds=True), words.event(e.name), words.actor(e.actor, e.level)]
+                for e in r.timeline
+            ],
+            right=(0,),
+        )
     return lines
 
 
 def _fishbowl_md(r: SessionReport) -> list[str]:
     bowl = r.fishbowl
-    lines = [f"## {_('Fishbowl')}", "",
-             md(ngettext("Someone took a chair %(num)d time.", "Someone took a chair %(num)d times.", bowl.turns)), ""]
+    lines = [
+        f"## {_('Fishbowl')}",
+        "",
+        md(ngettext("Someone took a chair %(num)d time.", "Someone took a chair %(num)d times.", bowl.turns)),
+        "",
+    ]
     if bowl.rounds:
         lines += [f"### {_('Rounds and topics')}", ""]
-        lines += _md_table(["#", _("Topic"), _("From"), _("Until")],
-                           [[x.number, x.topic, words.clock(x.started_at, r.language),
-                             words.clock(x.ended_at, r.language)] for x in bowl.rounds], right=(0,))
+        lines += _md_table(
+            ["#", _("Topic"), _("From"), _("Until")],
+            [
+                [x.number, x.topic, words.clock(x.started_at, r.language), words.clock(x.ended_at, r.language)]
+                for x in bowl.rounds
+            ],
+            right=(0,),
+        )
     if bowl.total_seconds:
         percent = dict(bowl.percent_per_level)
         lines += [f"### {_('Speaking time per level')}", ""]
-        lines += _md_table([_("Level"), _("Time in the circle"), _("Share")],
-                           [[words.level(level), words.duration(seconds), f"{percent[level]}%"]
-                            for level, seconds in bowl.seconds_per_level], right=(1, 2))
+        lines += _md_table(
+            [_("Level"), _("Time in the circle"), _("Share")],
+            [
+                [words.level(level), words.duration(seconds), f"{percent[level]}%"]
+                for level, seconds in bowl.seconds_per_level
+            ],
+            right=(1, 2),
+        )
     return lines
 
 
@@ -251,10 +348,21 @@ def programme_markdown(report: ProgrammeReport) -> str:
             lines += [md(report.description), ""]
         if report.sessions:
             lines += [f"## {_('Sessions')}", ""]
-            lines += _md_table([_("Date"), _("Session"), _("Format"), _("Participants"), _("Bottlenecks"),
-                                _("Commitments")],
-                               [[words.short_day(s.day, lang), s.title, s.format_title, s.participants_total,
-                                 len(s.clusters), len(s.commitments)] for s in report.sessions], right=(3, 4, 5))
+            lines += _md_table(
+                [_("Date"), _("Session"), _("Format"), _("Participants"), _("Bottlenecks"), _("Commitments")],
+                [
+                    [
+                        words.short_day(s.day, lang),
+                        s.title,
+                        s.format_title,
+                        s.participants_total,
+                        len(s.clusters),
+                        len(s.commitments),
+                    ]
+                    for s in report.sessions
+                ],
+                right=(3, 4, 5),
+            )
         for case in report.cases:
             lines += [f"## {md(_('Case'))}: {md(case.title)}", ""]
             lines += _md_blocks(blocks(case.markdown), 3)
@@ -264,22 +372,42 @@ def programme_markdown(report: ProgrammeReport) -> str:
             for level_key in [*LEVEL_ORDER, None]:
                 group = [(s, c) for s, c in found if c.level == level_key]
                 if group:
-                    lines += ["### " + md(_("To be solved at: %(level)s", level=words.solve_level(level_key))
-                                          if level_key else _("Level not yet decided")), ""]
-                    lines += _md_table([_("Bottleneck"), _("Session"), _("Dots"), _("Reflections")],
-                                       [[c.title, s.title, c.votes, len(c.reflections)] for s, c in group],
-                                       right=(2, 3))
+                    lines += [
+                        "### "
+                        + md(
+                            _("To be solved at: %(level)s", level=words.solve_level(level_key))
+                            if level_key
+                            else _("Level not yet decided")
+                        ),
+                        "",
+                    ]
+                    lines += _md_table(
+                        [_("Bottleneck"), _("Session"), _("Dots"), _("Reflections")],
+                        [[c.title, s.title, c.votes, len(c.reflections)] for s, c in group],
+                        right=(2, 3),
+                    )
         made = [(s, c) for s in report.sessions for c in s.commitments]
         if made:
             lines += [f"## {_('Commitments')}", ""]
-            lines += _md_table([_("What"), _("Who"), _("Level"), _("By"), _("Status"), _("Session")],
-                               [[c.what, c.owner, words.level(c.level) if c.level else "",
-                                 words.short_day(c.due_date, lang), words.status(c.status), s.title]
-                                for s, c in made])
+            lines += _md_table(
+                [_("What"), _("Who"), _("Level"), _("By"), _("Status"), _("Session")],
+                [
+                    [
+                        c.what,
+                        c.owner,
+                        words.level(c.level) if c.level else "",
+                        words.short_day(c.due_date, lang),
+                        words.status(c.status),
+                        s.title,
+                    ]
+                    for s, c in made
+                ],
+            )
         return "\n".join(lines).rstrip() + "\n"
 
 
 # --- JSON --------------------------------------------------------------------------------------
+
 
 def _plain(value: Any) -> Any:
     if is_dataclass(value):
@@ -304,67 +432,84 @@ def programme_json(report: ProgrammeReport) -> str:
 
 # --- CSV ---------------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
-def csv_cell(value: object) -> object:
-    """A spreadsheet must never run a participant's text as a formula (OWASP CSV injection)."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value
-    text = "" if value is None else str(value)
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
-
-
-def _csv(headers: list[str], rows: list[list[object]], delimiter: str) -> bytes:
-    buffer = io.StringIO()
-    # the BOM makes Excel read UTF-8 (accents in Dutch texts) instead of the local code page
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerows([[csv_cell(v) for v in row] for row in rows])
-    return buffer.getvalue().encode("utf-8")
-
-
-def _delimiter(language: str) -> str:
-    # Excel with Dutch regional settings splits on semicolons; with English ones on commas
-    return ";" if language == "nl" else ","
-
 
 def _session_tables(r: SessionReport, session_column: bool = False) -> dict[str, tuple[list[str], list[list]]]:
     extra = [r.title] if session_column else []
     extra_head = ["session"] if session_column else []
     clusters = {c.id: c for c in r.clusters}
     tables = {
-        "reflections": (extra_head + ["id", "phase", "kind", "level", "text", "author", "by_facilitator",
-                                      "bottleneck", "written_at"],
-                        [extra + [x.id, r.phase_title(x.phase_key), x.kind, x.level or "", x.text, x.author or "",
-                                  "yes" if x.by_facilitator else "no",
-                                  clusters[x.cluster_id].title if x.cluster_id in clusters else "", x.created_at]
-                         for x in r.reflections]),
-        "bottlenecks": (extra_head + ["id", "title", "level", "dots", "voters", "reflections", "description", "tags"],
-                        [extra + [c.id, c.title, c.level or "", c.votes, c.voters, len(c.reflections), c.description,
-                                  ", ".join(c.tags)] for c in r.clusters]),
-        "commitments": (extra_head + ["id", "what", "owner", "level", "due_date", "status", "bottleneck"],
-                        [extra + [c.id, c.what, c.owner, c.level or "", c.due_date, c.status, c.cluster_title or ""]
-                         for c in r.commitments]),
-        "participation": (extra_head + ["level", "participants", "reflections", "dots"],
-                          [extra + [p.level, p.participants, p.reflections, p.dots] for p in r.participation]),
+        "reflections": (
+            extra_head
+            + ["id", "phase", "kind", "level", "text", "author", "by_facilitator", "bottleneck", "written_at"],
+            [
+                extra
+                + [
+                    x.id,
+                    r.phase_title(x.phase_key),
+                    x.kind,
+                    x.level or "",
+                    x.text,
+                    x.author or "",
+                    "yes" if x.by_facilitator else "no",
+                    clusters[x.cluster_id].title if x.cluster_id in clusters else "",
+                    x.created_at,
+                ]
+                for x in r.reflections
+            ],
+        ),
+        "bottlenecks": (
+            extra_head + ["id", "title", "level", "dots", "voters", "reflections", "description", "tags"],
+            [
+                extra
+                + [
+                    c.id,
+                    c.title,
+                    c.level or "",
+                    c.votes,
+                    c.voters,
+                    len(c.reflections),
+                    c.description,
+                    ", ".join(c.tags),
+                ]
+                for c in r.clusters
+            ],
+        ),
+        "commitments": (
+            extra_head + ["id", "what", "owner", "level", "due_date", "status", "bottleneck"],
+            [
+                extra + [c.id, c.what, c.owner, c.level or "", c.due_date, c.status, c.cluster_title or ""]
+                for c in r.commitments
+            ],
+        ),
+        "participation": (
+            extra_head + ["level", "participants", "reflections", "dots"],
+            [extra + [p.level, p.participants, p.reflections, p.dots] for p in r.participation],
+        ),
         # only groups of at least DISCIPLINE_MIN_GROUP people; smaller ones are counted under "other"
-        "disciplines": (extra_head + ["discipline", "participants", "reflections"],
-                        [extra + [g.key, g.participants, g.reflections] for g in r.disciplines]),
+        "disciplines": (
+            extra_head + ["discipline", "participants", "reflections"],
+            [extra + [g.key, g.participants, g.reflections] for g in r.disciplines],
+        ),
     }
     if not r.disciplines:
         del tables["disciplines"]
     if r.moments:
-        tables["moments"] = (extra_head + ["position", "when", "title", "kind", "description", "reflections",
-                                           "reflection_ids"],
-                             [extra + [i, m.when, m.title, m.kind, m.description, len(m.reflections),
-                                       " ".join(str(x.id) for x in m.reflections)]
-                              for i, m in enumerate(r.moments, 1)])
+        tables["moments"] = (
+            extra_head + ["position", "when", "title", "kind", "description", "reflections", "reflection_ids"],
+            [
+                extra
+                + [
+                    i,
+                    m.when,
+                    m.title,
+                    m.kind,
+                    m.description,
+                    len(m.reflections),
+                    " ".join(str(x.id) for x in m.reflections),
+                ]
+                for i, m in enumerate(r.moments, 1)
+            ],
+        )
     return tables
 
 
@@ -381,18 +526,24 @@ def session_csv(report: SessionReport) -> bytes:
     delimiter = _delimiter(report.language)
     files = {f"{name}.csv": _csv(head, rows, delimiter) for name, (head, rows) in _session_tables(report).items()}
     if report.timeline:
-        files["timeline.csv"] = _csv(["seq", "at", "event", "actor", "level", "detail"],
-                                     [[e.seq, e.at, e.name, e.actor, e.level or "", e.detail or ""]
-                                      for e in report.timeline], delimiter)
+        files["timeline.csv"] = _csv(
+            ["seq", "at", "event", "actor", "level", "detail"],
+            [[e.seq, e.at, e.name, e.actor, e.level or "", e.detail or ""] for e in report.timeline],
+            delimiter,
+        )
     if report.fishbowl:
         bowl = report.fishbowl
         percent = dict(bowl.percent_per_level)
-        files["fishbowl_rounds.csv"] = _csv(["round", "topic", "started_at", "ended_at"],
-                                            [[x.number, x.topic, x.started_at, x.ended_at or ""] for x in bowl.rounds],
-                                            delimiter)
-        files["fishbowl_speaking_time.csv"] = _csv(["level", "seconds", "percent"],
-                                                   [[level, round(seconds), percent[level]]
-                                                    for level, seconds in bowl.seconds_per_level], delimiter)
+        files["fishbowl_rounds.csv"] = _csv(
+            ["round", "topic", "started_at", "ended_at"],
+            [[x.number, x.topic, x.started_at, x.ended_at or ""] for x in bowl.rounds],
+            delimiter,
+        )
+        files["fishbowl_speaking_time.csv"] = _csv(
+            ["level", "seconds", "percent"],
+            [[level, round(seconds), percent[level]] for level, seconds in bowl.seconds_per_level],
+            delimiter,
+        )
     return _zip(files)
 
 
@@ -402,10 +553,24 @@ def programme_csv(report: ProgrammeReport) -> bytes:
     for session in report.sessions:
         for name, (head, rows) in _session_tables(session, session_column=True).items():
             merged.setdefault(name, (head, []))[1].extend(rows)
-    files = {"sessions.csv": _csv(["id", "title", "date", "format", "levels", "participants", "bottlenecks",
-                                   "commitments"],
-                                  [[s.id, s.title, s.day, s.format_key, " ".join(s.levels_present),
-                                    s.participants_total, len(s.clusters), len(s.commitments)]
-                                   for s in report.sessions], delimiter)}
+    files = {
+        "sessions.csv": _csv(
+            ["id", "title", "date", "format", "levels", "participants", "bottlenecks", "commitments"],
+            [
+                [
+                    s.id,
+                    s.title,
+                    s.day,
+                    s.format_key,
+                    " ".join(s.levels_present),
+                    s.participants_total,
+                    len(s.clusters),
+                    len(s.commitments),
+                ]
+                for s in report.sessions
+            ],
+            delimiter,
+        )
+    }
     files.update({f"{name}.csv": _csv(head, rows, delimiter) for name, (head, rows) in merged.items()})
     return _zip(files)

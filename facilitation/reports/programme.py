@@ -8,11 +8,13 @@ from collections.abc import Callable
 from docx.document import Document as DocxDocument
 from flask_babel import gettext as _
 
-from facilitation.reports import word, words
-from facilitation.reports.words import ngettext
+from facilitation.reports import word
 from facilitation.reports.data import LEVEL_ORDER, ProgrammeReport
 from facilitation.reports.richtext import blocks
-from facilitation.reports.session import level_map_picture, updates as session_updates
+from facilitation.reports.session import level_map_picture
+from facilitation.reports.session import updates as session_updates
+from facilitation.text import report_words as words
+from facilitation.text.report_words import ngettext
 
 
 def _clusters(report: ProgrammeReport):
@@ -47,28 +49,39 @@ def title_page(doc: DocxDocument, report: ProgrammeReport) -> None:
     ]
     word.facts(doc, [(label, value) for label, value in facts if value])
     word.paragraph(doc)
-    word.paragraph(doc, _("Participants took part anonymously. Names appear only where someone chose to "
-                          "show theirs."), "Small Print")
+    word.paragraph(
+        doc,
+        _("Participants took part anonymously. Names appear only where someone chose to show theirs."),
+        "Small Print",
+    )
     word.page_break(doc)
 
 
 def summary(doc: DocxDocument, report: ProgrammeReport) -> None:
     if not report.sessions:
         return
-    sentences = [ngettext("The programme held %(num)d session.", "The programme held %(num)d sessions.",
-                          len(report.sessions))]
+    sentences = [
+        ngettext("The programme held %(num)d session.", "The programme held %(num)d sessions.", len(report.sessions))
+    ]
     people = sum(s.participants_total for s in report.sessions)
     if people:
-        sentences.append(ngettext("Together they had %(num)d participant.",
-                                  "Together they had %(num)d participants.", people))
+        sentences.append(
+            ngettext("Together they had %(num)d participant.", "Together they had %(num)d participants.", people)
+        )
     found = _clusters(report)
     if found:
         sentences.append(ngettext("%(num)d bottleneck was named.", "%(num)d bottlenecks were named.", len(found)))
     made = _commitments(report)
     if made:
         done = sum(1 for _s, c in made if c.status == "done")
-        sentences.append(ngettext("%(num)d commitment was made, %(done)d of them done.",
-                                  "%(num)d commitments were made, %(done)d of them done.", len(made), done=done))
+        sentences.append(
+            ngettext(
+                "%(num)d commitment was made, %(done)d of them done.",
+                "%(num)d commitments were made, %(done)d of them done.",
+                len(made),
+                done=done,
+            )
+        )
     word.heading(doc, _("Summary"), 1)
     word.paragraph(doc, " ".join(sentences))
 
@@ -78,10 +91,23 @@ def sessions(doc: DocxDocument, report: ProgrammeReport) -> None:
         return
     word.heading(doc, _("Sessions"), 1)
     lang = report.language
-    word.table(doc, [_("Date"), _("Session"), _("Format"), _("Participants"), _("Bottlenecks"), _("Commitments")],
-               [(words.short_day(s.day, lang), s.title, s.format_title, s.participants_total, len(s.clusters),
-                 len(s.commitments)) for s in report.sessions],
-               [2.3, 4.2, 2.2, 2.4, 2.4, 3.1], right=(3, 4, 5))
+    word.table(
+        doc,
+        [_("Date"), _("Session"), _("Format"), _("Participants"), _("Bottlenecks"), _("Commitments")],
+        [
+            (
+                words.short_day(s.day, lang),
+                s.title,
+                s.format_title,
+                s.participants_total,
+                len(s.clusters),
+                len(s.commitments),
+            )
+            for s in report.sessions
+        ],
+        [2.3, 4.2, 2.2, 2.4, 2.4, 3.1],
+        right=(3, 4, 5),
+    )
 
 
 def cases(doc: DocxDocument, report: ProgrammeReport) -> None:
@@ -91,8 +117,9 @@ def cases(doc: DocxDocument, report: ProgrammeReport) -> None:
     for case in report.cases:
         word.heading(doc, case.title, 2)
         if case.session_titles:
-            word.paragraph(doc, _("Discussed in: %(sessions)s", sessions=words.join(list(case.session_titles))),
-                           "Small Print")
+            word.paragraph(
+                doc, _("Discussed in: %(sessions)s", sessions=words.join(list(case.session_titles))), "Small Print"
+            )
         word.rich_text(doc, blocks(case.markdown), top_heading=3)
 
 
@@ -101,19 +128,29 @@ def bottlenecks(doc: DocxDocument, report: ProgrammeReport) -> None:
     if not found:
         return
     word.heading(doc, _("Bottlenecks across the programme"), 1)
-    word.intro(doc, _("Which bottlenecks were found in which session, grouped by the level at which they must "
-                      "be solved."))
+    word.intro(
+        doc, _("Which bottlenecks were found in which session, grouped by the level at which they must be solved.")
+    )
     level_map_picture(doc, [cluster for _session, cluster in found])
     lang = report.language
     for level_key in [*LEVEL_ORDER, None]:
         group = [(s, c) for s, c in found if c.level == level_key]
         if not group:
             continue
-        word.heading(doc, _("To be solved at: %(level)s", level=words.solve_level(level_key)) if level_key
-                     else _("Level not yet decided"), 2)
-        word.table(doc, [_("Bottleneck"), _("Session"), _("Date"), _("Dots"), _("Reflections")],
-                   [(c.title, s.title, words.short_day(s.day, lang), c.votes, len(c.reflections)) for s, c in group],
-                   [6.0, 4.2, 2.3, 1.9, 2.2], right=(3, 4))
+        word.heading(
+            doc,
+            _("To be solved at: %(level)s", level=words.solve_level(level_key))
+            if level_key
+            else _("Level not yet decided"),
+            2,
+        )
+        word.table(
+            doc,
+            [_("Bottleneck"), _("Session"), _("Date"), _("Dots"), _("Reflections")],
+            [(c.title, s.title, words.short_day(s.day, lang), c.votes, len(c.reflections)) for s, c in group],
+            [6.0, 4.2, 2.3, 1.9, 2.2],
+            right=(3, 4),
+        )
 
 
 def commitments(doc: DocxDocument, report: ProgrammeReport) -> None:
@@ -123,16 +160,33 @@ def commitments(doc: DocxDocument, report: ProgrammeReport) -> None:
     word.heading(doc, _("Commitments"), 1)
     word.intro(doc, _("What became of each commitment made in the programme's sessions."))
     statuses = Counter(c.status for _s, c in made)
-    word.table(doc, [_("Status"), _("Number")],
-               [(words.status(key), statuses[key]) for key in ("open", "in_progress", "done", "dropped")
-                if statuses[key]] + [(_("Total"), len(made))],
-               [5.0, 2.5], right=(1,), bold_last=True)
+    word.table(
+        doc,
+        [_("Status"), _("Number")],
+        [(words.status(key), statuses[key]) for key in ("open", "in_progress", "done", "dropped") if statuses[key]]
+        + [(_("Total"), len(made))],
+        [5.0, 2.5],
+        right=(1,),
+        bold_last=True,
+    )
     word.paragraph(doc)
     lang = report.language
-    word.table(doc, [_("What"), _("Who"), _("Level"), _("By"), _("Status"), _("Session")],
-               [(c.what, c.owner, words.level(c.level) if c.level else "", words.short_day(c.due_date, lang),
-                 words.status(c.status), s.title) for s, c in made],
-               [4.6, 3.0, 2.4, 2.0, 1.9, 2.7])
+    word.table(
+        doc,
+        [_("What"), _("Who"), _("Level"), _("By"), _("Status"), _("Session")],
+        [
+            (
+                c.what,
+                c.owner,
+                words.level(c.level) if c.level else "",
+                words.short_day(c.due_date, lang),
+                words.status(c.status),
+                s.title,
+            )
+            for s, c in made
+        ],
+        [4.6, 3.0, 2.4, 2.0, 1.9, 2.7],
+    )
     session_updates(doc, [(c, c.updates) for _s, c in made if c.updates], lang)
 
 
@@ -146,8 +200,13 @@ def thread(doc: DocxDocument, report: ProgrammeReport) -> None:
     if not found:
         return
     word.heading(doc, _("The thread through the programme"), 1)
-    word.intro(doc, _("Bottlenecks that were carried from one session to the next: where they were first "
-                      "named, and what was agreed about them."))
+    word.intro(
+        doc,
+        _(
+            "Bottlenecks that were carried from one session to the next: where they were first "
+            "named, and what was agreed about them."
+        ),
+    )
     lang = report.language
     for session_, item in found:
         word.heading(doc, item.title, 2)
@@ -164,7 +223,13 @@ def thread(doc: DocxDocument, report: ProgrammeReport) -> None:
 
 
 SECTIONS: list[Callable[[DocxDocument, ProgrammeReport], None]] = [
-    title_page, summary, sessions, cases, bottlenecks, thread, commitments,
+    title_page,
+    summary,
+    sessions,
+    cases,
+    bottlenecks,
+    thread,
+    commitments,
 ]
 
 

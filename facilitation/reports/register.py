@@ -7,14 +7,18 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from facilitation import register
 from facilitation.models import Account
-from facilitation.reports import word, words
-from facilitation.reports.exports import _csv, _delimiter
+from facilitation.register import entries as register
+from facilitation.reports import word
+from facilitation.text import report_words as words
+from facilitation.text.csv import delimiter as _delimiter
+from facilitation.text.csv import table as _csv
 
 FORMATS = ("csv", "docx")
-_MIMETYPES = {"csv": "text/csv; charset=utf-8",
-              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+_MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 
 
 @dataclass(frozen=True)
@@ -35,14 +39,35 @@ def _where(occurrence: register.Occurrence, lang: str) -> str:
 
 
 def csv_bytes(view: register.RegisterView, language: str) -> bytes:
-    headers = [_("Entry"), _("Recurring bottleneck"), _("Level"), _("Status"), _("Occurrences"), _("Programme"),
-               _("Session"), _("Bottleneck in the session"), _("Date"), _("Quarter")]
+    headers = [
+        _("Entry"),
+        _("Recurring bottleneck"),
+        _("Level"),
+        _("Status"),
+        _("Occurrences"),
+        _("Programme"),
+        _("Session"),
+        _("Bottleneck in the session"),
+        _("Date"),
+        _("Quarter"),
+    ]
     rows = []
     for entry in view.entries:
         for o in entry.occurrences:
-            rows.append([entry.id, entry.title, words.solve_level(entry.level), _status(entry.status), entry.count,
-                         o.programme if o.visible else _("another programme"), o.session, o.cluster,
-                         o.day.isoformat(), o.quarter])
+            rows.append(
+                [
+                    entry.id,
+                    entry.title,
+                    words.solve_level(entry.level),
+                    _status(entry.status),
+                    entry.count,
+                    o.programme if o.visible else _("another programme"),
+                    o.session,
+                    o.cluster,
+                    o.day.isoformat(),
+                    o.quarter,
+                ]
+            )
     return _csv(headers, rows, _delimiter(language))
 
 
@@ -51,28 +76,63 @@ def docx_bytes(view: register.RegisterView, language: str) -> bytes:
     doc = word.new_document(language, title)
     word.footer(doc, title, _("Page"))
     word.heading(doc, title, 0)
-    word.intro(doc, _("Bottlenecks that came up again in sessions of different programmes: where policy chafes. "
-                      "A bottleneck carried forward to a later session of the same programme counts once."))
+    word.intro(
+        doc,
+        _(
+            "Bottlenecks that came up again in sessions of different programmes: where policy chafes. "
+            "A bottleneck carried forward to a later session of the same programme counts once."
+        ),
+    )
     word.facts(doc, [(_("Recurring bottlenecks"), str(len(view.entries))), (_("Occurrences"), str(view.total))])
     if view.hidden_programmes:
-        word.paragraph(doc, _("Occurrences in programmes you are not part of are counted without their programme "
-                              "or session."), "Small Print")
+        word.paragraph(
+            doc,
+            _("Occurrences in programmes you are not part of are counted without their programme or session."),
+            "Small Print",
+        )
     if view.quarters:
         word.heading(doc, _("Trend per quarter and level"), 1)
-        rows = [[words.solve_level(level), *[view.per_level[level].get(q, 0) for q in view.quarters],
-                 view.level_total(level)] for level in view.levels]
+        rows = [
+            [
+                words.solve_level(level),
+                *[view.per_level[level].get(q, 0) for q in view.quarters],
+                view.level_total(level),
+            ]
+            for level in view.levels
+        ]
         rows.append([_("Total"), *[view.per_quarter.get(q, 0) for q in view.quarters], view.total])
         width = 12.0 / (len(view.quarters) + 1)
-        word.table(doc, [_("Level"), *view.quarters, _("Total")], rows, [4.0] + [width] * (len(view.quarters) + 1),
-                   right=range(1, len(view.quarters) + 2), bold_last=True)
+        word.table(
+            doc,
+            [_("Level"), *view.quarters, _("Total")],
+            rows,
+            [4.0] + [width] * (len(view.quarters) + 1),
+            right=range(1, len(view.quarters) + 2),
+            bold_last=True,
+        )
     for level in view.levels or []:
         group = [e for e in view.entries if e.level == level]
-        word.heading(doc, _("To be solved at: %(level)s", level=words.solve_level(level)) if level
-                     else _("Level not yet decided"), 1)
-        word.table(doc, [_("Recurring bottleneck"), _("Times"), _("Programmes"), _("Status"), _("Where")],
-                   [(e.title, e.count, e.programmes, _status(e.status),
-                     "; ".join(_where(o, language) for o in e.occurrences)) for e in group],
-                   [4.3, 1.4, 2.6, 2.6, 6.1], right=(1, 2))
+        word.heading(
+            doc,
+            _("To be solved at: %(level)s", level=words.solve_level(level)) if level else _("Level not yet decided"),
+            1,
+        )
+        word.table(
+            doc,
+            [_("Recurring bottleneck"), _("Times"), _("Programmes"), _("Status"), _("Where")],
+            [
+                (
+                    e.title,
+                    e.count,
+                    e.programmes,
+                    _status(e.status),
+                    "; ".join(_where(o, language) for o in e.occurrences),
+                )
+                for e in group
+            ],
+            [4.3, 1.4, 2.6, 2.6, 6.1],
+            right=(1, 2),
+        )
     if not view.entries:
         word.paragraph(doc, _("The register is still empty."))
     return word.save(doc)

@@ -1,4 +1,4 @@
-"""Case text for reports: Markdown rendered and sanitised by facilitation.richtext, read back into plain blocks.
+"""Case text for reports: Markdown rendered and sanitised by facilitation.text.markdown, read back into plain blocks.
 
 Going through the sanitised HTML means a report can only contain what the web page may show (no
 javascript: links, no raw HTML), and the Word and Markdown renderers share one reading of it.
@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from facilitation.richtext import render_markdown
+from facilitation.text.markdown import render_markdown
 
 
 @dataclass
@@ -53,7 +53,7 @@ class _Reader(HTMLParser):
         self.current: Block | None = None
         self.bold = self.italic = self.code = 0
         self.href: list[str | None] = []
-        self.lists: list[list] = []   # [ordered, next number]
+        self.lists: list[list] = []  # [ordered, next number]
         self.quote = 0
         self.pre = 0
         self.table: Block | None = None
@@ -178,8 +178,16 @@ class _Reader(HTMLParser):
                     return
                 self._open("item" if self.lists else "paragraph", level=len(self.lists))
             target = self.current.runs
-        target.append(Run(text, bold=bool(self.bold), italic=bool(self.italic), code=bool(self.code),
-                          href=self.href[-1] if self.href else None, line_break=self.pending_break))
+        target.append(
+            Run(
+                text,
+                bold=bool(self.bold),
+                italic=bool(self.italic),
+                code=bool(self.code),
+                href=self.href[-1] if self.href else None,
+                line_break=self.pending_break,
+            )
+        )
         self.pending_break = False
 
     def close(self) -> None:

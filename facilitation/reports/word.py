@@ -8,7 +8,7 @@ import io
 import re
 import weakref
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -52,6 +52,7 @@ def clean(text: object) -> str:
 
 
 # --- the document ----------------------------------------------------------------------------
+
 
 def new_document(language: str, title: str) -> DocxDocument:
     """An empty A4 document in the report's style, its language set for spelling and hyphenation,
@@ -111,8 +112,13 @@ def _style(doc: DocxDocument) -> None:
     normal.font.color.rgb = INK
     normal.paragraph_format.space_after = Pt(6)
     normal.paragraph_format.line_spacing = 1.15
-    for name, size, before, after in (("Title", 26, 0, 6), ("Heading 1", 16, 18, 6), ("Heading 2", 13, 14, 4),
-                                      ("Heading 3", 11.5, 10, 3), ("Heading 4", 10.5, 8, 2)):
+    for name, size, before, after in (
+        ("Title", 26, 0, 6),
+        ("Heading 1", 16, 18, 6),
+        ("Heading 2", 13, 14, 4),
+        ("Heading 3", 11.5, 10, 3),
+        ("Heading 4", 10.5, 8, 2),
+    ):
         style = styles[name]
         _plain_fonts(style)
         style.font.size = Pt(size)
@@ -181,7 +187,7 @@ def _properties(doc: DocxDocument, language: str, title: str) -> None:
     props.title = clean(title)[:255]
     props.language = LANGUAGE_TAGS.get(language, "nl-NL")
     props.revision = 1
-    now = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
+    now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
     props.created = now
     props.modified = now
     package = doc.part.package
@@ -301,8 +307,16 @@ def picture(doc: DocxDocument, png: bytes, width_cm: float = TEXT_WIDTH_CM) -> N
 
 # --- tables ----------------------------------------------------------------------------------
 
-def table(doc: DocxDocument, headers: Sequence[str], rows: Iterable[Sequence[object]],
-          widths_cm: Sequence[float], *, right: Iterable[int] = (), bold_last: bool = False):
+
+def table(
+    doc: DocxDocument,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    widths_cm: Sequence[float],
+    *,
+    right: Iterable[int] = (),
+    bold_last: bool = False,
+):
     """A table that fits the text width, with a header row repeated on every page.
 
     Rows are added one by one, never looked up: python-docx's table.cell() rebuilds the whole grid
@@ -391,8 +405,9 @@ def _keep_with_next(tr) -> None:
         p.get_or_add_pPr().keepNext_val = True
 
 
-def _fill(tc, value: object, style_id: str, *, bold: bool = False, color: str | None = None,
-          right: bool = False) -> None:
+def _fill(
+    tc, value: object, style_id: str, *, bold: bool = False, color: str | None = None, right: bool = False
+) -> None:
     p = tc.p_lst[0]
     ppr = p.get_or_add_pPr()
     ppr.style = style_id
@@ -471,6 +486,7 @@ def _keep_row_together(tr) -> None:
 
 # --- formatted text --------------------------------------------------------------------------
 
+
 def link(paragraph_: Paragraph, text: str, url: str) -> DocxRun:
     """A real hyperlink (w:hyperlink with an external relationship), not blue text."""
     rel_id = paragraph_.part.relate_to(url, RT.HYPERLINK, is_external=True)
@@ -514,8 +530,9 @@ def rich_text(doc: DocxDocument, blocks: list[Block], top_heading: int) -> None:
                 p = doc.add_paragraph(f"{block.number}.\t", style=doc.styles["Numbered Item"])
                 p.paragraph_format.left_indent = Cm(0.75 * block.level)
             else:
-                p = doc.add_paragraph(style=doc.styles[("List Bullet", "List Bullet 2", "List Bullet 3")
-                                                       [min(block.level, 3) - 1]])
+                p = doc.add_paragraph(
+                    style=doc.styles[("List Bullet", "List Bullet 2", "List Bullet 3")[min(block.level, 3) - 1]]
+                )
             runs(p, block.runs)
         elif block.kind == "quote":
             runs(doc.add_paragraph(style=doc.styles["Quote"]), block.runs)
@@ -530,10 +547,14 @@ def rich_text(doc: DocxDocument, blocks: list[Block], top_heading: int) -> None:
             columns = max(len(r) for r in block.rows)
             header = block.rows[0] if block.header else None
             body = block.rows[1:] if block.header else block.rows
-            t = table(doc, ["".join(r.text for r in c) for c in header] + [""] * (columns - len(header))
-                      if header else [""] * columns,
-                      [["".join(r.text for r in c) for c in row] for row in body],
-                      [TEXT_WIDTH_CM / columns] * columns)
+            t = table(
+                doc,
+                ["".join(r.text for r in c) for c in header] + [""] * (columns - len(header))
+                if header
+                else [""] * columns,
+                [["".join(r.text for r in c) for c in row] for row in body],
+                [TEXT_WIDTH_CM / columns] * columns,
+            )
             t.alignment = WD_TABLE_ALIGNMENT.LEFT
             doc.add_paragraph()
         else:

@@ -61,8 +61,14 @@ class Server:
         self.log = instance / "server.log"
 
     def cli(self, *args: str) -> str:
-        result = subprocess.run([sys.executable, "app.py", "--instance", str(self.instance), *args],
-                                cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [sys.executable, "app.py", "--instance", str(self.instance), *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert result.returncode == 0, result.stderr
         return result.stdout
 
@@ -70,7 +76,11 @@ class Server:
         log = self.log.open("a")
         self.process = subprocess.Popen(
             [sys.executable, "app.py", "--instance", str(self.instance), "--port", str(self.port)],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
@@ -95,8 +105,17 @@ class Server:
 def server(tmp_path):
     srv = Server(tmp_path / "instance")
     srv.instance.mkdir()
-    srv.cli("create-account", "--email", "fac@example.org", "--name", "Fenna Facilitator", "--role", "admin",
-            "--password", PASSWORD)
+    srv.cli(
+        "create-account",
+        "--email",
+        "fac@example.org",
+        "--name",
+        "Fenna Facilitator",
+        "--role",
+        "admin",
+        "--password",
+        PASSWORD,
+    )
     srv.start()
     yield srv
     srv.stop()
@@ -109,8 +128,16 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield browser
         browser.close()
 

@@ -34,8 +34,10 @@ def open_session(server, new_context, phones=1):
     projector.goto(url.replace("/console", "/projector"))
     expect(projector.locator("#live-status")).to_have_attribute("data-state", "online")
     code = console.locator("code").first.inner_text()
-    joined = [join_by_phone(new_context, f"{server.url}/j/{code}", level)
-              for level in ("execution", "management", "policy")[:phones]]
+    joined = [
+        join_by_phone(new_context, f"{server.url}/j/{code}", level)
+        for level in ("execution", "management", "policy")[:phones]
+    ]
     console.click("#start-session")
     console.click("#phase-next")
     return console, projector, joined
@@ -50,12 +52,14 @@ def write_all(console, phone, texts=TEXTS):
 
 def column(page, title):
     return page.locator("#cluster-board .column[data-cluster-id]").filter(
-        has=page.get_by_role("heading", name=title, exact=True))
+        has=page.get_by_role("heading", name=title, exact=True)
+    )
 
 
 def projector_column(projector, title):
     return projector.locator("#projector-board .column").filter(
-        has=projector.get_by_role("heading", name=title, exact=True))
+        has=projector.get_by_role("heading", name=title, exact=True)
+    )
 
 
 def test_clustering_by_drag_and_drop_with_suggestions(server, new_context):
@@ -94,7 +98,8 @@ def test_clustering_by_drag_and_drop_with_suggestions(server, new_context):
 
     # dragging a card back out, and from one cluster to another
     console.locator("#cluster-board .column", has_text="Lange wachtlijsten").locator(
-        ".reflection", has_text="Het gezin staat").drag_to(console.locator("#cluster-board .unclustered"))
+        ".reflection", has_text="Het gezin staat"
+    ).drag_to(console.locator("#cluster-board .unclustered"))
     expect(column(console, "Lange wachtlijsten").locator(".reflection")).to_have_count(1)
     regie.locator(".reflection", has_text="Geen regie: iedereen").drag_to(column(console, "Lange wachtlijsten"))
     expect(regie.locator(".reflection")).to_have_count(1)
@@ -106,7 +111,8 @@ def test_clustering_by_drag_and_drop_with_suggestions(server, new_context):
     expect(projector.locator("#levels-view")).to_be_visible()
     # grabbed by its title, as a person would (the chip's middle holds its keyboard controls)
     console.locator("#console-level-map .chip", has_text="Geen regie").locator(".chip-title").drag_to(
-        console.locator("#console-level-map .lane[data-level=policy]"))
+        console.locator("#console-level-map .lane[data-level=policy]")
+    )
     expect(projector.locator(".lane[data-level=policy] .chip", has_text="Geen regie")).to_have_count(1)
     assert_accessible(console, "console with level map")
     assert_accessible(projector, "projector level map")
@@ -170,7 +176,9 @@ def test_clustering_by_keyboard_only(server, new_context):
     keys.press("Enter")
     renamed = column(console, "Wachten op jeugdzorg")
     expect(renamed.locator("p.meta")).to_contain_text("Beleid · Jeugdhulp")
-    expect(projector_column(projector, "Wachten op jeugdzorg").locator(".description")).to_have_text("Maanden zonder hulp")
+    expect(projector_column(projector, "Wachten op jeugdzorg").locator(".description")).to_have_text(
+        "Maanden zonder hulp"
+    )
     assert_accessible(console, "console cluster tools open")
 
     # split "Niemand had de regie" off into its own cluster, by keyboard
@@ -213,8 +221,11 @@ def test_clustering_by_keyboard_only(server, new_context):
     keys.press("Enter")
     expect(projector.locator(".lane[data-level=governance] .chip", has_text="Wachten op jeugdzorg")).to_have_count(1)
     expect(projector.locator(".lane[data-level=policy] .chip")).to_have_count(0)
-    expect(console.locator("#console-level-map .lane[data-level=governance]").get_by_role(
-        "button", name=re.compile("^Verplaatsen"))).to_be_focused()
+    expect(
+        console.locator("#console-level-map .lane[data-level=governance]").get_by_role(
+            "button", name=re.compile("^Verplaatsen")
+        )
+    ).to_be_focused()
     assert_accessible(projector, "projector level map, keyboard")
 
 
@@ -270,8 +281,12 @@ def test_voting_from_phones_with_live_chart_ranking_and_level_map(server, new_co
     # a change of mind shows live
     ballot(first, "Wachtlijsten").get_by_role("button", name="Stip eraf bij Wachtlijsten").click()
     ballot(first, "Geen regie").get_by_role("button", name="Stip erbij voor Geen regie").click()
-    expect(projector.locator("#votes-chart li[data-cluster-id]", has_text="Wachtlijsten")).to_have_attribute("data-dots", "3")
-    expect(projector.locator("#votes-chart li[data-cluster-id]", has_text="Geen regie")).to_have_attribute("data-dots", "2")
+    expect(projector.locator("#votes-chart li[data-cluster-id]", has_text="Wachtlijsten")).to_have_attribute(
+        "data-dots", "3"
+    )
+    expect(projector.locator("#votes-chart li[data-cluster-id]", has_text="Geen regie")).to_have_attribute(
+        "data-dots", "2"
+    )
 
     console.get_by_role("button", name="Ronde sluiten").click()
     expect(projector.locator("#votes-view-heading")).to_have_text("Stemronde 1 · Eindrangschikking")
@@ -287,7 +302,8 @@ def test_voting_from_phones_with_live_chart_ranking_and_level_map(server, new_co
     expect(projector.locator("#levels-view")).to_be_visible()
     for title in ("Geen regie", "Wachtlijsten"):
         console.locator("#console-level-map .chip", has_text=title).locator(".chip-title").drag_to(
-            console.locator("#console-level-map .lane[data-level=policy]"))
+            console.locator("#console-level-map .lane[data-level=policy]")
+        )
     expect(projector.locator(".lane[data-level=policy] .chip-title")).to_have_text(["Wachtlijsten", "Geen regie"])
     expect(projector.locator(".lane[data-level=policy] .chip").first).to_have_attribute("data-size", "4")
     assert_accessible(projector, "projector level map with votes")

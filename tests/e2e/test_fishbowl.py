@@ -100,9 +100,14 @@ def test_phones_take_the_empty_chair_and_the_projector_follows(server, new_conte
     policy_time = projector.locator("#fishbowl-time-shown li[data-level=policy] .bar-value")
     expect(policy_time).to_have_text(re.compile(r"\d+% · 00:0[2-9]"))
     expect(projector.locator("#fishbowl-time-shown li[data-level=governance] .bar-value")).to_have_text(
-        re.compile(r"\d+% · 00:0[1-9]"))
-    expect(console.locator("#fishbowl-time li[data-level=policy] .bar-value")).to_have_text(re.compile(r"% · 00:0[1-9]"))
-    expect(projector.locator("#fishbowl-time-sentence")).to_have_text(re.compile(r"Beleid had \d+% van de tijd de stoel."))
+        re.compile(r"\d+% · 00:0[1-9]")
+    )
+    expect(console.locator("#fishbowl-time li[data-level=policy] .bar-value")).to_have_text(
+        re.compile(r"% · 00:0[1-9]")
+    )
+    expect(projector.locator("#fishbowl-time-sentence")).to_have_text(
+        re.compile(r"Beleid had \d+% van de tijd de stoel.")
+    )
     expect(console.locator("#fishbowl-people li")).to_have_count(2)
     expect(console.locator("#fishbowl-people")).to_contain_text("Wethouder Jansen (Bestuur): 00:0")
     # execution never sat: no time

@@ -70,7 +70,8 @@ def join(new_context, url, level):
 
 def column(page, title):
     return page.locator("#cluster-board .column[data-cluster-id]").filter(
-        has=page.get_by_role("heading", name=title, exact=True))
+        has=page.get_by_role("heading", name=title, exact=True)
+    )
 
 
 def go_to_phase(console, title):
@@ -189,7 +190,8 @@ def test_a_whole_learning_table_from_qr_code_to_word_report(server, new_context,
     mine.locator("input[type=text]").fill("Eerste overleg gepland")
     mine.locator("button.primary").tap()
     expect(console.locator("#confirmed-commitments .commitment[data-status=in_progress]")).to_contain_text(
-        "Eerste overleg gepland")
+        "Eerste overleg gepland"
+    )
     assert_accessible(proposer, "phone with its confirmed commitment")
 
     # --- close and download the Word report
@@ -269,7 +271,8 @@ def test_a_whole_learning_table_from_qr_code_to_word_report(server, new_context,
     item.locator("input[type=text]").fill("Regisseur started in March")
     item.get_by_role("button", name=re.compile("^Update")).click()
     expect(follow_projector.locator("#projector-commitments > li[data-status=done]")).to_contain_text(
-        "Regisseur started in March")
+        "Regisseur started in March"
+    )
     expect(owner.locator("#phone-followup-list > li[data-status=done]")).to_have_count(1)
     assert_accessible(follow_projector, "projector in the follow-up phase (en)")
     assert_accessible(english, "console in the follow-up phase (en)")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import io
 import os
-from pathlib import Path
-
 import re
+from pathlib import Path
 
 import zxingcpp
 from PIL import Image

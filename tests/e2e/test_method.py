@@ -78,9 +78,14 @@ def test_house_rules_are_accepted_on_the_phone(server, new_context):
 def test_the_case_journey_on_the_projector(server, new_context):
     console, console_url, code = start_console(new_context, server, fmt="case-reconstruction")
     expect(console.locator("#journey-card")).to_have_attribute("open", "")
-    for n, (kind, title, when) in enumerate([("signal", "School meldt verzuim", "september 2023"),
-                                             ("rejection", "Aanvraag beschermd wonen afgewezen", "januari 2024"),
-                                             ("crisis", "Uithuisplaatsing", "februari 2024")], 1):
+    for n, (kind, title, when) in enumerate(
+        [
+            ("signal", "School meldt verzuim", "september 2023"),
+            ("rejection", "Aanvraag beschermd wonen afgewezen", "januari 2024"),
+            ("crisis", "Uithuisplaatsing", "februari 2024"),
+        ],
+        1,
+    ):
         console.select_option("#moment-add-kind", kind)
         console.fill("#moment-add-title", title)
         console.fill("#moment-add-when", when)
@@ -89,7 +94,8 @@ def test_the_case_journey_on_the_projector(server, new_context):
     # the crisis came before the rejection: move it one place earlier
     console.get_by_role("button", name=re.compile(r"^Eerder\W+Uithuisplaatsing$")).click()
     expect(console.locator("#console-journey .moment h3")).to_have_text(
-        ["School meldt verzuim", "Uithuisplaatsing", "Aanvraag beschermd wonen afgewezen"])
+        ["School meldt verzuim", "Uithuisplaatsing", "Aanvraag beschermd wonen afgewezen"]
+    )
 
     console.click("#start-session")
     console.get_by_role("button", name="3. Vastlopen en doorbraken prikken").click()
@@ -115,7 +121,8 @@ def test_the_case_journey_on_the_projector(server, new_context):
     expect(projector.locator("#wall")).to_be_hidden()
     moments = projector.locator("#projector-journey .moment")
     expect(moments.locator("h3")).to_have_text(
-        ["School meldt verzuim", "Uithuisplaatsing", "Aanvraag beschermd wonen afgewezen"])
+        ["School meldt verzuim", "Uithuisplaatsing", "Aanvraag beschermd wonen afgewezen"]
+    )
     expect(moments.nth(1).locator(".reflection")).to_contain_text("Niemand schaalde op naar de GGZ")
     expect(moments.nth(0).locator(".reflection")).to_have_count(0)
     # large type for the back of the room
@@ -125,7 +132,8 @@ def test_the_case_journey_on_the_projector(server, new_context):
 
     # the facilitator pins it to another moment from the console; the projector follows
     console.locator("#wall .reflection", has_text="Niemand schaalde op").locator("select").select_option(
-        label="januari 2024 · Aanvraag beschermd wonen afgewezen (Afwijzing)")
+        label="januari 2024 · Aanvraag beschermd wonen afgewezen (Afwijzing)"
+    )
     expect(moments.nth(2).locator(".reflection")).to_contain_text("Niemand schaalde op naar de GGZ")
     expect(moments.nth(1).locator(".reflection")).to_have_count(0)
     assert_accessible(console, "console with the case journey")

@@ -45,8 +45,9 @@ def test_participant_pages_stay_on_this_host_and_under_100_kb(server, new_contex
 
     hosts = {urlparse(url).netloc for url, _, _ in seen}
     assert hosts == {urlparse(server.url).netloc}, f"requests to other hosts: {hosts}"
-    pages = [(url, kind, size) for url, kind, size in seen
-             if kind in {"document", "stylesheet", "script", "font", "image"}]
+    pages = [
+        (url, kind, size) for url, kind, size in seen if kind in {"document", "stylesheet", "script", "font", "image"}
+    ]
     total = sum(size for _, _, size in pages)
     detail = "\n".join(f"{size:>7} {kind:<10} {url}" for url, kind, size in sorted(pages, key=lambda p: -p[2]))
     print(f"\nparticipant page weight: {total} bytes\n{detail}")

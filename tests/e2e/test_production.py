@@ -23,7 +23,11 @@ class ProductionServer(Server):
         log = self.log.open("a")
         self.process = subprocess.Popen(
             [sys.executable, "app.py", "--instance", str(self.instance), "serve", "--port", str(self.port)],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.time() + 60
         while time.time() < deadline:
             try:
@@ -38,11 +42,22 @@ class ProductionServer(Server):
 @pytest.fixture
 def production(tmp_path):
     # plain http on loopback: cookies without Secure, as docs/deploy.md says for a test
-    srv = ProductionServer(tmp_path / "instance", {"FACILITATION_SESSION_COOKIE_SECURE": "false",
-                                                   "FACILITATION_REMEMBER_COOKIE_SECURE": "false"})
+    srv = ProductionServer(
+        tmp_path / "instance",
+        {"FACILITATION_SESSION_COOKIE_SECURE": "false", "FACILITATION_REMEMBER_COOKIE_SECURE": "false"},
+    )
     srv.instance.mkdir()
-    srv.cli("create-account", "--email", "fac@example.org", "--name", "Fenna Facilitator", "--role", "admin",
-            "--password", PASSWORD)
+    srv.cli(
+        "create-account",
+        "--email",
+        "fac@example.org",
+        "--name",
+        "Fenna Facilitator",
+        "--role",
+        "admin",
+        "--password",
+        PASSWORD,
+    )
     srv.start()
     yield srv
     srv.stop()

@@ -4,7 +4,7 @@ waiting-list bottlenecks and sees the register with its trend, accessible in Dut
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from playwright.sync_api import expect
@@ -24,21 +24,47 @@ def seed(server) -> None:
     with app.app_context():
         owner = db.session.scalar(sa.select(Account).where(Account.email == "fac@example.org"))
         for title, session_title, month, clusters in (
-            ("Gezin centraal Zwolle", "Leertafel Zwolle", 2,
-             [("Wachtlijst jeugdzorg", ["De wachtlijst voor jeugdzorg is maanden lang",
-                                        "Gezin wacht een half jaar op jeugdhulp"])]),
-            ("Schuldhulp Deventer", "Leertafel Deventer", 5,
-             [("Lange wachttijden jeugdhulp", ["Wachttijd voor jeugdhulp loopt op tot negen maanden",
-                                               "Kinderen staan te lang op de wachtlijst"]),
-              ("Beslag op toeslagen", ["Beslag op toeslagen maakt schuldhulp onmogelijk"])]),
+            (
+                "Gezin centraal Zwolle",
+                "Leertafel Zwolle",
+                2,
+                [
+                    (
+                        "Wachtlijst jeugdzorg",
+                        ["De wachtlijst voor jeugdzorg is maanden lang", "Gezin wacht een half jaar op jeugdhulp"],
+                    )
+                ],
+            ),
+            (
+                "Schuldhulp Deventer",
+                "Leertafel Deventer",
+                5,
+                [
+                    (
+                        "Lange wachttijden jeugdhulp",
+                        [
+                            "Wachttijd voor jeugdhulp loopt op tot negen maanden",
+                            "Kinderen staan te lang op de wachtlijst",
+                        ],
+                    ),
+                    ("Beslag op toeslagen", ["Beslag op toeslagen maakt schuldhulp onmogelijk"]),
+                ],
+            ),
         ):
             programme = Programme(title=title, owner_id=owner.id)
             db.session.add(programme)
             db.session.flush()
-            session_ = Session(programme_id=programme.id, facilitator_id=owner.id, title=session_title,
-                               format_key="learning-table", levels=["execution", "policy"], language="nl",
-                               join_code=uuid.uuid4().hex[:8].upper(), status="closed",
-                               started_at=datetime(2026, month, 10, 9, tzinfo=timezone.utc))
+            session_ = Session(
+                programme_id=programme.id,
+                facilitator_id=owner.id,
+                title=session_title,
+                format_key="learning-table",
+                levels=["execution", "policy"],
+                language="nl",
+                join_code=uuid.uuid4().hex[:8].upper(),
+                status="closed",
+                started_at=datetime(2026, month, 10, 9, tzinfo=UTC),
+            )
             db.session.add(session_)
             db.session.flush()
             for cluster_title, texts in clusters:
@@ -46,9 +72,16 @@ def seed(server) -> None:
                 db.session.add(cluster)
                 db.session.flush()
                 for n, text in enumerate(texts):
-                    db.session.add(Reflection(session_id=session_.id, client_id=f"{cluster.id}-{n}",
-                                              kind="bottleneck", text=text, phase_key="bottlenecks",
-                                              cluster_id=cluster.id))
+                    db.session.add(
+                        Reflection(
+                            session_id=session_.id,
+                            client_id=f"{cluster.id}-{n}",
+                            kind="bottleneck",
+                            text=text,
+                            phase_key="bottlenecks",
+                            cluster_id=cluster.id,
+                        )
+                    )
         db.session.commit()
         db.engine.dispose()
 

@@ -1,0 +1,230 @@
+"""Taking part: joining anonymously, and the reflections people post and facilitators moderate."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import sqlalchemy as sa
+from flask import current_app
+
+from facilitation import validation as v
+from facilitation.extensions import db
+from facilitation.live import disciplines, hybrid, journey
+from facilitation.models import Level, Participant, Reflection, ReflectionKind
+from facilitation.privacy.detect import personal_data_kinds
+from facilitation.validation import CommandError
+
+NAME_MAX = 40
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def find_participant(session_id: int, token: str | None) -> Participant | None:
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(
+        sa.select(Participant).where(Participant.session_id == session_id, Participant.token_hash == token_hash(token))
+    )
+
+
+def public_participant(participant: Participant) -> dict:
+    return {"id": participant.id, "level": participant.level, "name": participant.display_name}
+
+
+def join(ctx, payload: dict) -> dict:
+    """Anyone with the code joins: no account, no personal data; a display name only if they want one.
+
+    The token returned is the phone's only proof of identity; only its hash is stored.
+    """
+    level = v.choice(payload, "level", Level.values())
+    name = v.text(payload, "name", max_length=NAME_MAX, required=False, allow_empty=True) or None
+    # optional, and never shown per person: only as counts of groups large enough (facilitation.live.disciplines)
+    discipline = v.choice(payload, "discipline", disciplines.configured(), required=False) or None
+    # "Agree and join", pressed under the house rules on the join page
+    accepted = v.field(payload, "accept_rules", bool, required=False, default=False)
+    token = secrets.token_urlsafe(24)
+    participant = Participant(
+        session_id=ctx.session.id,
+        token_hash=token_hash(token),
+        display_name=name,
+        level=level,
+        joined_at=ctx.now,
+        discipline=discipline,
+        rules_accepted_at=ctx.now if accepted else None,
+    )
+    db.session.add(participant)
+    db.session.flush()
+    ctx.private["token"] = token
+    ctx.private["participant_id"] = participant.id
+    count = db.session.scalar(sa.select(sa.func.count(Participant.id)).where(Participant.session_id == ctx.session.id))
+    return {"participant": public_participant(participant), "count": count, "rules_accepted": accepted}
+
+
+def reflection_view(reflection: Reflection, author: Participant | None) -> dict:
+    """What screens show of a reflection; the author's name only if they chose to show it."""
+    return {
+        "id": reflection.id,
+        "client_id": reflection.client_id,
+        "kind": reflection.kind,
+        "text": reflection.text,
+        "level": reflection.level,
+        "phase": reflection.phase_key,
+        "author": author.display_name if (author and reflection.show_name and author.display_name) else None,
+        "by_facilitator": reflection.participant_id is None or bool(author and author.proxy),
+        "hidden": reflection.hidden,
+        "room_only": reflection.room_only,
+        "moment_id": reflection.moment_id,
+        "personal_data": reflection.personal_data or [],
+        "cluster_id": reflection.cluster_id,
+        "created_at": reflection.created_at.isoformat(),
+    }
+
+
+def post_reflection(ctx, payload: dict) -> dict:
+    """A participant (or the facilitator, for someone without a phone) adds a reflection of an allowed kind."""
+    phase = ctx.format.phase(ctx.session.phase_index)
+    if phase is None or "write" not in phase.actions:
+        raise CommandError("phase_does_not_allow", action="write")
+    if not ctx.client_id:
+        raise CommandError("missing_field", field="client_id")
+    kind = v.choice(payload, "kind", ReflectionKind.values())
+    if kind not in phase.kinds:
+        raise CommandError("kind_not_allowed")
+    text = v.text(payload, "text", max_length=current_app.config["REFLECTION_MAX_LENGTH"])
+    level = v.choice(payload, "level", Level.values(), required=False)
+    show_name = v.field(payload, "show_name", bool, required=False, default=False)
+    # pinned to a moment of the case's journey (case reconstruction)
+    moment_id = payload.get("moment_id")
+    if moment_id is not None:
+        moment_id = journey.moment_of(ctx, moment_id).id
+    author = ctx.participant
+    if "for" in payload and payload["for"] is not None:
+        # the facilitator writes down what someone without a phone says
+        if ctx.participant is not None:
+            raise CommandError("forbidden")
+        author = hybrid.proxy_of(ctx, payload["for"])
+    # said for the room only: on the screens, never in a report or export
+    room_only = v.field(payload, "room_only", bool, required=False, default=False)
+    reflection = Reflection(
+        session_id=ctx.session.id,
+        participant_id=author.id if author else None,
+        client_id=ctx.client_id,
+        kind=kind,
+        text=text,
+        level=level or (author.level if author else None),
+        phase_key=phase.key,
+        show_name=bool(show_name and author and author.display_name and not author.proxy),
+        created_at=ctx.now,
+        # the phone warned before sending, but a client can be bypassed: the server checks again
+        personal_data=personal_data_kinds(text),
+        room_only=room_only,
+        moment_id=moment_id,
+    )
+    db.session.add(reflection)
+    db.session.flush()
+    # participants see each other's reflections only when the format says so
+    ctx.audience = "all" if ctx.format.share_reflections else "staff"
+    return reflection_view(reflection, author)
+
+
+def _reflection_of(ctx, payload: dict) -> Reflection:
+    reflection_id = v.field(payload, "id", int)
+    reflection = db.session.get(Reflection, reflection_id)
+    if reflection is None or reflection.session_id != ctx.session.id:
+        raise CommandError("not_found", what="reflection")
+    return reflection
+
+
+def hide_reflection(ctx, payload: dict) -> dict:
+    """Moderation: gone from every screen and report at once, kept in the record as hidden."""
+    reflection = _reflection_of(ctx, payload)
+    if reflection.hidden:
+        raise CommandError("no_change")
+    reflection.hidden = True
+    return {"id": reflection.id}
+
+
+def edit_reflection(ctx, payload: dict) -> dict:
+    """Moderation: the facilitator rewrites a reflection, e.g. to remove personal data it contained."""
+    reflection = _reflection_of(ctx, payload)
+    text = v.text(payload, "text", max_length=current_app.config["REFLECTION_MAX_LENGTH"])
+    if text == reflection.text:
+        raise CommandError("no_change")
+    reflection.text = text
+    reflection.personal_data = personal_data_kinds(text)
+    ctx.audience = "all" if ctx.format.share_reflections else "staff"
+    ctx.also_to = reflection.participant_id
+    return reflection_view(
+        reflection, db.session.get(Participant, reflection.participant_id) if reflection.participant_id else None
+    )
+
+
+def set_room_only(ctx, payload: dict) -> dict:
+    """The facilitator marks a reflection as said for the room only (left out of every report), or back."""
+    reflection = _reflection_of(ctx, payload)
+    room_only = v.field(payload, "room_only", bool)
+    if room_only == reflection.room_only:
+        raise CommandError("no_change")
+    reflection.room_only = room_only
+    ctx.audience = "all" if ctx.format.share_reflections else "staff"
+    ctx.also_to = reflection.participant_id
+    return reflection_view(
+        reflection, db.session.get(Participant, reflection.participant_id) if reflection.participant_id else None
+    )
+
+
+def unhide_reflection(ctx, payload: dict) -> dict:
+    reflection = _reflection_of(ctx, payload)
+    if not reflection.hidden:
+        raise CommandError("no_change")
+    reflection.hidden = False
+    ctx.audience = "all" if ctx.format.share_reflections else "staff"
+    ctx.also_to = reflection.participant_id
+    return reflection_view(
+        reflection, db.session.get(Participant, reflection.participant_id) if reflection.participant_id else None
+    )
+
+
+def list_reflections(
+    session_id: int, *, include_hidden: bool, participant_id: int | None = None, only_own: bool = False
+) -> list[dict]:
+    query = (
+        sa.select(Reflection, Participant)
+        .outerjoin(Participant, Participant.id == Reflection.participant_id)
+        .where(Reflection.session_id == session_id)
+        .order_by(Reflection.id)
+    )
+    if not include_hidden:
+        query = query.where(Reflection.hidden.is_(False))
+    if only_own:
+        query = query.where(Reflection.participant_id == participant_id)
+    rows = []
+    for reflection, author in db.session.execute(query):
+        view = reflection_view(reflection, author)
+        if participant_id is not None:
+            view["mine"] = reflection.participant_id == participant_id
+        rows.append(view)
+    return rows
+
+
+def pin(ctx, payload: dict) -> dict:
+    """Pin a reflection to a moment of the journey (`moment_id`, or null to unpin). A phone pins its own
+    reflections only; the facilitator any."""
+    reflection = db.session.get(Reflection, v.field(payload, "id", int))
+    if reflection is None or reflection.session_id != ctx.session.id or reflection.hidden:
+        raise CommandError("not_found", what="reflection")
+    if ctx.participant is not None and reflection.participant_id != ctx.participant.id:
+        raise CommandError("not_found", what="reflection")
+    moment_id = payload.get("moment_id")
+    if moment_id is not None:
+        moment_id = journey.moment_of(ctx, moment_id).id
+    if moment_id == reflection.moment_id:
+        raise CommandError("no_change")
+    reflection.moment_id = moment_id
+    ctx.audience = "all" if ctx.format.share_reflections else "staff"
+    ctx.also_to = reflection.participant_id
+    author = db.session.get(Participant, reflection.participant_id) if reflection.participant_id else None
+    return reflection_view(reflection, author)

@@ -1,0 +1,125 @@
+"""Read side: the state of a session as one audience may see it, and the events it missed since a seq."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app
+
+from facilitation.extensions import db
+from facilitation.live import (
+    carry,
+    clustering,
+    commitments,
+    disciplines,
+    fishbowl,
+    houserules,
+    hybrid,
+    journey,
+    participation,
+    sessions,
+    voting,
+)
+from facilitation.models import Event, Participant, Session, utcnow
+
+#: past this many missed events a fresh snapshot is cheaper than replaying them
+MAX_REPLAY = 500
+
+STAFF = "staff"  # console and projector
+PARTICIPANT = "participant"
+
+#: each feature's part of a snapshot: f(session, audience, participant) -> dict of top-level keys
+SECTIONS: list = [
+    clustering.snapshot_section,
+    voting.snapshot_section,
+    fishbowl.snapshot_section,
+    commitments.snapshot_section,
+    carry.snapshot_section,
+    houserules.snapshot_section,
+    disciplines.snapshot_section,
+    hybrid.snapshot_section,
+    journey.snapshot_section,
+]
+
+
+def format_view(session_: Session, level: str | None) -> dict:
+    fmt = current_app.extensions["formats"][session_.format_key]
+    lang = session_.language
+    return {
+        "key": fmt.key,
+        "mode": fmt.mode,
+        "title": fmt.title.get(lang),
+        "share_reflections": fmt.share_reflections,
+        "vote_budget": fmt.vote_budget,
+        "phases": [
+            {
+                "key": p.key,
+                "title": p.title.get(lang),
+                "duration": p.duration,
+                "actions": sorted(p.actions),
+                "kinds": list(p.kinds),
+                # staff screens get every level's prompt, a phone only its own
+                "prompts": ({lvl: p.prompt(lvl, lang) for lvl in session_.levels} | {"default": p.prompt(None, lang)})
+                if level is None
+                else {"mine": p.prompt(level, lang)},
+            }
+            for p in fmt.phases
+        ],
+    }
+
+
+def participant_count(session_id: int) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Participant.id)).where(Participant.session_id == session_id))
+
+
+def begin_consistent_read() -> None:
+    """Start a read transaction that sees the database as of one moment, so a snapshot's seq and its contents
+    agree (otherwise a vote committed between reading the seq and reading the totals is in the totals, and
+    its event adds it a second time). PostgreSQL: REPEATABLE READ; SQLite: an explicit BEGIN, which in WAL
+    mode reads one version of the file. Ends with the session's next rollback or commit."""
+    db.session.rollback()
+    dialect = db.engine.dialect.name
+    if dialect == "postgresql":
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    elif dialect == "sqlite":
+        db.session.connection().exec_driver_sql("BEGIN")
+
+
+def snapshot(session_: Session, audience: str, participant: Participant | None = None) -> dict:
+    fmt = current_app.extensions["formats"][session_.format_key]
+    state = {
+        "seq": session_.last_seq,
+        "server_now": utcnow().isoformat(),
+        "session": {
+            "id": session_.id,
+            "code": session_.join_code,
+            "title": session_.title,
+            "language": session_.language,
+            "levels": session_.levels,
+        },
+        "format": format_view(session_, participant.level if participant else None),
+        **sessions.phase_state(session_),
+        "participants": participant_count(session_.id),
+        "max_length": current_app.config["REFLECTION_MAX_LENGTH"],
+    }
+    for section in SECTIONS:
+        state.update(section(session_, audience, participant))
+    if audience == STAFF:
+        state["reflections"] = participation.list_reflections(session_.id, include_hidden=True)
+    else:
+        state["me"] = participation.public_participant(participant)
+        state["reflections"] = participation.list_reflections(
+            session_.id, include_hidden=False, participant_id=participant.id, only_own=not fmt.share_reflections
+        )
+    return state
+
+
+def events_since(
+    session_: Session, seq: int, audience: str, participant: Participant | None = None
+) -> list[Event] | None:
+    """The events after `seq` this audience may see, or None when a snapshot should be sent instead."""
+    if seq < 0 or seq > session_.last_seq or session_.last_seq - seq > MAX_REPLAY:
+        return None
+    query = sa.select(Event).where(Event.session_id == session_.id, Event.seq > seq).order_by(Event.seq)
+    if audience != STAFF:
+        query = query.where(sa.or_(Event.audience == "all", Event.participant_id == participant.id))
+    return list(db.session.scalars(query))

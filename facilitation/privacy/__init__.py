@@ -1,0 +1,1 @@
+"""Personal data: detection in free text, retention and purging, the download audit."""

@@ -1,0 +1,98 @@
+"""Retention: everything of a session is deleted `retention_days` after it closed (the installation's
+RETENTION_DAYS unless the session sets its own). purge() runs at start, every RETENTION_PURGE_INTERVAL
+seconds while the server runs, and as `python app.py purge` for cron; delete_session() at once on request.
+
+Deleting a session row cascades in the database (every foreign key to sessions, participants, clusters and
+reflections is ON DELETE CASCADE, and SQLite enforces foreign keys on every connection). To hold even for a
+table whose key was forgotten, rows are also deleted explicitly, dependants first, from every table in the
+metadata that has a session_id column. Reports are made on request and never stored, so no files remain."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import Flask
+
+from facilitation.extensions import db
+from facilitation.models import Base, Session, Status, utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_RETENTION_DAYS = 3650
+
+
+def retention_days(session_: Session, default: int) -> int:
+    return session_.retention_days if session_.retention_days is not None else default
+
+
+def purge_due_at(session_: Session, default: int) -> datetime | None:
+    if session_.status != Status.CLOSED.value or session_.closed_at is None:
+        return None
+    return session_.closed_at + timedelta(days=retention_days(session_, default))
+
+
+def expired_sessions(now: datetime, default: int) -> list[int]:
+    closed = db.session.scalars(
+        sa.select(Session).where(Session.status == Status.CLOSED.value, Session.closed_at.is_not(None))
+    )
+    return [s.id for s in closed if purge_due_at(s, default) < now]
+
+
+def delete_sessions(session_ids: list[int]) -> None:
+    """Delete the sessions and every row that belongs to them (the caller commits)."""
+    if not session_ids:
+        return
+    for table in reversed(Base.metadata.sorted_tables):
+        if table.name != Session.__tablename__ and "session_id" in table.c:
+            db.session.execute(sa.delete(table).where(table.c.session_id.in_(session_ids)))
+    db.session.execute(sa.delete(Session).where(Session.id.in_(session_ids)))
+    db.session.expunge_all()
+
+
+def delete_session(session_id: int) -> None:
+    delete_sessions([session_id])
+    db.session.commit()
+    log.info("deleted session %s and all its data on request", session_id)
+
+
+def purge(now: datetime | None = None, default_days: int = 90) -> int:
+    """Delete every session whose retention has run out; returns how many."""
+    ids = expired_sessions(now or utcnow(), default_days)
+    delete_sessions(ids)
+    db.session.commit()
+    if ids:
+        log.info("retention: purged %d sessions", len(ids))
+    return len(ids)
+
+
+def purge_app(app: Flask, now: datetime | None = None) -> int:
+    with app.app_context():
+        try:
+            return purge(now, app.config["RETENTION_DAYS"])
+        finally:
+            db.session.remove()
+
+
+def start_schedule(app: Flask) -> threading.Event | None:
+    """Purge now and then every RETENTION_PURGE_INTERVAL seconds, in the server's background (0: never).
+    Returns an event that stops the loop when set."""
+    from facilitation.extensions import socketio
+
+    interval = app.config.get("RETENTION_PURGE_INTERVAL") or 0
+    if interval <= 0:
+        return None
+    stop = threading.Event()
+
+    def loop():
+        while not stop.is_set():
+            try:
+                purge_app(app)
+            except Exception:
+                app.logger.exception("retention purge failed")
+            socketio.sleep(interval)
+
+    socketio.start_background_task(loop)
+    return stop

@@ -1,0 +1,1 @@
+"""Programmes (leertrajecten), their cases and members: the organiser side, written through one unit of work."""

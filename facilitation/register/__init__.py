@@ -1,0 +1,1 @@
+"""Across programmes: the bottleneck register and the commitments dashboard."""

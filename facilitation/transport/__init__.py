@@ -1,0 +1,1 @@
+"""How people and programs reach the app: identity, rate limits, Socket.IO and HTTP. Nothing imports this."""

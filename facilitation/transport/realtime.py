@@ -1,0 +1,306 @@
+"""Socket.IO transport: authenticates connections, puts them in rooms, turns `command` events into
+commands.apply() calls, answers `resume`, and broadcasts every committed event. Holds no rules."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+
+from flask import current_app, g, request
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, Namespace, join_room
+
+from facilitation.extensions import db, socketio
+from facilitation.live import commands, fishbowl, hybrid, sessions, snapshots
+from facilitation.models import Event, Participant, Session
+from facilitation.text.messages import error_message
+from facilitation.transport import identity, ratelimit
+
+logger = logging.getLogger(__name__)
+NAMESPACE = "/live"
+AUDIENCES = ("participant", "console", "projector")
+
+
+@dataclass(frozen=True)
+class Connection:
+    session_id: int
+    audience: str  # participant / console / projector
+    actor: commands.Actor
+    language: str
+
+
+# sid -> Connection, for the connections this worker process holds
+_connections: dict[str, Connection] = {}
+
+
+def room_all(session_id: int) -> str:
+    return f"s{session_id}"
+
+
+def room_staff(session_id: int) -> str:
+    return f"s{session_id}:staff"
+
+
+def room_participant(session_id: int, participant_id: int) -> str:
+    return f"s{session_id}:p{participant_id}"
+
+
+#: phones of a session are spread over this many rooms, so a batch reaches them group by group (with 1,000
+#: phones, 31 at a time: about 1 ms of sending before the loop serves commands and staff screens again)
+PHONE_GROUPS = 32
+
+
+def room_phones(session_id: int, group: int) -> str:
+    return f"s{session_id}:phones:{group}"
+
+
+def phone_group(participant_id: int) -> int:
+    return participant_id % PHONE_GROUPS
+
+
+class LiveNamespace(Namespace):
+    """One namespace for every screen; the audience is chosen at connect and checked against the cookie."""
+
+    def on_connect(self, auth=None):
+        """Sent by every screen on (re)connect with {code, audience}. Refused unless the cookie proves the role."""
+        if not isinstance(auth, dict) or auth.get("audience") not in AUDIENCES or not isinstance(auth.get("code"), str):
+            raise ConnectionRefusedError("bad_request")
+        if not ratelimit.code_attempts_allowed(auth["code"]):
+            raise ConnectionRefusedError("rate_limited")
+        session_ = sessions.find_by_code(auth["code"])
+        if session_ is None:
+            ratelimit.failed_code("socket")
+            raise ConnectionRefusedError("not_found")
+        audience = auth["audience"]
+        if audience == "participant":
+            participant = identity.cookie_participant(session_)
+            if participant is None:
+                raise ConnectionRefusedError("forbidden")
+            actor = commands.Actor(participant_id=participant.id)
+            language = session_.language
+            join_room(room_participant(session_.id, participant.id))
+            join_room(room_phones(session_.id, phone_group(participant.id)))
+        else:
+            if not current_user.is_authenticated or not hybrid.runs_session(current_user, session_):
+                current_app.logger.warning("refused %s connection to session %s", audience, session_.id)
+                raise ConnectionRefusedError("forbidden")
+            actor = commands.Actor(account_id=current_user.id)
+            language = current_user.language or session_.language
+            join_room(room_staff(session_.id))
+        join_room(room_all(session_.id))
+        _connections[request.sid] = Connection(session_.id, audience, actor, language)
+        db.session.rollback()  # no read transaction stays open while the socket lives
+
+    def on_disconnect(self, reason=None):
+        """A screen went away; a phone that sits in the fishbowl keeps its chair for a grace period."""
+        connection = _connections.pop(request.sid, None)
+        if connection is not None and connection.actor.participant_id is not None:
+            grace = current_app.config.get("FISHBOWL_GRACE_SECONDS") or 0
+            if grace > 0 and fishbowl.is_seated(connection.session_id, connection.actor.participant_id):
+                socketio.start_background_task(_free_chair_later, current_app._get_current_object(), connection, grace)
+            db.session.rollback()
+
+    def on_command(self, message):
+        """Sent by any screen: {name, args, client_id}. The acknowledgement is the result or the refusal."""
+        connection = _connections.get(request.sid)
+        if connection is None:
+            return {"ok": False, "error": "not_connected", "message": error_message("not_connected")}
+        g.locale = connection.language
+        if not isinstance(message, dict):
+            return {"ok": False, "error": "bad_request", "message": error_message("bad_request")}
+        if not ratelimit.command_allowed(message.get("name"), connection.actor):
+            return {"ok": False, "error": "rate_limited", "message": error_message("rate_limited")}
+        result = commands.apply(
+            connection.session_id,
+            connection.actor,
+            message.get("name"),
+            message.get("args", {}),
+            message.get("client_id"),
+        )
+        return result.to_ack(error_message)
+
+    def on_resume(self, message):
+        """Sent by a screen that (re)connected or saw a gap: {seq}. Answered with the missed events or a snapshot."""
+        connection = _connections.get(request.sid)
+        if connection is None:
+            return {"ok": False, "error": "not_connected"}
+        snapshots.begin_consistent_read()  # the seq and everything read after it: one moment
+        try:
+            session_ = db.session.get(Session, connection.session_id)
+            if session_ is None:
+                return {"ok": False, "error": "not_found"}
+            participant = (
+                db.session.get(Participant, connection.actor.participant_id)
+                if connection.actor.participant_id
+                else None
+            )
+            audience = snapshots.PARTICIPANT if participant else snapshots.STAFF
+            seq = message.get("seq") if isinstance(message, dict) else None
+            events = None
+            if isinstance(seq, int) and not isinstance(seq, bool):
+                events = snapshots.events_since(session_, seq, audience, participant)
+            if events is None:
+                return {"ok": True, "snapshot": snapshots.snapshot(session_, audience, participant)}
+            return {"ok": True, "seq": session_.last_seq, "events": [commands.event_envelope(e) for e in events]}
+        finally:
+            db.session.rollback()  # no read transaction stays open while the socket lives
+
+
+def _free_chair_later(app, connection: Connection, grace: float) -> None:
+    """After the grace period, a phone that has not come back leaves the circle, through the command path."""
+    socketio.sleep(grace)
+    if any(c.actor == connection.actor for c in list(_connections.values())):
+        return
+    with app.app_context():
+        try:
+            if fishbowl.is_seated(connection.session_id, connection.actor.participant_id):
+                commands.apply(connection.session_id, connection.actor, "fishbowl.leave", {})
+        except Exception:  # a background task has nobody to answer; the facilitator can still free the chair
+            app.logger.exception("could not free the fishbowl chair of %s", connection.actor.label)
+        finally:
+            db.session.remove()
+
+
+#: events phones get in batches when participants see each other's reflections (audience "all")
+BATCHED = frozenset({"reflection.post", "reflection.edit", "reflection.hide", "reflection.unhide"})
+
+
+@dataclass
+class _Outgoing:
+    """What waits to go to one session's phones, in seq order, and its one sender task."""
+
+    interval: float
+    pace: float
+    #: ("batch", envelope) for a reflection event, ("event", envelope, room) for anything else; room None is
+    #: every phone of the session
+    items: list = field(default_factory=list)
+    #: when the oldest reflection event in `items` came in
+    first_at: float | None = None
+    wake: threading.Event = field(default_factory=threading.Event)
+
+
+class PhoneOutbox:
+    """Coalesces the reflection events for the phones of one session into one `batch` message per interval.
+
+    In a room of a thousand phones where everyone sees everyone's reflections, sending each one at once
+    would cost participants x reflections messages; a batch every ~300 ms caps it at a few per second per
+    phone. Each session with something on its way to its phones has one sender task, so they get this
+    worker's events in seq order: a batch, then any other event that came after it (which wakes the
+    sender at once rather than at the end of the interval). The sender goes to the phones group by group
+    (PHONE_GROUPS rooms, LIVE_BATCH_PACE apart), so commands and staff screens get their turn in between.
+    Nobody waits for it: staff screens get every event at once, and commands are acknowledged at once.
+    Only the worker that committed an event sends it (through the message queue when there are several)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._sessions: dict[int, _Outgoing] = {}
+
+    def add(self, session_id: int, envelope: dict, interval: float, pace: float) -> None:
+        """A reflection event for the phones, sent in the session's next batch."""
+        with self._lock:
+            outgoing = self._sessions.get(session_id)
+            started = outgoing is None
+            if started:
+                outgoing = self._sessions[session_id] = _Outgoing(interval, pace)
+            if outgoing.first_at is None:
+                outgoing.first_at = time.monotonic()
+            outgoing.items.append(("batch", envelope))
+        if started:
+            socketio.start_background_task(self._send, session_id, outgoing)
+
+    def send(self, session_id: int, envelope: dict, room: str | None) -> bool:
+        """Any other event for phones (room None: all of them), after what is on its way to them. False when
+        nothing was: then the caller sends it itself, at once."""
+        with self._lock:
+            outgoing = self._sessions.get(session_id)
+            if outgoing is None:
+                return False
+            outgoing.items.append(("event", envelope, room))
+        outgoing.wake.set()
+        return True
+
+    def sending(self) -> bool:
+        """Whether anything is still on its way to some session's phones."""
+        with self._lock:
+            return bool(self._sessions)
+
+    def _send(self, session_id: int, outgoing: _Outgoing) -> None:
+        try:
+            while True:
+                with self._lock:
+                    if not outgoing.items:
+                        del self._sessions[session_id]
+                        return
+                    urgent = any(item[0] == "event" for item in outgoing.items)
+                    wait = 0.0 if urgent else outgoing.first_at + outgoing.interval - time.monotonic()
+                    if wait <= 0:
+                        items, outgoing.items, outgoing.first_at = outgoing.items, [], None
+                if wait > 0:
+                    outgoing.wake.wait(wait)  # the end of the interval, or an event that may not wait
+                    outgoing.wake.clear()
+                    continue
+                self._deliver(session_id, items, outgoing.pace)
+        except Exception:
+            logger.exception("sending to the phones of session %s failed", session_id)
+            with self._lock:
+                if self._sessions.get(session_id) is outgoing:
+                    del self._sessions[session_id]
+
+    def _deliver(self, session_id: int, items: list, pace: float) -> None:
+        batch: list[dict] = []
+        for item in items + [("end",)]:
+            if item[0] == "batch":
+                batch.append(item[1])
+                continue
+            if batch:
+                self._to_phones(session_id, "batch", {"events": batch}, pace)
+                batch = []
+            if item[0] == "event":
+                _, envelope, room = item
+                if room is None:
+                    self._to_phones(session_id, "event", envelope, pace)
+                else:
+                    socketio.emit("event", envelope, to=room, namespace=NAMESPACE)
+
+    @staticmethod
+    def _to_phones(session_id: int, name: str, data: dict, pace: float) -> None:
+        # group by group, pausing in between: a thousand sends at once would keep this process from
+        # answering commands and feeding the staff screens for tens of milliseconds
+        for group in range(PHONE_GROUPS):
+            if group and pace:
+                socketio.sleep(pace)
+            socketio.emit(name, data, to=room_phones(session_id, group), namespace=NAMESPACE)
+
+
+phone_outbox = PhoneOutbox()
+
+
+def broadcast(app, session_id: int, events: list[Event], **_):
+    """After a commit: each event at once to the staff screens allowed to see it, and to the phones allowed
+    to see it at once too, unless something is on its way to them (then after that, by the phone outbox)."""
+    interval = app.config.get("LIVE_BATCH_INTERVAL", 0.3)
+    pace = app.config.get("LIVE_BATCH_PACE", 0.0)
+    for event in events:
+        envelope = commands.event_envelope(event)
+        if event.audience == "all" and interval and event.name in BATCHED:
+            socketio.emit("event", envelope, to=room_staff(session_id), namespace=NAMESPACE)
+            phone_outbox.add(session_id, envelope, interval, pace)
+        elif event.audience == "all":
+            if phone_outbox.send(session_id, envelope, None):
+                socketio.emit("event", envelope, to=room_staff(session_id), namespace=NAMESPACE)
+            else:
+                socketio.emit("event", envelope, to=room_all(session_id), namespace=NAMESPACE)
+        else:
+            socketio.emit("event", envelope, to=room_staff(session_id), namespace=NAMESPACE)
+            room = room_participant(session_id, event.participant_id) if event.participant_id else None
+            if room and not phone_outbox.send(session_id, envelope, room):
+                socketio.emit("event", envelope, to=room, namespace=NAMESPACE)
+
+
+def init_app(app) -> None:
+    # the SocketIO object is shared by every app made in one process (tests make many)
+    if not any(handler.namespace == NAMESPACE for handler in socketio.namespace_handlers):
+        socketio.on_namespace(LiveNamespace(NAMESPACE))
+    commands.events_committed.connect(broadcast, app)

@@ -1,0 +1,244 @@
+"""What every live screen's JavaScript starts with: the session code, its audience and its words."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_babel import gettext as _
+
+from facilitation.live import sessions
+from facilitation.live.journey import MOMENT_KINDS
+from facilitation.models import Session
+from facilitation.text.labels import COMMITMENT_STATUSES, KINDS, LEVELS, PERSONAL_DATA, TAGS, translated
+
+
+def public_base_url() -> str:
+    """Where phones reach this server: PUBLIC_URL when set, else the address the page was opened at."""
+    return current_app.config.get("PUBLIC_URL") or request.host_url
+
+
+def join_url(session_: Session) -> str:
+    return sessions.join_url(public_base_url(), session_)
+
+
+def js_strings() -> dict[str, str]:
+    """Every sentence the scripts show, translated here so the scripts hold no language."""
+    return {
+        "connecting": _("Connecting…"),
+        "connected": _("Connected"),
+        "offline": _("No connection. What you write is kept and sent when the connection is back."),
+        "waiting": _("Waiting to be sent"),
+        "sent": _("Sending…"),
+        "confirmed": _("Received"),
+        "refused": _("Not accepted"),
+        "participants": _("participants"),
+        "no_reflections": _("No reflections yet."),
+        "hide": _("Hide"),
+        "unhide": _("Show again"),
+        "hidden": _("Hidden"),
+        "lobby": _("The session will start soon."),
+        "closed": _("This session has been closed. Thank you for taking part!"),
+        "chars_left": _("%(n)s characters left"),
+        "timer_paused": _("Paused"),
+        "time_up": _("Time is up"),
+        "new_reflections": _("%(n)s new reflections"),
+        "by_facilitator": _("entered by the facilitator"),
+        "anonymous": _("Anonymous"),
+        "your_reflections": _("Your reflections"),
+        "all_reflections": _("Reflections"),
+        "phase": _("Phase"),
+        "of": _("of"),
+        "send": _("Send"),
+        "reconnected": _("Connection restored."),
+        "other_levels": _("Other levels"),
+        "pii_warning": _(
+            "This looks like personal data: %(kinds)s. The case is pseudonymised; please leave out "
+            "anything that identifies a person. Edit your text, or press Send again to send it as it is."
+        ),
+        "pii_flag": _("Possibly personal data: %(kinds)s"),
+        "edit": _("Edit"),
+        "save": _("Save"),
+        "cancel": _("Cancel"),
+    }
+
+
+def board_strings() -> dict[str, str]:
+    """Words of the clustering, voting and level-map parts of the screens."""
+    return {
+        "not_clustered": _("Not clustered"),
+        "not_clustered_yet": _("Not clustered yet"),
+        "no_clusters": _("No clusters yet."),
+        "move_to": _("Move to…"),
+        "move": _("Move"),
+        "moved_to": _("Moved to %(title)s"),
+        "moved_out": _("Moved back to not clustered"),
+        "edit_cluster": _("Edit, merge, split"),
+        "title": _("Title"),
+        "description": _("Short description"),
+        "level": _("Level"),
+        "level_open": _("Level not decided"),
+        "domains": _("Domains"),
+        "save": _("Save"),
+        "merge_into": _("Merge this cluster into"),
+        "merge": _("Merge"),
+        "split_legend": _("Reflections to split off"),
+        "split_title": _("Title of the new cluster"),
+        "split": _("Split off"),
+        "delete_cluster": _("Delete cluster"),
+        "n_reflections": _("%(n)s reflections"),
+        "one_reflection": _("1 reflection"),
+        "n_dots": _("%(n)s dots"),
+        "one_dot": _("1 dot"),
+        "no_dots": _("no dots"),
+        "suggestions": _("Suggestions"),
+        "no_suggestions": _("No suggestions: too few of the unclustered reflections are alike."),
+        "suggestion_title": _("Title of the suggested cluster"),
+        "accept": _("Accept"),
+        "dismiss": _("Dismiss"),
+        "keywords": _("Keywords"),
+        "loading": _("Working…"),
+        "lane_level": _("Move to level"),
+        "round_n": _("Voting round %(n)s"),
+        "round_open": _("Open: participants are voting"),
+        "round_closed": _("Closed"),
+        "voters": _("%(n)s people have voted"),
+        "one_voter": _("1 person has voted"),
+        "results_hidden": _("The results are hidden until the round closes."),
+        "results_hidden_console": _("Only you see these results until you show them or close the round."),
+        "show_results": _("Show results to the room"),
+        "close_round": _("Close round"),
+        "final_ranking": _("Final ranking"),
+        "live_results": _("Live results"),
+        "no_round": _("No voting round yet."),
+        "phase_without_voting": _("Participants can vote only in a phase that allows voting."),
+        "budget_info": _("%(budget)s dots each"),
+        "several_allowed": _("several dots on one cluster allowed"),
+        "one_per_cluster": _("at most one dot per cluster"),
+        "dots_left": _("%(left)s of %(budget)s dots left"),
+        "add_dot": _("Add a dot to %(title)s"),
+        "remove_dot": _("Remove a dot from %(title)s"),
+        "give_dot": _("Give a dot to %(title)s"),
+    }
+
+
+def fishbowl_strings() -> dict[str, str]:
+    """Words of the fishbowl parts of the phone, the console and the projector."""
+    return {
+        "seat_n": _("Chair %(n)s"),
+        "empty_chair": _("Empty chair"),
+        "free_chair": _("Free chair"),
+        "in_circle_for": _("in the circle for %(time)s"),
+        "queue_empty": _("Nobody is waiting for the empty chair."),
+        "queue_n": _("%(n)s people are waiting"),
+        "queue_one": _("1 person is waiting"),
+        "no_topic": _("No topic chosen yet"),
+        "topic": _("Topic: %(title)s"),
+        "round_clock": _("Round %(n)s · %(time)s"),
+        "request": _("I want to join the circle"),
+        "withdraw": _("I'd rather not, leave the queue"),
+        "leave": _("I'm leaving the circle"),
+        "you_are_seated": _("You are in the circle, on chair %(n)s. Say “I'm leaving the circle” when you are done."),
+        "you_wait": _("You are waiting for the empty chair: number %(n)s in the queue."),
+        "you_observe": _("You are in the outer circle. Write down what you see and hear, or ask for the empty chair."),
+        "seat_next": _("Seat %(who)s"),
+        "time_heading": _("Speaking time per level"),
+        "time_share": _("%(share)s%% · %(time)s"),
+        "top_share": _("%(level)s had the chair %(share)s%% of the time."),
+        "no_time": _("Nobody has sat in the circle yet."),
+        "turns": _("Times someone sat down: %(n)s."),
+        "person_time": _("%(who)s: %(time)s in %(n)s turns"),
+        "person_time_one": _("%(who)s: %(time)s in 1 turn"),
+    }
+
+
+def commit_strings() -> dict:
+    """Words of the commitments and follow-up parts of the screens."""
+    return {
+        "heading": _("Commitments"),
+        "followup_heading": _("Where our commitments stand"),
+        "none_yet": _("No commitments yet."),
+        "no_proposals": _("No proposals yet."),
+        "no_commitments": _("No confirmed commitments yet."),
+        "no_followup": _("No commitments from earlier sessions of this programme."),
+        "what": _("What will be done"),
+        "what_placeholder": _("I / my team will …"),
+        "owner": _("Who"),
+        "owner_hint": _("A role and organisation, or your name if you want to give it."),
+        "level": _("Level"),
+        "level_none": _("Level not given"),
+        "due_date": _("By when"),
+        "due": _("by %(date)s"),
+        "answers_legend": _("Bottlenecks it answers"),
+        "answers": _("Answers: %(titles)s"),
+        "made_in": _("Made in: %(title)s"),
+        "updates": _("Updates"),
+        "status": _("Status"),
+        "note": _("Note"),
+        "update": _("Update"),
+        "overdue": _("overdue"),
+        "confirm": _("Confirm"),
+        "reject": _("Reject"),
+        "edit": _("Edit"),
+        "save": _("Save"),
+        "save_confirm": _("Save and confirm"),
+        "merge_into": _("Merge this proposal into"),
+        "merge": _("Merge"),
+        "waiting_for_facilitator": _("Waiting for the facilitator"),
+        "confirmed": _("Confirmed"),
+        "proposed": _("Sent to the facilitator."),
+        "carried_from": _("Carried from: %(from)s"),
+        "background": _("Background: %(n)s earlier reflections"),
+        "carried_done": _("Carried forward."),
+        "statuses": {key: _(value) for key, value in COMMITMENT_STATUSES.items()},
+    }
+
+
+def method_strings() -> dict[str, str]:
+    """Words of the learning-method parts: house rules, room-only reflections, disciplines, the case journey."""
+    return {
+        "rules_accepted": _("%(n)s of %(total)s accepted"),
+        "rules_saved": _("Saved. Participants are asked to agree again."),
+        "room_only": _("room only"),
+        "proxy_label": _("Without phone %(n)s (%(level)s)"),
+        "for_nobody": _("Not said by anyone in particular"),
+        "choose": _("Choose…"),
+        "dots_for": _("For"),
+        "cluster": _("Bottleneck"),
+        "dots": _("Dots"),
+        "dots_saved": _("Saved; %(left)s dots left for this person."),
+        "remove": _("Remove"),
+        # pairs, not an object: JSON objects reach the page with their keys sorted
+        "moment_kinds": list(translated(MOMENT_KINDS).items()),
+        "no_moment": _("No moment"),
+        "pinned": _("Pinned reflections"),
+        "pin_to": _("Moment on the timeline"),
+        "earlier": _("Earlier"),
+        "later": _("Later"),
+        "edit_moment": _("Edit"),
+        "delete_moment": _("Delete"),
+        "moment_kind": _("Kind of moment"),
+        "moment_title": _("What happened"),
+        "moment_when": _("When (e.g. March 2024)"),
+        "moment_description": _("Short description (pseudonymised)"),
+        "save": _("Save"),
+        "discipline_note": _("Groups of fewer than %(n)s people are counted under other."),
+        "mark_room_only": _("Room only"),
+        "mark_for_report": _("For the report"),
+    }
+
+
+def live_boot(session_: Session, audience: str) -> dict:
+    return {
+        "code": session_.join_code,
+        "audience": audience,
+        "join_url": join_url(session_),
+        "t": js_strings(),
+        "levels": translated(LEVELS),
+        "kinds": translated(KINDS),
+        "personal_data": translated(PERSONAL_DATA),
+        # pairs, not an object: JSON objects reach the page with their keys sorted
+        "tags": list(translated(TAGS).items()),
+        "board": board_strings(),
+        "fishbowl": fishbowl_strings(),
+        "commit": commit_strings(),
+        "method": method_strings(),
+    }

@@ -1,0 +1,128 @@
+"""Participant pages: typing a code, joining anonymously, and the phone screen."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from facilitation.live import commands, disciplines, houserules, sessions
+from facilitation.models import Session, Status
+from facilitation.text.labels import LEVELS, translated
+from facilitation.text.messages import error_message
+from facilitation.transport import identity, ratelimit
+from facilitation.transport.identity import participant_cookie
+from facilitation.transport.web.live import live_boot
+
+bp = Blueprint("participant", __name__)
+
+COOKIE_DAYS = 14
+
+
+def _session_for(code: str) -> Session | None:
+    session_ = sessions.find_by_code(code)
+    if session_ is not None:
+        g.locale = session_.language  # participants read the session's language
+    else:
+        ratelimit.failed_code("page")
+    return session_
+
+
+@bp.before_request
+def _slow_down_code_guessing():
+    """A client that tried too many codes that match no session waits before it may try again."""
+    if request.endpoint in ("participant.enter_code", "participant.join", "participant.screen") and (
+        request.method == "POST" or request.endpoint != "participant.enter_code"
+    ):
+        if not ratelimit.code_attempts_allowed((request.view_args or {}).get("code")):
+            message = _("Too many codes that do not exist were tried from here. Wait a minute and try again.")
+            return render_template("participant/code.html", error=message, code=""), 429
+    return None
+
+
+def _unavailable(session_: Session | None, code: str):
+    if session_ is None:
+        message = _("There is no session with the code %(code)s. Check the code on the screen.", code=code[:12])
+        return render_template("participant/code.html", error=message, code=code[:12]), 404
+    message = _("This session has been closed. Thank you for taking part!")
+    return render_template("participant/code.html", error=message, code=""), 410
+
+
+@bp.route("/join", methods=["GET", "POST"])
+def enter_code():
+    if request.method == "POST":
+        code = sessions.normalise_code(request.form.get("code", ""))
+        session_ = _session_for(code)
+        if session_ is None or session_.status == Status.CLOSED.value:
+            return _unavailable(session_, code)
+        return redirect(url_for("participant.join", code=session_.join_code))
+    return render_template("participant/code.html", error=None, code="")
+
+
+@bp.route("/j/<code>", methods=["GET", "POST"])
+def join(code: str):
+    session_ = _session_for(code)
+    if session_ is None or session_.status == Status.CLOSED.value:
+        return _unavailable(session_, sessions.normalise_code(code))
+    if session_.join_code != code:
+        return redirect(url_for("participant.join", code=session_.join_code))
+    # the same phone again: straight back to its own screen and reflections
+    if identity.cookie_participant(session_):
+        return redirect(url_for("participant.screen", code=code))
+    error = None
+    if request.method == "POST":
+        # the join button says "agree and join", under the house rules shown on this page
+        result = commands.apply(
+            session_.id,
+            commands.Actor(),
+            "participant.join",
+            {
+                "level": request.form.get("level"),
+                "name": request.form.get("name") or None,
+                "discipline": request.form.get("discipline") or None,
+                "accept_rules": request.form.get("accept_rules") == "1",
+            },
+        )
+        if result.ok:
+            response = make_response(redirect(url_for("participant.screen", code=code)))
+            response.set_cookie(
+                participant_cookie(code),
+                result.data["token"],
+                max_age=COOKIE_DAYS * 24 * 3600,
+                httponly=True,
+                samesite="Lax",
+                secure=current_app.config["SESSION_COOKIE_SECURE"],
+                path="/",
+            )
+            return response
+        error = (
+            _("Choose the level you work at.")
+            if result.error == "invalid_choice" and result.params.get("field") == "level"
+            else error_message(result.error, result.params)
+        )
+    return render_template(
+        "participant/join.html",
+        session=session_,
+        levels=translated(LEVELS),
+        error=error,
+        disciplines=disciplines.options(),
+        rules=houserules.rules_lines(session_),
+    ), (400 if error else 200)
+
+
+@bp.get("/p/<code>")
+def screen(code: str):
+    session_ = _session_for(code)
+    if session_ is None:
+        return _unavailable(session_, sessions.normalise_code(code))
+    participant = identity.cookie_participant(session_)
+    if participant is None:
+        if session_.status == Status.CLOSED.value:
+            return _unavailable(session_, code)
+        return redirect(url_for("participant.join", code=session_.join_code))
+    return render_template(
+        "participant/session.html",
+        session=session_,
+        participant=participant,
+        rules=houserules.rules_lines(session_),
+        boot=live_boot(session_, "participant"),
+    )

@@ -1,0 +1,163 @@
+"""Large rooms: where participants see each other's reflections, phones get them coalesced into a few
+`batch` messages per second while staff screens still get each event at once, in seq order."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+
+from facilitation.extensions import socketio
+from facilitation.transport import realtime
+from tests.conftest import NAMESPACE, command, received_events, run
+
+INTERVAL = 0.25
+
+
+@pytest.fixture
+def app(make_app):
+    yield make_app(LIVE_BATCH_INTERVAL=INTERVAL)
+    # what is still on its way would go to the next test's session of the same id, after a delay
+    deadline = time.monotonic() + 10
+    while realtime.phone_outbox.sending() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not realtime.phone_outbox.sending()
+
+
+def cid():
+    return uuid.uuid4().hex
+
+
+def _items(sio):
+    return [(item["name"], item["args"][0]) for item in sio.get_received(NAMESPACE)]
+
+
+def _wait_for(sio, wanted, seconds=5.0):
+    """Everything a client received, once a message named `wanted` ("batch" or "event") is among it
+    (phones get them from a background task)."""
+    received = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        received += _items(sio)
+        if any(name == wanted for name, _ in received):
+            return received
+        time.sleep(0.01)
+    return received
+
+
+def test_phones_get_a_burst_of_reflections_as_one_batch_and_staff_each_at_once(
+    app, facilitator, make_session, join, connect
+):
+    http, account_id = facilitator
+    _, code = make_session(account_id, fmt="fishbowl", phase="rounds")
+    projector = connect(http, code, "projector")
+    author, reader = connect(join(code), code, "participant"), connect(join(code), code, "participant")
+    for sio in (projector, author, reader):
+        sio.get_received(NAMESPACE)
+
+    # ten: the most one phone may post in a burst (REFLECTION_RATE_LIMIT)
+    texts = [f"Observatie {i}" for i in range(10)]
+    seqs = [command(author, "reflection.post", {"kind": "question", "text": t}, cid())["seq"] for t in texts]
+
+    # the projector already has all twelve, one event each, before any batch interval has passed
+    staff = _items(projector)
+    assert [(name, e["seq"]) for name, e in staff] == [("event", s) for s in seqs]
+    # the phones have nothing yet, then one batch (or a few, on a slow machine) with all twelve in order
+    received = _wait_for(reader, "batch")
+    time.sleep(INTERVAL * 2)
+    received += _items(reader)
+    assert {name for name, _ in received} == {"batch"}
+    batched = [e for _, batch in received for e in batch["events"]]
+    assert [e["seq"] for e in batched] == seqs and [e["data"]["text"] for e in batched] == texts
+    assert len(received) <= 3
+    # the author's own phone too: its acknowledgements came at once, the events in the batch
+    assert [e["seq"] for e in received_events(author)] == seqs
+
+
+def test_an_event_that_is_not_batched_goes_right_after_the_pending_batch(app, facilitator, make_session, join, connect):
+    http, account_id = facilitator
+    session_id, code = make_session(account_id, fmt="fishbowl", phase="rounds")
+    console = connect(http, code, "console")
+    author, reader = connect(join(code), code, "participant"), connect(join(code), code, "participant")
+    for sio in (console, reader):
+        sio.get_received(NAMESPACE)
+    first = command(author, "reflection.post", {"kind": "question", "text": "Eerst"}, cid())["seq"]
+    started = time.monotonic()
+    phase = run(app, session_id, account_id, "phase.goto", {"index": 2}).seq  # acknowledged at once
+
+    # staff screens have both already, in order; the phones get the batch and then the phase change,
+    # without waiting for the end of the batch interval
+    assert [(name, e["seq"]) for name, e in _items(console)] == [("event", first), ("event", phase)]
+    received = _wait_for(reader, "event")
+    assert time.monotonic() - started < INTERVAL
+    assert [name for name, _ in received] == ["batch", "event"]
+    assert [received[0][1]["events"][0]["seq"], received[1][1]["seq"]] == [first, phase]
+    time.sleep(INTERVAL * 2)
+    assert _items(reader) == []  # and the batch is not sent a second time
+
+
+def test_without_shared_reflections_phones_get_no_batches(app, facilitator, make_session, join, connect):
+    http, account_id = facilitator
+    _, code = make_session(account_id, fmt="learning-table", phase="write")
+    console = connect(http, code, "console")
+    author, reader = connect(join(code), code, "participant"), connect(join(code), code, "participant")
+    for sio in (console, author, reader):
+        sio.get_received(NAMESPACE)
+    posted = command(author, "reflection.post", {"kind": "bottleneck", "text": "Alleen voor ons"}, cid())
+    time.sleep(INTERVAL * 2)
+    assert _items(reader) == []
+    assert [(name, e["seq"]) for name, e in _items(author)] == [("event", posted["seq"])]
+    assert [e["seq"] for e in received_events(console)] == [posted["seq"]]
+
+
+def test_a_batch_goes_to_every_group_of_phones_once_and_nobody_waits_for_it(
+    app, facilitator, make_session, join, connect
+):
+    # phones are spread over PHONE_GROUPS rooms and a batch goes to one group after the other
+    pace = app.config["LIVE_BATCH_PACE"] = 0.02  # a batch then takes ~0.6 s to reach every group
+    http, account_id = facilitator
+    session_id, code = make_session(account_id, fmt="fishbowl", phase="rounds")
+    projector = connect(http, code, "projector")
+    phones = [connect(join(code), code, "participant") for _ in range(realtime.PHONE_GROUPS + 2)]
+    members = [
+        set(socketio.server.manager.get_participants(NAMESPACE, realtime.room_phones(session_id, group)))
+        for group in range(realtime.PHONE_GROUPS)
+    ]
+    assert all(len(m) in (1, 2) for m in members) and len(set().union(*members)) == len(phones)
+    for sio in [projector, *phones]:
+        sio.get_received(NAMESPACE)
+
+    texts = ["Een", "Twee", "Drie"]
+    seqs = [command(phones[0], "reflection.post", {"kind": "question", "text": t}, cid())["seq"] for t in texts]
+    time.sleep(INTERVAL + pace * 5)  # the batch is on its way, a few groups have it
+    started = time.monotonic()
+    phase = run(app, session_id, account_id, "phase.goto", {"index": 2}).seq
+    assert time.monotonic() - started < pace * 5  # the facilitator's command did not wait for the phones
+    assert [e["seq"] for _, e in _items(projector)] == [*seqs, phase]  # staff: each event at once, in order
+
+    for sio in phones:
+        received = _wait_for(sio, "event")
+        assert [name for name, _ in received] == ["batch", "event"]
+        assert [e["seq"] for e in received[0][1]["events"]] == seqs
+        assert received[1][1]["seq"] == phase
+    time.sleep(INTERVAL * 2)
+    assert all(_items(sio) == [] for sio in phones)  # nothing came twice
+
+
+def test_one_sessions_batch_does_not_hold_up_another_session(app, facilitator, make_session, join, connect):
+    app.config["LIVE_BATCH_INTERVAL"] = 0.05
+    pace = app.config["LIVE_BATCH_PACE"] = 0.05  # a batch then takes ~1.5 s to reach all groups of phones
+    http, account_id = facilitator
+    _, busy_code = make_session(account_id, fmt="fishbowl", phase="rounds")
+    other_id, other_code = make_session(account_id, fmt="fishbowl", phase="rounds")
+    author = connect(join(busy_code), busy_code, "participant")
+    phone = connect(join(other_code), other_code, "participant")
+    phone.get_received(NAMESPACE)
+    command(author, "reflection.post", {"kind": "question", "text": "Druk"}, cid())
+    time.sleep(0.1)  # the busy session's batch is on its way, group by group
+    started = time.monotonic()
+    run(app, other_id, account_id, "phase.goto", {"index": 2})
+    received = _wait_for(phone, "event")
+    assert time.monotonic() - started < pace * realtime.PHONE_GROUPS / 4
+    assert [name for name, _ in received] == ["event"]
