@@ -31,6 +31,7 @@ class Concept:
     en: str
     theme: str
     proper: bool  # keeps its case inside a title (acronyms, laws, organisations)
+    weight: float = 1.0  # below 1 for words every case uses (moeder, school, gemeente): they say little alone
 
     def name(self, language: str) -> str:
         return self.en if language.startswith("en") else self.nl
@@ -149,7 +150,8 @@ def load(language: str) -> Lexicon:
                 raise ValueError(f"concept {key!r} defined twice ({path.name})")
             if entry["theme"] not in themes:
                 raise ValueError(f"concept {key!r}: unknown theme {entry['theme']!r}")
-            lexicon.concepts[key] = Concept(key, entry["nl"], entry["en"], entry["theme"], entry.get("proper", False))
+            lexicon.concepts[key] = Concept(key, entry["nl"], entry["en"], entry["theme"], entry.get("proper", False),
+                                            entry.get("weight", 1.0))
             for form in entry["forms"]:
                 lexicon.add_form(form, key)
     ignore = folder / "ignore.toml"

@@ -23,12 +23,14 @@ from facilitation.live import concepts as lex
 # Weights of the three views of a reflection (chosen on the two Dutch tuning sets of bench/data/suggest, never on
 # the held-aside one): a shared concept says most, a shared broader theme less, a shared remaining word least.
 CONCEPT_WEIGHT = 1.0
-THEME_WEIGHT = 0.55
+THEME_WEIGHT = 1.0
 WORD_WEIGHT = 0.45
 # Added to the distance of a bottleneck and a success factor: they merge last, and are split apart afterwards.
 KIND_PENALTY = 1.0
 # A reflection this similar to an example (earlier confirmed cluster or register entry) joins a group named after it.
 EXAMPLE_MIN = 0.5
+# Groups whose average distance is at least this never merge (cosine similarity below 0.08).
+MAX_MERGE_DISTANCE = 0.92
 MAX_TEXT_CHARS = 1000
 MAX_TITLE_CHARS = 60
 MIN_WORD_CHARS = 3
@@ -100,8 +102,9 @@ class _Analyser:
 def _features(doc: _Doc, lexicon: lex.Lexicon) -> Counter:
     features: Counter = Counter()
     for key in doc.concepts:
-        features["c:" + key] += 1
-        features["t:" + lexicon.concepts[key].theme] += 1
+        concept = lexicon.concepts[key]
+        features["c:" + key] += concept.weight
+        features["t:" + concept.theme] += concept.weight
     for stem in doc.stems:
         features["w:" + stem] += 1
     return features
@@ -120,7 +123,7 @@ def _matrix(rows: list[Counter], fit: list[Counter] | None = None) -> tuple[csr_
         for f, tf in row.items():
             if f in columns:
                 indices.append(columns[f])
-                data.append((1 + math.log(tf)) * idf[f] * weight[f[0]])
+                data.append((1 + math.log(tf) if tf >= 1 else tf) * idf[f] * weight[f[0]])
         indptr.append(len(indices))
     matrix = csr_matrix((np.array(data, dtype=float), indices, indptr), shape=(len(rows), len(columns)))
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
@@ -131,17 +134,51 @@ def _matrix(rows: list[Counter], fit: list[Counter] | None = None) -> tuple[csr_
 def group_range(n: int) -> tuple[int, int]:
     """Bounds of the number of groups for n reflections: 5-12 for 30-100, fewer below, slowly more above."""
     if n < 30:
-        return max(1, n // 6), max(2, n // 3)
+        return max(1, n // 6), max(2, (n + 1) // 2)
     if n <= 100:
         return 5, 12
     return 5, min(12 + int(4 * math.log2(n / 100)), n // 4)
 
 
-def _choose_k(tree: np.ndarray, n: int, granularity: int) -> int:
+K_METHOD = "silhouette"  # "gap": largest jump in merge height (kept for comparison in bench)
+
+
+def _silhouette_k(tree: np.ndarray, distance: np.ndarray, lo: int, hi: int) -> int:
+    best_k, best = lo, -2.0
+    for k in range(lo, hi + 1):
+        labels = fcluster(tree, t=k, criterion="maxclust")
+    # Never join groups that share next to nothing, whatever the count says: an off-topic remark stays alone.
+    apart_labels = fcluster(tree, t=MAX_MERGE_DISTANCE, criterion="distance")
+    if len(np.unique(apart_labels)) > len(np.unique(labels)):
+        labels = apart_labels
+        score = _silhouette(distance, labels)
+        if score > best + 1e-9:
+            best_k, best = k, score
+    return best_k
+
+
+def _silhouette(distance: np.ndarray, labels: np.ndarray) -> float:
+    """Mean silhouette (singletons count 0), numpy only so scikit-learn need not load."""
+    values = np.unique(labels)
+    onehot = (labels[:, None] == values[None, :]).astype(float)
+    sizes = onehot.sum(axis=0)
+    sums = distance @ onehot  # n x clusters: summed distance to each cluster
+    own = labels[:, None] == values[None, :]
+    own_size = sizes[np.argmax(own, axis=1)]
+    a = np.where(own_size > 1, (sums * own).sum(axis=1) / np.maximum(own_size - 1, 1), 0.0)
+    other = np.where(own, np.inf, sums / sizes[None, :])
+    b = other.min(axis=1) if len(values) > 1 else np.zeros(len(labels))
+    s = np.where(own_size > 1, (b - a) / np.maximum(np.maximum(a, b), 1e-12), 0.0)
+    return float(s.mean())
+
+
+def _choose_k(tree: np.ndarray, n: int, granularity: int, distance: np.ndarray | None = None) -> int:
     """The cut inside group_range with the largest jump in merge distance (where the data has a natural seam);
     each granularity step multiplies it by STEP."""
     lo, hi = group_range(n)
     hi = max(lo, min(hi, n - 1))
+    if K_METHOD == "silhouette" and distance is not None:
+        return int(min(max(round(_silhouette_k(tree, distance, lo, hi) * STEP**granularity), 1), n))
     heights = tree[:, 2]  # merge i joins n-1-i clusters into n-2-i; cutting before merge i leaves n-1-i+1
     best_k, best_gap = lo, -1.0
     for k in range(lo, hi + 1):
@@ -178,7 +215,7 @@ def _describe(members: list[int], docs: list[_Doc], an: _Analyser, concept_idf: 
     least = 1 if len(group) == 1 else 2
     shared = sorted(
         (k for k, c in used.items() if c >= least),
-        key=lambda k: (-used[k] * concept_idf.get("c:" + k, 1.0), k),
+        key=lambda k: (-used[k] * concept_idf.get("c:" + k, 1.0) * lexicon.concepts[k].weight, k),
     )
     why = tuple(lexicon.concepts[k].name(language) for k in shared[:4])
     title = _title(shared, used, group, an)
@@ -196,7 +233,7 @@ def _title(shared: list[str], used: Counter, group: list[_Doc], an: _Analyser) -
         names = [first.name(language)]
         for key in shared[1:]:
             other = lexicon.concepts[key]
-            if used[key] * 3 >= len(group) and other.theme == first.theme:
+            if used[key] * 3 >= len(group) and other.theme == first.theme and " en " not in first.name(language) + other.name(language):
                 name = other.name(language)
                 names.append(name if other.proper else name[:1].lower() + name[1:])
                 break
@@ -288,8 +325,12 @@ def _cluster(rest, matrix, docs, an, idf, granularity, min_size) -> list[Group]:
     distance = distance + KIND_PENALTY * apart
     np.fill_diagonal(distance, 0.0)
     tree = linkage(squareform(distance, checks=False), method="average")
-    k = _choose_k(tree, len(rest), granularity)
+    k = _choose_k(tree, len(rest), granularity, distance)
     labels = fcluster(tree, t=k, criterion="maxclust")
+    # Never join groups that share next to nothing, whatever the count says: an off-topic remark stays alone.
+    apart_labels = fcluster(tree, t=MAX_MERGE_DISTANCE, criterion="distance")
+    if len(np.unique(apart_labels)) > len(np.unique(labels)):
+        labels = apart_labels
     out = []
     for label in np.unique(labels):
         local = np.flatnonzero(labels == label).tolist()
