@@ -70,8 +70,15 @@ def suggestions(session_: Session, granularity: int = 0, examples: Sequence = ()
     known = [Example(e.title, tuple(e.texts), e.times) for e in examples]
     found = suggest_clusters([tuple(r) for r in rows], session_.language, granularity=granularity, examples=known)
     return [
-        {"title": s.title, "reflection_ids": list(s.reflection_ids), "keywords": list(s.keywords),
-         "why": list(s.why), "kind": s.kind, "recurring": s.recurring, "times": s.times}
+        {
+            "title": s.title,
+            "reflection_ids": list(s.reflection_ids),
+            "keywords": list(s.keywords),
+            "why": list(s.why),
+            "kind": s.kind,
+            "recurring": s.recurring,
+            "times": s.times,
+        }
         for s in found
     ]
 

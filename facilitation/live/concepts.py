@@ -104,8 +104,10 @@ class Lexicon:
             for pid in matched[i]:
                 for ids, concept in self._forms.get(pid, ()):
                     n = len(ids)
-                    if (best is None or n > len(best[0])) and i + n <= len(words) and all(
-                        ids[j] in matched[i + j] for j in range(1, n)
+                    if (
+                        (best is None or n > len(best[0]))
+                        and i + n <= len(words)
+                        and all(ids[j] in matched[i + j] for j in range(1, n))
                     ):
                         best = (ids, concept)
                         break  # forms are sorted longest first
@@ -150,8 +152,9 @@ def load(language: str) -> Lexicon:
                 raise ValueError(f"concept {key!r} defined twice ({path.name})")
             if entry["theme"] not in themes:
                 raise ValueError(f"concept {key!r}: unknown theme {entry['theme']!r}")
-            lexicon.concepts[key] = Concept(key, entry["nl"], entry["en"], entry["theme"], entry.get("proper", False),
-                                            entry.get("weight", 1.0))
+            lexicon.concepts[key] = Concept(
+                key, entry["nl"], entry["en"], entry["theme"], entry.get("proper", False), entry.get("weight", 1.0)
+            )
             for form in entry["forms"]:
                 lexicon.add_form(form, key)
     ignore = folder / "ignore.toml"

@@ -29,8 +29,8 @@ WORD_WEIGHT = 0.45
 KIND_PENALTY = 1.0
 # A reflection this similar to an example (earlier confirmed cluster or register entry) joins a group named after it.
 EXAMPLE_MIN = 0.5
-# Groups whose average distance is at least this never merge (cosine similarity below 0.08).
-MAX_MERGE_DISTANCE = 0.92
+# A member whose mean cosine similarity to the rest of its group is below this is left out (stays alone).
+MIN_MEMBER_SIMILARITY = 0.08
 MAX_TEXT_CHARS = 1000
 MAX_TITLE_CHARS = 60
 MIN_WORD_CHARS = 3
@@ -147,10 +147,6 @@ def _silhouette_k(tree: np.ndarray, distance: np.ndarray, lo: int, hi: int) -> i
     best_k, best = lo, -2.0
     for k in range(lo, hi + 1):
         labels = fcluster(tree, t=k, criterion="maxclust")
-    # Never join groups that share next to nothing, whatever the count says: an off-topic remark stays alone.
-    apart_labels = fcluster(tree, t=MAX_MERGE_DISTANCE, criterion="distance")
-    if len(np.unique(apart_labels)) > len(np.unique(labels)):
-        labels = apart_labels
         score = _silhouette(distance, labels)
         if score > best + 1e-9:
             best_k, best = k, score
@@ -189,6 +185,23 @@ def _choose_k(tree: np.ndarray, n: int, granularity: int, distance: np.ndarray |
                 best_k, best_gap = k, gap
     k = round(best_k * STEP**granularity)
     return int(min(max(k, 1), n))
+
+
+def _detach_outliers(labels: np.ndarray, sim: np.ndarray) -> np.ndarray:
+    """A member that shares next to nothing with the rest of its group stays alone (an off-topic remark), whatever
+    the number of groups asked for."""
+    labels = labels.copy()
+    fresh = labels.max() + 1
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        if len(members) < 2:
+            continue
+        block = sim[np.ix_(members, members)]
+        mean_other = (block.sum(axis=1) - np.diag(block)) / (len(members) - 1)
+        for i in members[mean_other < MIN_MEMBER_SIMILARITY]:
+            labels[i] = fresh
+            fresh += 1
+    return labels
 
 
 def _split_sides(members: list[int], docs: list[_Doc], sim: np.ndarray) -> list[list[int]]:
@@ -233,7 +246,11 @@ def _title(shared: list[str], used: Counter, group: list[_Doc], an: _Analyser) -
         names = [first.name(language)]
         for key in shared[1:]:
             other = lexicon.concepts[key]
-            if used[key] * 3 >= len(group) and other.theme == first.theme and " en " not in first.name(language) + other.name(language):
+            if (
+                used[key] * 3 >= len(group)
+                and other.theme == first.theme
+                and " en " not in first.name(language) + other.name(language)
+            ):
                 name = other.name(language)
                 names.append(name if other.proper else name[:1].lower() + name[1:])
                 break
@@ -252,7 +269,9 @@ def _noun_title(group: list[_Doc], an: _Analyser) -> str:
     verbs = lex.dutch_verbs() if an.language == "nl" else frozenset()
     counts = Counter(w for d in group for w in set(d.words))
     english_verb = an.language == "en" and lex.looks_like_english_verb
-    nouns = [w for w, _ in counts.most_common() if len(w) >= 4 and w not in verbs and not (english_verb and english_verb(w))]
+    nouns = [
+        w for w, _ in counts.most_common() if len(w) >= 4 and w not in verbs and not (english_verb and english_verb(w))
+    ]
     if nouns:
         return nouns[0][:1].upper() + nouns[0][1:MAX_TITLE_CHARS]
     for d in group:
@@ -307,8 +326,17 @@ def _match_examples(matrix, rows, example_rows, examples, docs, an, idf) -> tupl
     groups = []
     for e, idx in sorted(members.items()):
         described = _describe(idx, docs, an, idf)
-        groups.append(Group(examples[e].title[:MAX_TITLE_CHARS], described.reflection_ids, described.keywords,
-                            described.why, "bottleneck", examples[e].title, examples[e].times))
+        groups.append(
+            Group(
+                examples[e].title[:MAX_TITLE_CHARS],
+                described.reflection_ids,
+                described.keywords,
+                described.why,
+                "bottleneck",
+                examples[e].title,
+                examples[e].times,
+            )
+        )
     return groups, {i for idx in members.values() for i in idx}
 
 
@@ -326,11 +354,7 @@ def _cluster(rest, matrix, docs, an, idf, granularity, min_size) -> list[Group]:
     np.fill_diagonal(distance, 0.0)
     tree = linkage(squareform(distance, checks=False), method="average")
     k = _choose_k(tree, len(rest), granularity, distance)
-    labels = fcluster(tree, t=k, criterion="maxclust")
-    # Never join groups that share next to nothing, whatever the count says: an off-topic remark stays alone.
-    apart_labels = fcluster(tree, t=MAX_MERGE_DISTANCE, criterion="distance")
-    if len(np.unique(apart_labels)) > len(np.unique(labels)):
-        labels = apart_labels
+    labels = _detach_outliers(fcluster(tree, t=k, criterion="maxclust"), sim)
     out = []
     for label in np.unique(labels):
         local = np.flatnonzero(labels == label).tolist()

@@ -627,15 +627,24 @@ def suggestion_examples(viewer: Account, session_: Session) -> list[SuggestionEx
             by_entry[entry_id].append(cid)
         elif title and title.strip():
             by_title[title.strip().casefold()].append((title.strip(), cid))
-    titles = dict(db.session.execute(sa.select(RegisterEntry.id, RegisterEntry.title)
-                                     .where(RegisterEntry.id.in_(by_entry))).all()) if by_entry else {}
+    titles = (
+        dict(
+            db.session.execute(
+                sa.select(RegisterEntry.id, RegisterEntry.title).where(RegisterEntry.id.in_(by_entry))
+            ).all()
+        )
+        if by_entry
+        else {}
+    )
     examples = [
         SuggestionExample(titles[eid], tuple(t for cid in cids for t in texts.get(cid, [])), len(cids))
-        for eid, cids in by_entry.items() if eid in titles
+        for eid, cids in by_entry.items()
+        if eid in titles
     ]
     examples += [
         SuggestionExample(pairs[0][0], tuple(t for _, cid in pairs for t in texts.get(cid, [])), len(pairs))
-        for pairs in by_title.values() if len(pairs) >= 2
+        for pairs in by_title.values()
+        if len(pairs) >= 2
     ]
     return [e for e in examples if e.texts][:EXAMPLE_LIMIT]
 
@@ -645,8 +654,9 @@ def _cluster_reflections(cluster_ids: list[int]) -> dict[int, list[str]]:
     if not cluster_ids:
         return texts
     rows = db.session.execute(
-        sa.select(Reflection.cluster_id, Reflection.text)
-        .where(Reflection.cluster_id.in_(cluster_ids), Reflection.hidden.is_(False), Reflection.kind != "success")
+        sa.select(Reflection.cluster_id, Reflection.text).where(
+            Reflection.cluster_id.in_(cluster_ids), Reflection.hidden.is_(False), Reflection.kind != "success"
+        )
     )
     for cid, text in rows:
         texts[cid].append((text or "")[:MAX_REFLECTION_CHARS])

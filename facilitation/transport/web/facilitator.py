@@ -314,6 +314,7 @@ def console(session_id: int):
 #: "fewer / more groups" steps either way on the console (each step about a third fewer / more groups)
 GRANULARITY_STEPS = 3
 
+
 @bp.get("/sessions/<int:session_id>/clusters/suggestions")
 @login_required
 def cluster_suggestions(session_id: int):
@@ -325,11 +326,17 @@ def cluster_suggestions(session_id: int):
     except ValueError:
         granularity = None
     if granularity is None or not -GRANULARITY_STEPS <= granularity <= GRANULARITY_STEPS:
-        return jsonify({"error": _("Granularity must be a whole number from %(lo)s to %(hi)s.",
-                                   lo=-GRANULARITY_STEPS, hi=GRANULARITY_STEPS)}), 400
+        return jsonify(
+            {
+                "error": _(
+                    "Granularity must be a whole number from %(lo)s to %(hi)s.",
+                    lo=-GRANULARITY_STEPS,
+                    hi=GRANULARITY_STEPS,
+                )
+            }
+        ), 400
     examples = entries.suggestion_examples(current_user, session_)
-    return jsonify({"suggestions": clustering.suggestions(session_, granularity, examples),
-                    "granularity": granularity})
+    return jsonify({"suggestions": clustering.suggestions(session_, granularity, examples), "granularity": granularity})
 
 
 @bp.get("/programmes/<int:programme_id>/commitments")
