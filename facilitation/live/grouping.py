@@ -14,7 +14,7 @@ from functools import cache
 import numpy as np
 import snowballstemmer
 import stopwordsiso
-from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.cluster.hierarchy import cut_tree, linkage
 from scipy.sparse import csr_matrix
 from scipy.spatial.distance import squareform
 
@@ -145,9 +145,10 @@ K_METHOD = "silhouette"  # "gap": largest jump in merge height (kept for compari
 
 def _silhouette_k(tree: np.ndarray, distance: np.ndarray, lo: int, hi: int) -> int:
     best_k, best = lo, -2.0
-    for k in range(lo, hi + 1):
-        labels = fcluster(tree, t=k, criterion="maxclust")
-        score = _silhouette(distance, labels)
+    ks = list(range(lo, hi + 1))
+    cuts = cut_tree(tree, n_clusters=ks)  # one pass for every candidate count
+    for column, k in enumerate(ks):
+        score = _silhouette(distance, cuts[:, column])
         if score > best + 1e-9:
             best_k, best = k, score
     return best_k
@@ -185,6 +186,12 @@ def _choose_k(tree: np.ndarray, n: int, granularity: int, distance: np.ndarray |
                 best_k, best_gap = k, gap
     k = round(best_k * STEP**granularity)
     return int(min(max(k, 1), n))
+
+
+def _cut(tree: np.ndarray, k: int) -> np.ndarray:
+    # By number of merges, not by height: groups sharing nothing all merge at distance exactly 1, and a cut by
+    # height (fcluster maxclust) cannot separate such ties, so 64 reflections could come back as 2 groups.
+    return cut_tree(tree, n_clusters=k).ravel() + 1
 
 
 def _detach_outliers(labels: np.ndarray, sim: np.ndarray) -> np.ndarray:
@@ -354,7 +361,7 @@ def _cluster(rest, matrix, docs, an, idf, granularity, min_size) -> list[Group]:
     np.fill_diagonal(distance, 0.0)
     tree = linkage(squareform(distance, checks=False), method="average")
     k = _choose_k(tree, len(rest), granularity, distance)
-    labels = _detach_outliers(fcluster(tree, t=k, criterion="maxclust"), sim)
+    labels = _detach_outliers(_cut(tree, k), sim)
     out = []
     for label in np.unique(labels):
         local = np.flatnonzero(labels == label).tolist()
