@@ -4,6 +4,8 @@ Also which view the projector shows, and the offline cluster suggestions for wha
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 
 from facilitation import validation as v
@@ -52,18 +54,32 @@ def snapshot_section(session_: Session, audience: str, participant) -> dict:
     return section
 
 
-def suggestions(session_: Session) -> list[dict]:
-    """Offline groupings of the visible reflections that are in no cluster yet, with a proposed title."""
-    from facilitation.live.suggest import suggest_clusters  # scikit-learn loads on first use, not at start-up
+def suggestions(session_: Session, granularity: int = 0, examples: Sequence = ()) -> list[dict]:
+    """Offline groupings of the visible reflections that are in no cluster yet, by meaning, with a proposed title,
+    the shared concepts (why) and, where one looks like a known recurring bottleneck, its title and count.
+    `examples`: (title, texts, times) of what facilitators filed before (see register.entries)."""
+    # scikit-learn and the lexicon load on first use, not at start-up
+    from facilitation.live.grouping import Example
+    from facilitation.live.suggest import suggest_clusters
 
     rows = db.session.execute(
-        sa.select(Reflection.id, Reflection.text)
+        sa.select(Reflection.id, Reflection.text, Reflection.kind)
         .where(Reflection.session_id == session_.id, Reflection.cluster_id.is_(None), Reflection.hidden.is_(False))
         .order_by(Reflection.id)
     ).all()
+    known = [Example(e.title, tuple(e.texts), e.times) for e in examples]
+    found = suggest_clusters([tuple(r) for r in rows], session_.language, granularity=granularity, examples=known)
     return [
-        {"title": s.title, "reflection_ids": list(s.reflection_ids), "keywords": list(s.keywords)}
-        for s in suggest_clusters([(rid, text) for rid, text in rows], session_.language)
+        {
+            "title": s.title,
+            "reflection_ids": list(s.reflection_ids),
+            "keywords": list(s.keywords),
+            "why": list(s.why),
+            "kind": s.kind,
+            "recurring": s.recurring,
+            "times": s.times,
+        }
+        for s in found
     ]
 
 

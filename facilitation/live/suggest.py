@@ -24,6 +24,10 @@ class Suggestion:
     title: str
     reflection_ids: tuple[int, ...]
     keywords: tuple[str, ...]
+    why: tuple[str, ...] = ()  # names of the concepts the members share (shown on the console)
+    kind: str = "bottleneck"  # "bottleneck", "success" or "mixed" (questions/ideas only)
+    recurring: str | None = None  # the known recurring bottleneck this looks like
+    times: int = 0  # how often that one came up before
 
 
 # Reflections are 1-2 sentences (under 400 characters); the cap bounds the cost of a pasted essay.
@@ -238,6 +242,25 @@ def _describe(members: list[int], corpus: _Corpus) -> Suggestion:
 
 
 def suggest_clusters(
+    reflections: Sequence[tuple],
+    language: str = "nl",
+    *,
+    max_clusters: int | None = None,
+    min_size: int = 2,
+    granularity: int = 0,
+    examples: Sequence = (),
+) -> list[Suggestion]:
+    """Suggested clusters by meaning (facilitation.live.grouping): reflections (id, text) or (id, text, kind),
+    bottlenecks and success factors apart, `granularity` steps towards fewer (<0) or more (>0) groups, `examples`
+    (grouping.Example) from earlier confirmed clusters and the bottleneck register. Deterministic."""
+    from facilitation.live.grouping import suggest_groups
+
+    groups = suggest_groups(reflections, language, granularity=granularity, examples=examples, min_size=min_size)
+    result = [Suggestion(g.title, g.reflection_ids, g.keywords, g.why, g.kind, g.recurring, g.times) for g in groups]
+    return result if max_clusters is None else result[: max(0, max_clusters)]
+
+
+def suggest_clusters_by_words(
     reflections: Sequence[tuple[int, str]],
     language: str = "nl",
     *,

@@ -589,3 +589,74 @@ def linkable_clusters(account: Account, limit: int = 500) -> list[ClusterItem]:
         ClusterItem(c.id, c.title, c.level, s.title, p.title, session_day(s), None)
         for c, s, p in db.session.execute(query)
     ]
+
+
+#: register entries and repeated cluster titles offered to the cluster suggestions as examples; the most recent
+EXAMPLE_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class SuggestionExample:
+    title: str
+    texts: tuple[str, ...]
+    times: int  # occurrences the viewer may see
+
+
+def suggestion_examples(viewer: Account, session_: Session) -> list[SuggestionExample]:
+    """What facilitators filed before, as examples for the cluster suggestions of session_: each register entry
+    with the reflections of its linked clusters, and cluster titles confirmed in two or more earlier sessions.
+    Only clusters of programmes the viewer may see count, so no text or count leaks from another programme."""
+    visible = visible_programme_ids(viewer)
+    query = (
+        sa.select(Cluster.id, Cluster.title, RegisterLink.entry_id)
+        .join(Session, Session.id == Cluster.session_id)
+        .outerjoin(RegisterLink, RegisterLink.cluster_id == Cluster.id)
+        .where(Cluster.session_id != session_.id, Session.language == session_.language)
+        .order_by(Cluster.id.desc())
+        .limit(MAX_CLUSTERS)
+    )
+    if visible is not None:
+        query = query.where(Session.programme_id.in_(visible or {-1}))
+    rows = db.session.execute(query).all()
+    texts = _cluster_reflections([cid for cid, _, _ in rows])
+    by_entry: dict[int, list[int]] = defaultdict(list)
+    by_title: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for cid, title, entry_id in rows:
+        if entry_id is not None:
+            by_entry[entry_id].append(cid)
+        elif title and title.strip():
+            by_title[title.strip().casefold()].append((title.strip(), cid))
+    titles = (
+        dict(
+            db.session.execute(
+                sa.select(RegisterEntry.id, RegisterEntry.title).where(RegisterEntry.id.in_(by_entry))
+            ).all()
+        )
+        if by_entry
+        else {}
+    )
+    examples = [
+        SuggestionExample(titles[eid], tuple(t for cid in cids for t in texts.get(cid, [])), len(cids))
+        for eid, cids in by_entry.items()
+        if eid in titles
+    ]
+    examples += [
+        SuggestionExample(pairs[0][0], tuple(t for _, cid in pairs for t in texts.get(cid, [])), len(pairs))
+        for pairs in by_title.values()
+        if len(pairs) >= 2
+    ]
+    return [e for e in examples if e.texts][:EXAMPLE_LIMIT]
+
+
+def _cluster_reflections(cluster_ids: list[int]) -> dict[int, list[str]]:
+    texts: dict[int, list[str]] = defaultdict(list)
+    if not cluster_ids:
+        return texts
+    rows = db.session.execute(
+        sa.select(Reflection.cluster_id, Reflection.text).where(
+            Reflection.cluster_id.in_(cluster_ids), Reflection.hidden.is_(False), Reflection.kind != "success"
+        )
+    )
+    for cid, text in rows:
+        texts[cid].append((text or "")[:MAX_REFLECTION_CHARS])
+    return texts

@@ -4,6 +4,7 @@ keyboard alone, phones voting, the projector's chart and level map, and axe-core
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -62,6 +63,9 @@ def projector_column(projector, title):
     )
 
 
+SHOTS = Path("/tmp")  # looked at by a person, not kept
+
+
 def test_clustering_by_drag_and_drop_with_suggestions(server, new_context):
     console, projector, (phone,) = open_session(server, new_context)
     write_all(console, phone)
@@ -87,6 +91,16 @@ def test_clustering_by_drag_and_drop_with_suggestions(server, new_context):
     # generous: the first request loads scikit-learn, which takes seconds on a busy machine
     expect(suggestions).to_have_count(2, timeout=30_000)
     assert_accessible(console, "console with clusters and suggestions")
+    # each suggestion says why its cards belong together, in the domain's words
+    expect(suggestions.filter(has_text="wachtlijst voor jeugdzorg").locator(".suggestion-why")).to_have_text(
+        re.compile(r"^Waarom samen: Wachtlijst")
+    )
+    # fewer / more groups: one step each way asks the server again and comes back to the same two
+    console.get_by_role("button", name="Minder groepen").click()
+    expect(console.get_by_role("button", name="Meer groepen")).to_be_enabled()
+    console.get_by_role("button", name="Meer groepen").click()
+    expect(suggestions).to_have_count(2)
+    console.screenshot(path=str(SHOTS / "console-suggestions-why.png"))
     waiting = suggestions.filter(has_text="wachtlijst voor jeugdzorg")
     waiting.locator("input").fill("Lange wachtlijsten")
     waiting.get_by_role("button", name=re.compile("^Overnemen")).click()

@@ -400,7 +400,10 @@ def test_suggestions_group_the_unclustered_reflections_and_accepting_one_creates
     assert {ids[0], ids[1]} in groups and {ids[2], ids[3]} in groups
     assert all(ids[4] not in g for g in groups)  # only what is not clustered yet
     waiting = next(s for s in suggestions if set(s["reflection_ids"]) == {ids[0], ids[1]})
-    assert "wachtlijst" in waiting["title"].lower() or "jeugdzorg" in waiting["title"].lower()
+    assert waiting["title"] == "Wachtlijst" and waiting["why"][0] == "Wachtlijst"  # named by the shared concept
+    assert waiting["kind"] == "bottleneck" and waiting["recurring"] is None
+    regie = next(s for s in suggestions if set(s["reflection_ids"]) == {ids[2], ids[3]})
+    assert regie["title"].startswith("Regie")
     created = ok(console, "cluster.create", {"title": waiting["title"], "reflection_ids": waiting["reflection_ids"]})
     where = placement(app, table["session_id"])
     assert where[ids[0]] == where[ids[1]] == created["cluster"]["id"]

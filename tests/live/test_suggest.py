@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import json
 import re
 import time
 import tomllib
 from pathlib import Path
 
 import pytest
+import stopwordsiso
 from sklearn.metrics import adjusted_rand_score
 
+from facilitation.live import concepts
+from facilitation.live.concepts import dutch_verbs
+from facilitation.live.grouping import Example
 from facilitation.live.suggest import Suggestion, suggest_clusters
 
+BENCH = Path(__file__).parents[2] / "bench" / "data" / "suggest"
 DATA = Path(__file__).parent.parent / "data" / "labelled_reflections_nl.toml"
 
 
@@ -192,49 +198,153 @@ def test_english_reflections() -> None:
     result = suggest_clusters(reflections, language="en")
     assert {s.reflection_ids for s in result} == {(1, 2), (3, 4)}
     by_ids = {s.reflection_ids: s for s in result}
-    assert {"privacy", "information"} & set(by_ids[(3, 4)].keywords)
+    assert by_ids[(3, 4)].title == "Privacy" and by_ids[(1, 2)].title == "Waiting list"
 
 
-# --- titles and keywords -------------------------------------------------------------------------
+# --- titles, why, kinds --------------------------------------------------------------------------
 
 
-def test_titles_and_keywords_come_from_the_reflections_own_words() -> None:
-    reflections, _ = _labelled()
-    text_of = dict(reflections)
-    for suggestion in suggest_clusters(reflections):
-        member_words = set().union(*(_words(text_of[rid]) for rid in suggestion.reflection_ids))
-        assert 0 < len(suggestion.title) <= 60
-        assert suggestion.title[0].isupper()
-        assert _words(suggestion.title) <= member_words
-        assert 1 <= len(suggestion.keywords) <= 5
-        assert {k.lower() for k in suggestion.keywords} <= member_words
+def _bench_sets() -> dict[str, dict]:
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(BENCH.glob("*.json"))}
 
 
-def test_title_names_the_shared_theme() -> None:
+@pytest.mark.parametrize("granularity", [-2, 0, 2])
+def test_no_title_is_a_stop_word_function_word_or_bare_verb(granularity: int) -> None:
+    stop = frozenset(stopwordsiso.stopwords("nl")) | frozenset(stopwordsiso.stopwords("en"))
+    verbs = dutch_verbs()
+    assert {"kreeg", "dacht", "komt", "ingeschakeld", "gestopt"} <= verbs  # the titles issue #19 saw
+    titles = []
+    for data in _bench_sets().values():
+        rows = [(r["id"], r["text"], r["kind"]) for r in data["reflections"]]
+        titles += [s.title for s in suggest_clusters(rows, data["language"], granularity=granularity)]
+    assert titles
+    # Curated names (concepts, themes) are noun phrases even where they open with a participle ("Passend
+    # onderwijs", "Dreigende ontruiming"); any other title is a word of the reflections and must be no verb form.
+    curated = {
+        n.lower()
+        for lx in (concepts.load("nl"), concepts.load("en"))
+        for c in lx.concepts.values()
+        for n in (c.nl, c.en)
+    } | {
+        n.lower()
+        for lx in (concepts.load("nl"), concepts.load("en"))
+        for names in lx.themes.values()
+        for n in names.values()
+    }
+    for title in titles:
+        words = [w.lower() for w in re.findall(r"[^\W\d_]+", title)]
+        assert words and not all(w in stop for w in words), title
+        parts = title.lower().split(" en ")
+        if not all(p in curated for p in parts):
+            assert not any(w in verbs for w in words), title
+        assert title[0].isupper() and len(title) <= 60
+
+
+def test_titles_name_the_shared_concept_and_why_lists_it() -> None:
     reflections = [
         (1, "De wachtlijst voor de jeugd-GGZ is negen maanden."),
         (2, "Het gezin staat al maanden op de wachtlijst voor jeugdzorg."),
         (3, "Door de lange wachtlijst escaleert de situatie thuis."),
     ]
     (suggestion,) = suggest_clusters(reflections)
-    assert suggestion.title.split()[0] == "Wachtlijst"
-    assert suggestion.keywords[0] == "wachtlijst"
+    assert suggestion.title == "Wachtlijst" and suggestion.why[0] == "Wachtlijst"
 
 
-def test_keeps_acronyms_in_capitals() -> None:
+def test_acronyms_and_names_keep_their_official_form() -> None:
     reflections = [
-        (1, "Door de AVG mocht school niets delen."),
-        (2, "De AVG wordt als reden gebruikt om niets te delen."),
+        (1, "de wmo consulent kwam pas na 6 weken"),
+        (2, "WMO aanvraag voor huishoudelijke hulp liep vast"),
+        (3, "melding bij veilig thuis gedaan"),
+        (4, "VEILIG THUIS reageerde weken niet op de melding"),
+        (5, "ggz wachtlijst van een jaar"),
+        (6, "Ggz had geen plek, wachtlijst"),
+        (7, "wsnp afgewezen"),
+        (8, "na de WSNP aanvraag weer schulden"),
     ]
-    (suggestion,) = suggest_clusters(reflections)
-    assert "AVG" in suggestion.keywords
+    names = {n for s in suggest_clusters(reflections) for n in (s.title, *s.why)}
+    assert {"Wmo", "Veilig Thuis", "Wsnp"} <= names
+    assert "GGZ" in names or "Wachtlijst en GGZ" in names
+    assert not names & {"wmo", "WMO", "veilig thuis", "ggz", "Ggz", "wsnp", "WSNP"}
 
 
-def test_handles_a_thousand_reflections_quickly() -> None:
+def test_bottlenecks_and_success_factors_are_suggested_apart() -> None:
+    for name, data in _bench_sets().items():
+        kind = {r["id"]: r["kind"] for r in data["reflections"]}
+        rows = [(r["id"], r["text"], r["kind"]) for r in data["reflections"]]
+        for granularity in (-3, 0, 3):
+            for s in suggest_clusters(rows, data["language"], granularity=granularity):
+                kinds = {kind[rid] for rid in s.reflection_ids}
+                assert not ({"bottleneck", "cause"} & kinds and "success" in kinds), (name, s.title)
+
+
+def test_fewer_and_more_groups() -> None:
+    data = _bench_sets()["jongere_ggz_crisis"]
+    rows = [(r["id"], r["text"], r["kind"]) for r in data["reflections"]]
+    counts = [len(suggest_clusters(rows, granularity=g)) for g in (-2, 0, 2)]
+    assert counts[0] < counts[1] < counts[2]
+    assert 5 <= len(suggest_clusters(rows)) <= 12  # 64 reflections: 5-12 by default
+
+
+def test_a_theme_less_phrase_makes_no_cluster() -> None:
+    # Issue #19: five reflections sharing "in plaats van" became one cluster across four themes.
+    reflections = [
+        (1, "Praten over het gezin in plaats van met het gezin"),
+        (2, "Een uitkering in plaats van werk"),
+        (3, "Wachtlijst in plaats van hulp"),
+        (4, "De deurwaarder in plaats van een betalingsregeling"),
+        (5, "Een brief in plaats van een gesprek"),
+    ]
+    assert all(len(s.reflection_ids) < 4 for s in suggest_clusters(reflections))
+
+
+def test_a_reflection_like_a_known_recurring_bottleneck_joins_a_group_named_after_it() -> None:
+    known = Example("Wachtlijsten jeugd-GGZ", ("wachtlijst jeugd-ggz", "geen plek vrij bij de ggz"), times=5)
+    other = Example("Schulden en beslag", ("deurwaarder en beslag op loon",), times=3)
+    reflections = [
+        (1, "weer een wachtlijst bij de GGZ", "bottleneck"),
+        (2, "fijne sessie", "question"),
+        (3, "een wachtlijst bij de ggz als succes", "success"),
+    ]
+    result = suggest_clusters(reflections, examples=[known, other])
+    assert [(s.title, s.reflection_ids, s.recurring, s.times) for s in result if s.recurring] == [
+        ("Wachtlijsten jeugd-GGZ", (1,), "Wachtlijsten jeugd-GGZ", 5)
+    ]
+
+
+# --- the lexicon ---------------------------------------------------------------------------------
+
+
+def test_the_dutch_lexicon_has_300_concepts_with_names_forms_and_themes_and_english_has_the_same_shape() -> None:
+    nl, en = concepts.load("nl"), concepts.load("en")
+    assert len(nl.concepts) >= 300 and len(en.concepts) >= 15
+    for lexicon in (nl, en):
+        for c in lexicon.concepts.values():
+            assert c.nl and c.en and c.theme in lexicon.themes
+    assert nl.analyse("in plaats van op tijd")[0] == []  # theme-less phrases are no concepts
+    assert nl.analyse("van het kastje naar de muur")[0] == ["kastje_muur"]
+    assert nl.analyse("niemand had de regie")[0] == ["regie"]
+    assert nl.analyse("we belden of er een plekje vrijkwam")[0] == ["plek_vrij"]
+    assert set(nl.analyse("behandelwachttijd bij de jeugd-ggz")[0]) == {"wachttijd", "jeugd_ggz"}
+    assert nl.concepts["gi"].nl.startswith("GI") and nl.concepts["wsnp"].nl == "Wsnp"
+
+
+def test_no_word_form_belongs_to_two_concepts() -> None:
+    for language in ("nl", "en"):
+        owner: dict[str, str] = {}
+        for path in sorted((concepts.LEXICON / language).glob("*.toml")):
+            if path.name in ("themes.toml", "ignore.toml"):
+                continue
+            for key, entry in tomllib.loads(path.read_text(encoding="utf-8")).items():
+                for form in entry["forms"]:
+                    assert owner.setdefault(form, key) == key, (form, owner[form], key)
+
+
+def test_handles_a_thousand_reflections_within_a_second() -> None:
     reflections, _ = _labelled()
-    many = [(k * 100 + rid, f"{text} (tafel {k})") for k in range(18) for rid, text in reflections]
+    many = [(k * 100 + rid, f"{text} (tafel {k})") for k in range(11) for rid, text in reflections][:1000]
+    suggest_clusters(many[:50])  # the lexicon loads once per process, not per request
     start = time.perf_counter()
     result = suggest_clusters(many)
-    # bench/suggest.py measures ~0.15 s for 1,000; this only guards against a gross slowdown.
-    assert time.perf_counter() - start < 5
+    # bench/suggest.py measures about 0.1 s on one core; the target is 1 s
+    assert time.perf_counter() - start < 1.0
     assert result

@@ -584,3 +584,75 @@ def test_english_sessions_are_compared_with_english_stems(world, person):
     found = pairs(client.get("/register/suggestions").get_data(as_text=True))
     assert (waiting, waited) in found
     assert not any(housing in pair for pair in found)
+
+
+# --- examples for the cluster suggestions --------------------------------------------------------------------
+
+
+def _loose(world, session_id: int, texts: list[str]) -> list[int]:
+    """Reflections not in any cluster yet, as a participant leaves them."""
+    with world.app.app_context():
+        rows = [
+            Reflection(
+                session_id=session_id,
+                client_id=f"loose-{session_id}-{n}",
+                kind="bottleneck",
+                text=text,
+                phase_key="bottlenecks",
+            )
+            for n, text in enumerate(texts)
+        ]
+        db.session.add_all(rows)
+        db.session.commit()
+        return [r.id for r in rows]
+
+
+def _entry(world, title: str, cluster_ids: list[int]) -> None:
+    with world.app.app_context():
+        entry = RegisterEntry(title=title)
+        db.session.add(entry)
+        db.session.flush()
+        db.session.add_all(RegisterLink(entry_id=entry.id, cluster_id=cid) for cid in cluster_ids)
+        db.session.commit()
+
+
+def test_cluster_suggestions_use_register_entries_only_from_programmes_the_facilitator_may_see(world, person):
+    client, fid = person("facilitator")
+    _, other = person("facilitator")
+    mine, theirs = world.programme(fid, "Leertraject Zwolle"), world.programme(other, "Leertraject Kampen")
+    earlier = [world.session(theirs, other, f"Kampen {n}", day(2026, 2 + n)) for n in (1, 2)]
+    _entry(
+        world,
+        "Wachtlijsten jeugd-GGZ",
+        [
+            world.cluster(
+                earlier[0],
+                "Wachtlijst",
+                ["Wachtlijst voor de jeugd-GGZ van negen maanden", "Geen plek vrij bij de jeugd-ggz"],
+            ),
+            world.cluster(
+                earlier[1], "Wachten", ["Een jaar op de wachtlijst voor de GGZ", "GGZ heeft een aanmeldstop"]
+            ),
+        ],
+    )
+    now = world.session(mine, fid, "Zwolle 1", day(2026, 6))
+    ids = _loose(
+        world,
+        now,
+        [
+            "Weer een wachtlijst bij de GGZ, acht maanden",
+            "Schulden stapelen zich op",
+            "De deurwaarder stond voor de deur",
+        ],
+    )
+    url = f"/sessions/{now}/clusters/suggestions"
+    unseen = client.get(url).get_json()["suggestions"]
+    assert all(s["recurring"] is None for s in unseen)  # another programme's register does not leak
+    world.member(theirs, fid)
+    seen = client.get(url).get_json()["suggestions"]
+    recurring = next(s for s in seen if s["recurring"])
+    assert recurring["title"] == recurring["recurring"] == "Wachtlijsten jeugd-GGZ"
+    assert recurring["times"] == 2 and recurring["reflection_ids"] == [ids[0]]
+    assert "Wachtlijst" in recurring["why"]
+    assert client.get(url + "?granularity=9").status_code == 400
+    assert client.get(url + "?granularity=veel").status_code == 400

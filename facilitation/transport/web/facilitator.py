@@ -19,6 +19,7 @@ from facilitation.privacy import audit, retention
 from facilitation.privacy import detect as privacy
 from facilitation.programmes import manage as programmes
 from facilitation.register import commitments as commitment_board
+from facilitation.register import entries
 from facilitation.text.dates import today
 from facilitation.text.labels import (
     COMMITMENT_STATUSES,
@@ -306,12 +307,32 @@ def console(session_id: int):
     )
 
 
+#: "fewer / more groups" steps either way on the console (each step about a third fewer / more groups)
+GRANULARITY_STEPS = 3
+
+
 @bp.get("/sessions/<int:session_id>/clusters/suggestions")
 @login_required
 def cluster_suggestions(session_id: int):
     """Read only: offline groupings of the unclustered reflections; accepting one is a cluster.create command."""
     session_ = facilitated_session(session_id)
-    return jsonify({"suggestions": clustering.suggestions(session_)})
+    raw = request.args.get("granularity", "0")
+    try:
+        granularity = int(raw)
+    except ValueError:
+        granularity = None
+    if granularity is None or not -GRANULARITY_STEPS <= granularity <= GRANULARITY_STEPS:
+        return jsonify(
+            {
+                "error": _(
+                    "Granularity must be a whole number from %(lo)s to %(hi)s.",
+                    lo=-GRANULARITY_STEPS,
+                    hi=GRANULARITY_STEPS,
+                )
+            }
+        ), 400
+    examples = entries.suggestion_examples(current_user, session_)
+    return jsonify({"suggestions": clustering.suggestions(session_, granularity, examples), "granularity": granularity})
 
 
 @bp.get("/programmes/<int:programme_id>/commitments")

@@ -8,6 +8,8 @@ const $ = (id) => document.getElementById(id);
 const drafts = new Drafts();
 let suggestions = null; // null: not asked yet; otherwise what the server proposed, minus what was handled
 let suggestionCount = 0;
+let granularity = 0; // "fewer / more groups": steps the server turns into fewer or more suggestions
+const GRANULARITY_STEPS = 3;
 let dragged = null; // id of the reflection being dragged
 let deferred = false; // an update arrived mid-drag; rebuilding then would cancel the drag
 
@@ -274,7 +276,7 @@ async function suggest(ctx) {
   button.setAttribute("aria-busy", "true");
   say(ctx.settings.board.loading);
   try {
-    const response = await fetch(`/sessions/${ctx.live.state.session.id}/clusters/suggestions`,
+    const response = await fetch(`/sessions/${ctx.live.state.session.id}/clusters/suggestions?granularity=${granularity}`,
       { headers: { Accept: "application/json" } });
     if (!response.ok) throw new Error(String(response.status));
     const body = await response.json();
@@ -316,10 +318,23 @@ function suggestionNodes(state, ctx) {
   // "none found" only when the server found none; once all are handled the list simply goes
   if (!suggestions.length) return [h("p", { class: "hint", text: b.no_suggestions })];
   if (!left.length) return [];
-  return [h("h3", { text: b.suggestions }), h("ul", { class: "suggestion-list" }, left.map((s) => h("li", { class: "suggestion" },
+  const regroup = (step) => {
+    granularity = Math.max(-GRANULARITY_STEPS, Math.min(GRANULARITY_STEPS, granularity + step));
+    suggest(ctx);
+  };
+  const controls = h("div", { class: "toolbar suggestion-granularity" },
+    h("button", { type: "button", id: "suggest-fewer", disabled: granularity <= -GRANULARITY_STEPS ? "" : null,
+      onclick: () => regroup(-1) }, b.fewer_groups),
+    h("button", { type: "button", id: "suggest-more", disabled: granularity >= GRANULARITY_STEPS ? "" : null,
+      onclick: () => regroup(1) }, b.more_groups));
+  return [h("h3", { text: b.suggestions }), controls, h("ul", { class: "suggestion-list" }, left.map((s) => h("li", { class: "suggestion" },
     h("label", { for: `${s.key}-title` }, b.suggestion_title),
     drafts.input(`${s.key}-title`, { id: `${s.key}-title`, type: "text", maxlength: 120 }, s.title),
-    s.keywords.length ? h("p", { class: "hint", text: `${b.keywords}: ${s.keywords.join(", ")}` }) : null,
+    s.recurring ? h("p", { class: "recurring", text: fill(b.recurring, { title: s.recurring, n: s.times }) }) : null,
+    s.kind === "success" ? h("p", { class: "hint", text: b.kind_success }) : null,
+    // why: the shared concepts, so the facilitator can accept or reject at a glance
+    (s.why && s.why.length) ? h("p", { class: "hint suggestion-why", text: `${b.why}: ${s.why.join(", ")}` })
+      : s.keywords.length ? h("p", { class: "hint", text: `${b.keywords}: ${s.keywords.join(", ")}` }) : null,
     h("ul", { class: "suggestion-items" }, s.ids.map((id) => h("li", { text: s.loose.get(id).text }))),
     h("div", { class: "toolbar" },
       h("button", {

@@ -1,0 +1,379 @@
+"""Cluster suggestions by meaning: reflections compared by their concepts (facilitation/live/concepts.py), the
+broader themes of those concepts and their remaining content words together; average-linkage grouping with the
+number of groups chosen from the data; bottlenecks and success factors apart; titles from shared concepts;
+earlier confirmed clusters and register entries as examples. Pure computation: no database, no Flask."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import snowballstemmer
+import stopwordsiso
+from scipy.cluster.hierarchy import cut_tree, linkage
+from scipy.sparse import csr_matrix
+from scipy.spatial.distance import squareform
+
+from facilitation.live import concepts as lex
+
+# Weights of the three views of a reflection (chosen on the two Dutch tuning sets of bench/data/suggest, never on
+# the held-aside one): a shared concept says most, a shared broader theme less, a shared remaining word least.
+CONCEPT_WEIGHT = 1.0
+THEME_WEIGHT = 1.0
+WORD_WEIGHT = 0.45
+# Character n-grams of the remaining words let compounds meet (huurachterstand / achterstand); 0 switches them off.
+GRAM_WEIGHT = 0.4  # 0.3-0.5 all score at or above none on the tuning sets; 0.7 and up blur themes
+GRAM_SIZE = 4
+# Added to the distance of a bottleneck and a success factor: they merge last, and are split apart afterwards.
+KIND_PENALTY = 1.0
+# A reflection this similar to an example (earlier confirmed cluster or register entry) joins a group named after it.
+EXAMPLE_MIN = 0.5
+# A member whose mean cosine similarity to the rest of its group is below this is left out (stays alone).
+MIN_MEMBER_SIMILARITY = 0.08
+MAX_TEXT_CHARS = 1000
+MAX_TITLE_CHARS = 60
+MIN_WORD_CHARS = 3
+# Each "more"/"fewer" step multiplies the number of groups by this factor.
+STEP = 1.35
+BOTTLENECK_SIDE = {"bottleneck", "cause"}
+SUCCESS_SIDE = {"success"}
+
+
+@dataclass(frozen=True)
+class Example:
+    """Something facilitators filed before: a confirmed cluster or a bottleneck-register entry."""
+
+    title: str
+    texts: tuple[str, ...]
+    times: int = 1  # how many times it came up earlier (sessions / clusters)
+    kind: str = "bottleneck"
+
+
+@dataclass(frozen=True)
+class Group:
+    title: str
+    reflection_ids: tuple[int, ...]
+    keywords: tuple[str, ...]
+    why: tuple[str, ...]  # names of the concepts the members share
+    kind: str  # "bottleneck", "success" or "mixed" (only questions/ideas)
+    recurring: str | None = None  # title of the known recurring bottleneck it looks like
+    times: int = 0  # how often that one came up before
+
+
+@dataclass
+class _Doc:
+    rid: int
+    side: str  # "b", "s" or "n" (question/idea: may join either)
+    concepts: list[str]
+    words: list[str]  # remaining content words, lower case
+    stems: list[str]
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    return frozenset(stopwordsiso.stopwords("nl")) | frozenset(stopwordsiso.stopwords("en"))
+
+
+def _side(kind: str | None) -> str:
+    return "b" if kind in BOTTLENECK_SIDE else "s" if kind in SUCCESS_SIDE else "n"
+
+
+class _Analyser:
+    def __init__(self, language: str):
+        self.language = "en" if language.lower().startswith("en") else "nl"
+        self.lexicon = lex.load(self.language)
+        stemmer = snowballstemmer.stemmer("english" if self.language == "en" else "dutch")
+        self._stem = {}
+        self._stemmer = stemmer
+
+    def stem(self, word: str) -> str:
+        if word not in self._stem:
+            self._stem[word] = self._stemmer.stemWord(word)
+        return self._stem[word]
+
+    def doc(self, rid: int, text: str, kind: str | None) -> _Doc:
+        found, rest = self.lexicon.analyse(text[:MAX_TEXT_CHARS] if isinstance(text, str) else "")
+        stop = _stop_words()
+        words = [w for _, w in rest if len(w) >= MIN_WORD_CHARS and w.isalpha() and w not in stop]
+        return _Doc(rid, _side(kind), found, words, [self.stem(w) for w in words])
+
+
+def _features(doc: _Doc, lexicon: lex.Lexicon) -> Counter:
+    features: Counter = Counter()
+    for key in doc.concepts:
+        concept = lexicon.concepts[key]
+        features["c:" + key] += concept.weight
+        features["t:" + concept.theme] += concept.weight
+    for stem in doc.stems:
+        features["w:" + stem] += 1
+    if GRAM_WEIGHT:
+        for word in doc.words:
+            padded = f" {word} "
+            for i in range(len(padded) - GRAM_SIZE + 1):
+                features["g:" + padded[i : i + GRAM_SIZE]] += 1
+    return features
+
+
+def _matrix(rows: list[Counter], fit: list[Counter] | None = None) -> tuple[csr_matrix, dict[str, float]]:
+    """Unit-length rows of sublinear TF-IDF per view, each view scaled by its weight; IDF from `fit` (or rows)."""
+    basis = fit if fit is not None else rows
+    df: Counter = Counter(f for row in basis for f in row)
+    n = len(basis)
+    columns = {f: j for j, f in enumerate(sorted(df))}
+    idf = {f: math.log((1 + n) / (1 + c)) + 1 for f, c in df.items()}
+    weight = {"c": CONCEPT_WEIGHT, "t": THEME_WEIGHT, "w": WORD_WEIGHT, "g": GRAM_WEIGHT}
+    data, indices, indptr = [], [], [0]
+    for row in rows:
+        for f, tf in row.items():
+            if f in columns:
+                indices.append(columns[f])
+                data.append((1 + math.log(tf) if tf >= 1 else tf) * idf[f] * weight[f[0]])
+        indptr.append(len(indices))
+    matrix = csr_matrix((np.array(data, dtype=float), indices, indptr), shape=(len(rows), len(columns)))
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return csr_matrix(matrix.multiply(1 / norms[:, None])), idf
+
+
+def group_range(n: int) -> tuple[int, int]:
+    """Bounds of the number of groups for n reflections: 5-12 for 30-100, fewer below, slowly more above."""
+    if n < 30:
+        return max(1, n // 6), max(2, (n + 1) // 2)
+    if n <= 100:
+        return 5, 12
+    return 5, min(12 + int(4 * math.log2(n / 100)), n // 4)
+
+
+K_METHOD = "silhouette"  # "gap": largest jump in merge height (kept for comparison in bench)
+
+
+def _silhouette_k(tree: np.ndarray, distance: np.ndarray, lo: int, hi: int) -> int:
+    best_k, best = lo, -2.0
+    ks = list(range(lo, hi + 1))
+    cuts = cut_tree(tree, n_clusters=ks)  # one pass for every candidate count
+    for column, k in enumerate(ks):
+        score = _silhouette(distance, cuts[:, column])
+        if score > best + 1e-9:
+            best_k, best = k, score
+    return best_k
+
+
+def _silhouette(distance: np.ndarray, labels: np.ndarray) -> float:
+    """Mean silhouette (singletons count 0), numpy only so scikit-learn need not load."""
+    values = np.unique(labels)
+    onehot = (labels[:, None] == values[None, :]).astype(float)
+    sizes = onehot.sum(axis=0)
+    sums = distance @ onehot  # n x clusters: summed distance to each cluster
+    own = labels[:, None] == values[None, :]
+    own_size = sizes[np.argmax(own, axis=1)]
+    a = np.where(own_size > 1, (sums * own).sum(axis=1) / np.maximum(own_size - 1, 1), 0.0)
+    other = np.where(own, np.inf, sums / sizes[None, :])
+    b = other.min(axis=1) if len(values) > 1 else np.zeros(len(labels))
+    s = np.where(own_size > 1, (b - a) / np.maximum(np.maximum(a, b), 1e-12), 0.0)
+    return float(s.mean())
+
+
+def _choose_k(tree: np.ndarray, n: int, granularity: int, distance: np.ndarray | None = None) -> int:
+    """The cut inside group_range with the largest jump in merge distance (where the data has a natural seam);
+    each granularity step multiplies it by STEP."""
+    lo, hi = group_range(n)
+    hi = max(lo, min(hi, n - 1))
+    if K_METHOD == "silhouette" and distance is not None:
+        return int(min(max(round(_silhouette_k(tree, distance, lo, hi) * STEP**granularity), 1), n))
+    heights = tree[:, 2]  # merge i joins n-1-i clusters into n-2-i; cutting before merge i leaves n-1-i+1
+    best_k, best_gap = lo, -1.0
+    for k in range(lo, hi + 1):
+        i = n - k  # merge that would take k clusters to k-1
+        if 0 <= i < len(heights) and i - 1 >= 0:
+            gap = heights[i] - heights[i - 1]
+            if gap > best_gap:
+                best_k, best_gap = k, gap
+    k = round(best_k * STEP**granularity)
+    return int(min(max(k, 1), n))
+
+
+def _cut(tree: np.ndarray, k: int) -> np.ndarray:
+    # By number of merges, not by height: groups sharing nothing all merge at distance exactly 1, and a cut by
+    # height (fcluster maxclust) cannot separate such ties, so 64 reflections could come back as 2 groups.
+    return cut_tree(tree, n_clusters=k).ravel() + 1
+
+
+def _detach_outliers(labels: np.ndarray, sim: np.ndarray) -> np.ndarray:
+    """A member that shares next to nothing with the rest of its group stays alone (an off-topic remark), whatever
+    the number of groups asked for."""
+    labels = labels.copy()
+    fresh = labels.max() + 1
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        if len(members) < 2:
+            continue
+        block = sim[np.ix_(members, members)]
+        mean_other = (block.sum(axis=1) - np.diag(block)) / (len(members) - 1)
+        for i in members[mean_other < MIN_MEMBER_SIMILARITY]:
+            labels[i] = fresh
+            fresh += 1
+    return labels
+
+
+def _split_sides(members: list[int], docs: list[_Doc], sim: np.ndarray) -> list[list[int]]:
+    """Bottlenecks and success factors apart; a question or idea goes to the side it is closest to."""
+    b = [i for i in members if docs[i].side == "b"]
+    s = [i for i in members if docs[i].side == "s"]
+    neutral = [i for i in members if docs[i].side == "n"]
+    if not b or not s:
+        return [members]
+    for i in neutral:
+        (b if sim[i, b].mean() >= sim[i, s].mean() else s).append(i)
+    return [sorted(b), sorted(s)]
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{names[0]} en {names[1]}"
+
+
+def _describe(members: list[int], docs: list[_Doc], an: _Analyser, concept_idf: dict[str, float]) -> Group:
+    lexicon, language = an.lexicon, an.language
+    group = [docs[i] for i in members]
+    used = Counter(key for d in group for key in set(d.concepts))
+    # Shared by two members (or the only member); ranked by how many use it and how specific it is.
+    least = 1 if len(group) == 1 else 2
+    shared = sorted(
+        (k for k, c in used.items() if c >= least),
+        key=lambda k: (-used[k] * concept_idf.get("c:" + k, 1.0) * lexicon.concepts[k].weight, k),
+    )
+    why = tuple(lexicon.concepts[k].name(language) for k in shared[:4])
+    title = _title(shared, used, group, an)
+    words = Counter(w for d in group for w in set(d.words))
+    keywords = tuple(dict.fromkeys([*why, *(w for w, c in words.most_common(5) if c >= 2)]))[:5]
+    sides = {d.side for d in group} - {"n"}
+    kind = "bottleneck" if sides == {"b"} else "success" if sides == {"s"} else "mixed"
+    return Group(title, tuple(sorted(d.rid for d in group)), keywords, why, kind)
+
+
+def _title(shared: list[str], used: Counter, group: list[_Doc], an: _Analyser) -> str:
+    lexicon, language = an.lexicon, an.language
+    if shared:
+        first = lexicon.concepts[shared[0]]
+        names = [first.name(language)]
+        for key in shared[1:]:
+            other = lexicon.concepts[key]
+            if (
+                used[key] * 3 >= len(group)
+                and other.theme == first.theme
+                and " en " not in first.name(language) + other.name(language)
+            ):
+                name = other.name(language)
+                names.append(name if other.proper else name[:1].lower() + name[1:])
+                break
+        title = _join(names)
+        if len(title) > MAX_TITLE_CHARS:
+            title = names[0]
+        return title[:MAX_TITLE_CHARS]
+    themes = Counter(lexicon.concepts[k].theme for d in group for k in set(d.concepts))
+    if themes and themes.most_common(1)[0][1] >= 2:
+        return lexicon.themes[themes.most_common(1)[0][0]][language][:MAX_TITLE_CHARS]
+    return _noun_title(group, an)
+
+
+def _noun_title(group: list[_Doc], an: _Analyser) -> str:
+    """A content word the members share that is no bare verb; failing that, the theme of any concept."""
+    verbs = lex.dutch_verbs() if an.language == "nl" else frozenset()
+    counts = Counter(w for d in group for w in set(d.words))
+    english_verb = an.language == "en" and lex.looks_like_english_verb
+    nouns = [
+        w for w, _ in counts.most_common() if len(w) >= 4 and w not in verbs and not (english_verb and english_verb(w))
+    ]
+    if nouns:
+        return nouns[0][:1].upper() + nouns[0][1:MAX_TITLE_CHARS]
+    for d in group:
+        for key in d.concepts:
+            return an.lexicon.concepts[key].name(an.language)
+    return "Overige reflecties" if an.language == "nl" else "Other reflections"
+
+
+def suggest_groups(
+    reflections: Sequence[tuple],
+    language: str = "nl",
+    *,
+    granularity: int = 0,
+    examples: Sequence[Example] = (),
+    min_size: int = 2,
+) -> list[Group]:
+    """Group reflections (id, text) or (id, text, kind) by meaning. Deterministic. Groups below min_size are left
+    out, except a reflection that looks like a known recurring bottleneck. Sorted: recurring first, then by size."""
+    an = _Analyser(language)
+    docs = []
+    for row in reflections:
+        rid, text, kind = (row[0], row[1], row[2] if len(row) > 2 else None)
+        doc = an.doc(rid, text, kind)
+        if doc.concepts or doc.stems:  # nothing to compare on: leave it out
+            docs.append(doc)
+    if not docs:
+        return []
+    rows = [_features(d, an.lexicon) for d in docs]
+    example_docs = [[an.doc(0, t, e.kind) for t in e.texts] for e in examples]
+    example_rows = [sum((_features(d, an.lexicon) for d in ds), Counter()) for ds in example_docs]
+    matrix, idf = _matrix(rows)
+    results: list[Group] = []
+    taken: set[int] = set()
+    if examples:
+        results, taken = _match_examples(matrix, rows, example_rows, examples, docs, an, idf)
+    rest = [i for i in range(len(docs)) if i not in taken]
+    results += _cluster(rest, matrix, docs, an, idf, granularity, min_size)
+    results.sort(key=lambda g: (g.recurring is None, -len(g.reflection_ids), g.reflection_ids))
+    return results
+
+
+def _match_examples(matrix, rows, example_rows, examples, docs, an, idf) -> tuple[list[Group], set[int]]:
+    """Reflections close to an example join a group named after it (bottleneck side: success factors never do)."""
+    centroids, _ = _matrix(example_rows, fit=rows)
+    sim = (matrix @ centroids.T).toarray()
+    best = sim.argmax(axis=1)
+    members: dict[int, list[int]] = {}
+    for i, d in enumerate(docs):
+        e = int(best[i])
+        if sim[i, e] >= EXAMPLE_MIN and d.side != "s" and examples[e].kind != "success":
+            members.setdefault(e, []).append(i)
+    groups = []
+    for e, idx in sorted(members.items()):
+        described = _describe(idx, docs, an, idf)
+        groups.append(
+            Group(
+                examples[e].title[:MAX_TITLE_CHARS],
+                described.reflection_ids,
+                described.keywords,
+                described.why,
+                "bottleneck",
+                examples[e].title,
+                examples[e].times,
+            )
+        )
+    return groups, {i for idx in members.values() for i in idx}
+
+
+def _cluster(rest, matrix, docs, an, idf, granularity, min_size) -> list[Group]:
+    if not rest:
+        return []
+    if len(rest) == 1:
+        return [_describe(rest, docs, an, idf)] if min_size <= 1 else []
+    sub = matrix[rest]
+    sim = (sub @ sub.T).toarray()
+    distance = np.clip(1.0 - sim, 0.0, 1.0)
+    sides = np.array([docs[i].side for i in rest])
+    apart = ((sides[:, None] == "b") & (sides[None, :] == "s")) | ((sides[:, None] == "s") & (sides[None, :] == "b"))
+    distance = distance + KIND_PENALTY * apart
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method="average")
+    k = _choose_k(tree, len(rest), granularity, distance)
+    labels = _detach_outliers(_cut(tree, k), sim)
+    out = []
+    for label in np.unique(labels):
+        local = np.flatnonzero(labels == label).tolist()
+        for part in _split_sides(local, [docs[i] for i in rest], sim):
+            if len(part) >= max(1, min_size):
+                out.append(_describe([rest[i] for i in part], docs, an, idf))
+    return out
