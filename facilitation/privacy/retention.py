@@ -43,7 +43,10 @@ def parse_days(value: object) -> int | None:
 
 def set_retention(ctx, payload: dict) -> dict:
     """Command `session.set_retention` {days}: how long this session's data is kept after it closes (blank or
-    null: the installation's default). Staff only; the event records who changed it and when."""
+    null: the installation's default). Staff only; the event records who changed it and when. A payload
+    without `days` is refused: blank is a choice a person makes, a missing field is a broken form."""
+    if "days" not in payload:
+        raise CommandError("missing_field", field="days")
     ctx.session.retention_days = parse_days(payload.get("days"))
     ctx.audience = "staff"
     return {"retention_days": ctx.session.retention_days}

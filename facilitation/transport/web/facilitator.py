@@ -258,7 +258,7 @@ def session_data(session_id: int):
             session_.id,
             Actor(account_id=current_user.id),
             "session.set_retention",
-            {"days": request.form.get("retention_days")},
+            {"days": request.form["retention_days"]} if "retention_days" in request.form else {},
         )
         if result.ok:
             flash(_("Saved."))
