@@ -11,7 +11,7 @@ from facilitation.extensions import db
 from facilitation.live import sessions
 from facilitation.models import Account, Programme, Role
 from facilitation.people import accounts
-from facilitation.programmes import manage as programmes
+from facilitation.programmes import manage
 from facilitation.unit_of_work import unit_of_work
 
 DEMO_TITLE = "Leertraject Samen rond het gezin (demo)"
@@ -59,13 +59,13 @@ def _add_demo() -> tuple[Programme, str | None]:
         password = secrets.token_urlsafe(12)
         owner = accounts.create_account(DEMO_EMAIL, "Demo facilitator", password, Role.ADMIN)
         db.session.flush()
-    programme = programmes.create_programme(
+    programme = manage.create_programme(
         owner,
         DEMO_TITLE,
         "Drie leertafels met professionals rond één gezin, daarna een fishbowl met management en bestuur.",
     )
     db.session.flush()
-    case = programmes.create_case(programme, CASE_TITLE, CASE_TEXT)
+    case = manage.create_case(programme, CASE_TITLE, CASE_TEXT)
     db.session.flush()
     installed = formats.installed()
     sessions.create_session(

@@ -68,6 +68,11 @@ class Format:
             return None
         return self.phases[index]
 
+    @property
+    def lays_out_journey(self) -> bool:
+        """A case reconstruction: the facilitator lays out the case's journey in a phase of that name."""
+        return any(phase.key == "journey" for phase in self.phases)
+
 
 class _Reader:
     """Walks one parsed file, prefixing every error with the file and the field path."""

@@ -259,47 +259,22 @@ def _apply(session_id: int, actor: Actor, name: str, payload: Any, client_id: An
     # read loses on the unique (session_id, client_id) and is answered below, like a resend).
     db.session.rollback()
     # held here, as the session's identity map keeps rows only while something refers to them
-    acting = (
-        db.session.get(Participant, actor.participant_id)
-        if actor.participant_id is not None
-        else db.session.get(Account, actor.account_id)
-        if actor.account_id is not None
-        else None
-    )
+    acting = _acting_row(actor)
     previous = _previous(session_id, actor, client_id) if client_id is not None else None
-    # Then take the session's write lock: a row lock on PostgreSQL, the database write lock on SQLite.
-    # Commands on one session are thereby applied one at a time. The lock takes the next seq at once (a
-    # refused command rolls it back) and reads the session in the same round trip.
-    session_ = db.session.scalars(
-        sa.update(Session).where(Session.id == session_id).values(last_seq=Session.last_seq + 1).returning(Session),
-        execution_options={"populate_existing": True, "synchronize_session": False},
-    ).one_or_none()
-    if session_ is None:
-        raise CommandError("not_found", what="session")
-
+    session_ = _lock_session(session_id)
     role, participant, account = role_of(session_, actor)
     del acting
-    if role not in command.roles:
-        log.warning("refused %s for %s in session %s", name, actor.label, session_id)
-        raise CommandError("forbidden")
-    if session_.status not in command.statuses:
-        raise CommandError("session_closed" if session_.status == Status.CLOSED.value else "session_not_live")
-    if command.needs_client_id and client_id is None:
-        raise CommandError("missing_field", field="client_id")
+    _authorise(name, command, session_, actor, role, client_id)
     if previous is not None:
+        # a resend of a command already applied: answered as it was, whatever the phase is now
         db.session.rollback()
         return previous
-    fmt = formats.of(session_)
-    if role == PARTICIPANT and command.phase_action:
-        phase = fmt.phase(session_.phase_index)
-        if phase is None or command.phase_action not in phase.actions:
-            raise CommandError("phase_does_not_allow", action=command.phase_action)
-    if role == PARTICIPANT and command.needs_rules:
-        houserules.require_accepted(session_, participant)
+    if role == PARTICIPANT:
+        _participant_may(command, session_, participant)
 
     ctx = Context(
         session=session_,
-        format=fmt,
+        format=formats.of(session_),
         actor=actor,
         role=role,
         participant=participant,
@@ -308,16 +283,66 @@ def _apply(session_id: int, actor: Actor, name: str, payload: Any, client_id: An
         now=utcnow(),
     )
     data = command.rule(ctx, payload)
+    event = _write_event(ctx, name, data)
+    events_committed.send(current_app._get_current_object(), session_id=session_id, events=[event])
+    return Result(True, seq=event.seq, data={**data, **ctx.private})
+
+
+def _acting_row(actor: Actor) -> Participant | Account | None:
+    if actor.participant_id is not None:
+        return db.session.get(Participant, actor.participant_id)
+    if actor.account_id is not None:
+        return db.session.get(Account, actor.account_id)
+    return None
+
+
+def _lock_session(session_id: int) -> Session:
+    """Take the session's write lock: a row lock on PostgreSQL, the database write lock on SQLite. Commands on
+    one session are thereby applied one at a time. The lock takes the next seq at once (a refused command
+    rolls it back) and reads the session in the same round trip."""
+    session_ = db.session.scalars(
+        sa.update(Session).where(Session.id == session_id).values(last_seq=Session.last_seq + 1).returning(Session),
+        execution_options={"populate_existing": True, "synchronize_session": False},
+    ).one_or_none()
+    if session_ is None:
+        raise CommandError("not_found", what="session")
+    return session_
+
+
+def _authorise(name: str, command: Command, session_: Session, actor: Actor, role: str, client_id) -> None:
+    """Whether this actor may issue this command in this session at all: role and session status (with
+    `_participant_may`, the one place that decides who may change what)."""
+    if role not in command.roles:
+        log.warning("refused %s for %s in session %s", name, actor.label, session_.id)
+        raise CommandError("forbidden")
+    if session_.status not in command.statuses:
+        raise CommandError("session_closed" if session_.status == Status.CLOSED.value else "session_not_live")
+    if command.needs_client_id and client_id is None:
+        raise CommandError("missing_field", field="client_id")
+
+
+def _participant_may(command: Command, session_: Session, participant: Participant) -> None:
+    """A participant also needs a phase that allows the action, and to have accepted the house rules."""
+    if command.phase_action:
+        phase = formats.of(session_).phase(session_.phase_index)
+        if phase is None or command.phase_action not in phase.actions:
+            raise CommandError("phase_does_not_allow", action=command.phase_action)
+    if command.needs_rules:
+        houserules.require_accepted(session_, participant)
+
+
+def _write_event(ctx: Context, name: str, data: dict) -> Event:
+    """Write the command's event with the seq the lock took, and commit once."""
     event = Event(
-        session_id=session_id,
-        seq=session_.last_seq,
+        session_id=ctx.session.id,
+        seq=ctx.session.last_seq,
         name=name,
         payload=data,
         audience=ctx.audience,
-        actor=actor.label,
-        client_id=client_id,
+        actor=ctx.actor.label,
+        client_id=ctx.client_id,
         created_at=ctx.now,
-        participant_id=ctx.also_to or (participant.id if participant else ctx.private.get("participant_id")),
+        participant_id=ctx.also_to or (ctx.participant.id if ctx.participant else ctx.private.get("participant_id")),
     )
     db.session.add(event)
     db.session.flush()
@@ -326,8 +351,7 @@ def _apply(session_id: int, actor: Actor, name: str, payload: Any, client_id: An
     # the commit expired the event; what was written is known, so broadcasting it needs no SELECT again
     for key, value in written.items():
         set_committed_value(event, key, value)
-    events_committed.send(current_app._get_current_object(), session_id=session_id, events=[event])
-    return Result(True, seq=event.seq, data={**data, **ctx.private})
+    return event
 
 
 def event_envelope(event: Event) -> dict:

@@ -20,12 +20,18 @@ from facilitation.models import (
     Level,
     Session,
 )
+from facilitation.text import dates
 from facilitation.validation import CommandError
 
 WHAT_MAX = 500
 OWNER_MAX = 200
 NOTE_MAX = 500
 ACTIVE = (CommitmentStatus.OPEN.value, CommitmentStatus.IN_PROGRESS.value)
+
+
+def is_overdue(commitment: Commitment, today: date) -> bool:
+    """Past its due date and still open or in progress."""
+    return bool(commitment.due_date and commitment.due_date < today and commitment.status in ACTIVE)
 
 
 # --- read side ---------------------------------------------------------------------------------------
@@ -82,6 +88,8 @@ def commitment_view(
         "level": commitment.level,
         "due_date": commitment.due_date.isoformat() if commitment.due_date else None,
         "status": commitment.status,
+        # screens show what the server decides; a screen left open past midnight catches up with the next event
+        "overdue": is_overdue(commitment, dates.today()),
         "pending": commitment.pending,
         "cluster_ids": cluster_ids,
         "updates": [update_view(u) for u in updates],

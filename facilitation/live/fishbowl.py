@@ -161,22 +161,17 @@ def _people(ids: set[int]) -> dict[int, Participant]:
     return {p.id: p for p in db.session.scalars(sa.select(Participant).where(Participant.id.in_(ids)))}
 
 
-def state_view(session_: Session, fmt) -> dict:
-    """The circle as every screen shows it: chairs, who sits where since when, the queue, the topic, and the
-    chair time of finished turns per level (screens add the running turns themselves)."""
-    chairs, auto_seat = chairs_of(session_, fmt)
-    seated = open_seatings(session_.id)
-    waiting = queue(session_.id)
-    people = _people({s.participant_id for s in seated if s.participant_id} | {r.participant_id for r in waiting})
+def _chair_time(session_id: int) -> tuple[dict[str, float], int, dict[int, dict]]:
+    """Finished chair time per level, the number of turns, and per occupant their finished chair time and
+    turns, in the order they first sat down."""
     finished = dict.fromkeys(Level.values(), 0.0)
     turns = 0
-    # per occupant: finished chair time and turns, in the order they first sat down
-    occupants: dict[int | None, dict] = {}
+    occupants: dict[int, dict] = {}
     for participant_id, sat_at, left_at, level in db.session.execute(
         sa.select(
             FishbowlSeating.participant_id, FishbowlSeating.sat_at, FishbowlSeating.left_at, FishbowlSeating.level
         )
-        .where(FishbowlSeating.session_id == session_.id)
+        .where(FishbowlSeating.session_id == session_id)
         .order_by(FishbowlSeating.sat_at, FishbowlSeating.id)
     ):
         turns += 1
@@ -188,8 +183,30 @@ def state_view(session_: Session, fmt) -> dict:
             )
             entry["finished_seconds"] = round(entry["finished_seconds"] + seconds, 1)
             entry["turns"] += 1
+    return finished, turns, occupants
+
+
+def _round_view(session_id: int) -> dict | None:
+    round_ = current_round(session_id)
+    if round_ is None:
+        return None
+    return {
+        "number": round_.number,
+        "cluster_id": round_.cluster_id,
+        "topic": round_.topic,
+        "started_at": round_.started_at.isoformat(),
+    }
+
+
+def state_view(session_: Session, fmt) -> dict:
+    """The circle as every screen shows it: chairs, who sits where since when, the queue, the topic, and the
+    chair time of finished turns per level (screens add the running turns themselves)."""
+    chairs, auto_seat = chairs_of(session_, fmt)
+    seated = open_seatings(session_.id)
+    waiting = queue(session_.id)
+    people = _people({s.participant_id for s in seated if s.participant_id} | {r.participant_id for r in waiting})
+    finished, turns, occupants = _chair_time(session_.id)
     people.update(_people(set(occupants) - set(people)))
-    round_ = current_round(session_.id)
     rounds = (
         db.session.scalar(sa.select(sa.func.count(FishbowlRound.id)).where(FishbowlRound.session_id == session_.id))
         or 0
@@ -214,20 +231,11 @@ def state_view(session_: Session, fmt) -> dict:
             }
             for r in waiting
         ],
-        "round": {
-            "number": round_.number,
-            "cluster_id": round_.cluster_id,
-            "topic": round_.topic,
-            "started_at": round_.started_at.isoformat(),
-        }
-        if round_
-        else None,
+        "round": _round_view(session_.id),
         "rounds": rounds,
         "turns": turns,
         "finished_seconds": {level: round(seconds, 1) for level, seconds in finished.items()},
-        "occupants": [
-            {**entry, "name": people[pid].display_name if pid in people else None} for pid, entry in occupants.items()
-        ],
+        "occupants": [{**entry, **person(pid)} for pid, entry in occupants.items()],
     }
 
 

@@ -52,6 +52,8 @@ def round_view(round_: VotingRound, *, with_totals: bool) -> dict:
         "budget": round_.budget,
         "several_per_cluster": round_.several_per_cluster,
         "results_shown": round_.results_shown,
+        #: may the room see this round's totals: screens follow this rather than work the rule out themselves
+        "public": is_public(round_),
         "voters": voter_count(round_.id),
     }
     if with_totals:

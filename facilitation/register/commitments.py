@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from facilitation.extensions import db
 from facilitation.live import voting
-from facilitation.live.commitments import ACTIVE, links, updates_of
+from facilitation.live.commitments import is_overdue, links, updates_of
 from facilitation.models import Cluster, Commitment, CommitmentStatus, Level, Session
 from facilitation.text.csv import csv_cell
 
@@ -42,6 +42,20 @@ def programme_dashboard(programme_id: int, today: date) -> dict:
         )
     }
     linked = links([c.id for c in made])
+    rows = _rows(made, sessions, clusters, linked, today)
+    counts = _counts(rows)
+    return {
+        "rows": rows,
+        "counts": counts,
+        "levels": [level for level in [*Level.values(), None] if level in counts],
+        "statuses": CommitmentStatus.values(),
+        "overdue": [row for row in rows if row["overdue"]],
+        "unanswered": _unanswered(sessions, clusters, linked),
+        "total": len(rows),
+    }
+
+
+def _rows(made: list[Commitment], sessions: dict, clusters: dict, linked: dict, today: date) -> list[dict]:
     updates = updates_of([c.id for c in made])
     rows = []
     for c in made:
@@ -56,20 +70,27 @@ def programme_dashboard(programme_id: int, today: date) -> dict:
                 "status": c.status,
                 "session": sessions[c.session_id].title,
                 "bottlenecks": [clusters[i].title for i in linked[c.id] if i in clusters],
-                "overdue": bool(c.due_date and c.due_date < today and c.status in ACTIVE),
+                "overdue": is_overdue(c, today),
                 "last_note": last.note if last else "",
                 "last_update": last.created_at if last else None,
             }
         )
+    return rows
+
+
+def _counts(rows: list[dict]) -> dict[str | None, dict[str, int]]:
     counts: dict[str | None, dict[str, int]] = {}
     for row in rows:
         per_status = counts.setdefault(row["level"], dict.fromkeys(CommitmentStatus.values(), 0))
         per_status[row["status"]] = per_status.get(row["status"], 0) + 1
-    levels = [level for level in [*Level.values(), None] if level in counts]
+    return counts
 
+
+def _unanswered(sessions: dict, clusters: dict, linked: dict) -> list[dict]:
+    """The bottlenecks no commitment answers, most votes first. An answer to a carried cluster answers the
+    earlier ones it came from too, and a cluster carried into a later session is counted there."""
     answered = {i for ids in linked.values() for i in ids}
     carried_into = {c.carried_from_id for c in clusters.values() if c.carried_from_id is not None}
-    # an answer to a carried cluster answers the earlier ones it came from too
     for cluster_id in list(answered):
         current = clusters.get(cluster_id)
         while current is not None and current.carried_from_id in clusters and current.carried_from_id not in answered:
@@ -90,15 +111,7 @@ def programme_dashboard(programme_id: int, today: date) -> dict:
         if c.id not in answered and c.id not in carried_into
     ]
     unanswered.sort(key=lambda c: (-c["votes"], c["title"].lower()))
-    return {
-        "rows": rows,
-        "counts": counts,
-        "levels": levels,
-        "statuses": CommitmentStatus.values(),
-        "overdue": [row for row in rows if row["overdue"]],
-        "unanswered": unanswered,
-        "total": len(rows),
-    }
+    return unanswered
 
 
 CSV_HEADERS = [

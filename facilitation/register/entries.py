@@ -216,45 +216,14 @@ def build(viewer: Account, entry_ids: Iterable[int] | None = None) -> RegisterVi
     if entry_ids is not None:
         query = query.where(RegisterEntry.id.in_(list(entry_ids)))
     entries = list(db.session.scalars(query))
-    links = db.session.execute(
-        sa.select(RegisterLink.entry_id, Cluster, Session, Programme)
-        .join(Cluster, Cluster.id == RegisterLink.cluster_id)
-        .join(Session, Session.id == Cluster.session_id)
-        .join(Programme, Programme.id == Session.programme_id)
-        .where(RegisterLink.entry_id.in_([e.id for e in entries]))
-    ).all()
-    by_entry: dict[int, list] = defaultdict(list)
-    for entry_id, cluster, session_, programme in links:
-        by_entry[entry_id].append((cluster, session_, programme))
+    by_entry = _linked_clusters([e.id for e in entries])
     all_clusters = {c.id for rows in by_entry.values() for c, _s, _p in rows}
     roots = _roots(all_clusters)
     commitment_statuses = _commitment_counts(all_clusters)
 
     views = []
     for entry in entries:
-        threads: dict[int, list] = defaultdict(list)
-        for cluster, session_, programme in by_entry.get(entry.id, []):
-            threads[roots[cluster.id]].append((session_day(session_), cluster.id, cluster, session_, programme))
-        occurrences = []
-        for members in threads.values():
-            members.sort(key=lambda m: (m[0], m[1]))
-            day, _cid, cluster, session_, programme = members[0]
-            shown = visible is None or any(m[4].id in visible for m in members)
-            occurrences.append(
-                Occurrence(
-                    day=day,
-                    quarter=quarter(day),
-                    visible=shown,
-                    programme_id=programme.id,
-                    programme=programme.title if shown else "",
-                    session=session_.title if shown else "",
-                    session_id=session_.id if shown else None,
-                    cluster=cluster.title if shown else "",
-                    cluster_ids=tuple(m[1] for m in members),
-                    carried=len(members) - 1,
-                )
-            )
-        occurrences.sort(key=lambda o: (o.day, o.cluster_ids))
+        occurrences = _occurrences(by_entry.get(entry.id, []), roots, visible)
         if visible is not None and not any(o.visible for o in occurrences) and entry.created_by != viewer.id:
             continue
         statuses = [s for o in occurrences for cid in o.cluster_ids for s in commitment_statuses.get(cid, [])]
@@ -273,6 +242,55 @@ def build(viewer: Account, entry_ids: Iterable[int] | None = None) -> RegisterVi
             )
         )
     views.sort(key=lambda v: (-v.count, v.title.lower(), v.id))
+    return _tally(views)
+
+
+def _linked_clusters(entry_ids: list[int]) -> dict[int, list]:
+    """Per entry: (cluster, session, programme) of every cluster linked to it."""
+    links = db.session.execute(
+        sa.select(RegisterLink.entry_id, Cluster, Session, Programme)
+        .join(Cluster, Cluster.id == RegisterLink.cluster_id)
+        .join(Session, Session.id == Cluster.session_id)
+        .join(Programme, Programme.id == Session.programme_id)
+        .where(RegisterLink.entry_id.in_(entry_ids))
+    ).all()
+    by_entry: dict[int, list] = defaultdict(list)
+    for entry_id, cluster, session_, programme in links:
+        by_entry[entry_id].append((cluster, session_, programme))
+    return by_entry
+
+
+def _occurrences(linked: list, roots: dict[int, int], visible: set[int] | None) -> list[Occurrence]:
+    """One occurrence per thread: a cluster and the later clusters carried from it count once, dated by the
+    first. What the viewer may not see is counted but not named."""
+    threads: dict[int, list] = defaultdict(list)
+    for cluster, session_, programme in linked:
+        threads[roots[cluster.id]].append((session_day(session_), cluster.id, cluster, session_, programme))
+    occurrences = []
+    for members in threads.values():
+        members.sort(key=lambda m: (m[0], m[1]))
+        day, _cid, cluster, session_, programme = members[0]
+        shown = visible is None or any(m[4].id in visible for m in members)
+        occurrences.append(
+            Occurrence(
+                day=day,
+                quarter=quarter(day),
+                visible=shown,
+                programme_id=programme.id,
+                programme=programme.title if shown else "",
+                session=session_.title if shown else "",
+                session_id=session_.id if shown else None,
+                cluster=cluster.title if shown else "",
+                cluster_ids=tuple(m[1] for m in members),
+                carried=len(members) - 1,
+            )
+        )
+    occurrences.sort(key=lambda o: (o.day, o.cluster_ids))
+    return occurrences
+
+
+def _tally(views: list[EntryView]) -> RegisterView:
+    """Counts per quarter, in all and per level."""
     quarters = sorted({q for v in views for q in v.per_quarter})
     per_quarter = {q: sum(v.per_quarter.get(q, 0) for v in views) for q in quarters}
     per_level: dict[str | None, dict[str, int]] = {}
@@ -343,15 +361,28 @@ def suggestions(viewer: Account, threshold: float = THRESHOLD, limit: int = MAX_
     if len(rows) < 2:
         return []
     ids = [c.id for c, _s, _p in rows]
-    reflections = _cluster_texts(ids)
-    linked = dict(
-        db.session.execute(
-            sa.select(RegisterLink.cluster_id, RegisterLink.entry_id).where(RegisterLink.cluster_id.in_(ids))
-        ).all()
-    )
-    info = {c.id: (c, s, p) for c, s, p in rows}
+    docs = _cluster_docs(rows)
+    if len(docs) < 2:
+        return []
     from facilitation.live import suggest  # scikit-learn loads on first use, not at start-up
 
+    matrix, _corpus = suggest._vectorise(docs)
+    order = [d.rid for d in docs]
+    info = {c.id: (c, s, p) for c, s, p in rows}
+    roots = _roots(ids)
+    sessions_of = np.array([info[cid][1].id for cid in order])
+    roots_of = np.array([roots[cid] for cid in order])
+    candidates = _similar_pairs(matrix, threshold, sessions_of, roots_of)
+    found = _new_pairs(candidates, order, info, ids, limit)
+    found.sort(key=lambda s: (-s.score, s.a.id, s.b.id))
+    return found[:limit]
+
+
+def _cluster_docs(rows: list) -> list:
+    """One document per cluster, prepared in its session's language."""
+    from facilitation.live import suggest  # scikit-learn loads on first use, not at start-up
+
+    reflections = _cluster_texts([c.id for c, _s, _p in rows])
     docs = []
     for language in ("nl", "en"):
         # the title twice: it is what the group agreed the bottleneck is; the reflections add its vocabulary
@@ -361,14 +392,16 @@ def suggestions(viewer: Account, threshold: float = THRESHOLD, limit: int = MAX_
             if (s.language == "en") == (language == "en")
         ]
         docs += suggest._prepare(items, language)
-    if len(docs) < 2:
-        return []
-    matrix, _corpus = suggest._vectorise(docs)
-    order = [d.rid for d in docs]
-    roots = _roots(ids)
-    sessions_of = np.array([info[cid][1].id for cid in order])
-    roots_of = np.array([roots[cid] for cid in order])
-    candidates = _similar_pairs(matrix, threshold, sessions_of, roots_of)
+    return docs
+
+
+def _new_pairs(candidates, order: list[int], info: dict, ids: list[int], limit: int) -> list[Suggestion]:
+    """The candidate pairs no person dismissed and that are not already in one or two entries."""
+    linked = dict(
+        db.session.execute(
+            sa.select(RegisterLink.cluster_id, RegisterLink.entry_id).where(RegisterLink.cluster_id.in_(ids))
+        ).all()
+    )
     dismissed = {
         tuple(pair)
         for pair in db.session.execute(
@@ -377,7 +410,6 @@ def suggestions(viewer: Account, threshold: float = THRESHOLD, limit: int = MAX_
             )
         ).all()
     }
-    days = {s.id: session_day(s) for _c, s, _p in rows}
     found = []
     for score, i, j in candidates:
         a, b = sorted((order[i], order[j]))
@@ -386,19 +418,17 @@ def suggestions(viewer: Account, threshold: float = THRESHOLD, limit: int = MAX_
         ea, eb = linked.get(a), linked.get(b)
         if ea is not None and eb is not None:
             continue  # already together, or in two entries (merging entries is a person's decision)
-        ca, sa_, pa = info[a]
-        cb, sb, pb = info[b]
-        found.append(
-            Suggestion(
-                ClusterItem(a, ca.title, ca.level, sa_.title, pa.title, days[sa_.id], ea),
-                ClusterItem(b, cb.title, cb.level, sb.title, pb.title, days[sb.id], eb),
-                round(float(score), 3),
-            )
-        )
+        found.append(Suggestion(_item(info[a], ea), _item(info[b], eb), round(float(score), 3)))
         if len(found) >= limit:
             break
-    found.sort(key=lambda s: (-s.score, s.a.id, s.b.id))
-    return found[:limit]
+    return found
+
+
+def _item(row: tuple, entry_id: int | None) -> ClusterItem:
+    cluster, session_, programme = row
+    return ClusterItem(
+        cluster.id, cluster.title, cluster.level, session_.title, programme.title, session_day(session_), entry_id
+    )
 
 
 def _similar_pairs(

@@ -28,10 +28,6 @@ class RegisterExport:
     filename: str
 
 
-def _status(key: str) -> str:
-    return {"open": _("Open"), "commitment": _("Commitment made"), "solved": _("Solved")}.get(key, key)
-
-
 def _where(occurrence: register.Occurrence, lang: str) -> str:
     if not occurrence.visible:
         return _("another programme")
@@ -59,7 +55,7 @@ def csv_bytes(view: register.RegisterView, language: str) -> bytes:
                     entry.id,
                     entry.title,
                     words.solve_level(entry.level),
-                    _status(entry.status),
+                    words.register_status(entry.status),
                     entry.count,
                     o.programme if o.visible else _("another programme"),
                     o.session,
@@ -125,7 +121,7 @@ def docx_bytes(view: register.RegisterView, language: str) -> bytes:
                     e.title,
                     e.count,
                     e.programmes,
-                    _status(e.status),
+                    words.register_status(e.status),
                     "; ".join(_where(o, language) for o in e.occurrences),
                 )
                 for e in group

@@ -37,6 +37,8 @@ COMMITMENT_STATUSES = {
     "dropped": N_("Dropped"),
 }
 STATUSES = {"draft": N_("Not started"), "live": N_("Live"), "closed": N_("Closed")}
+#: a bottleneck register entry's status (register/entries.STATUSES)
+REGISTER_STATUSES = {"open": N_("Open"), "commitment": N_("Commitment made"), "solved": N_("Solved")}
 PERSONAL_DATA = {
     "bsn": N_("citizen service number (BSN)"),
     "email": N_("e-mail address"),

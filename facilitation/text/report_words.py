@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from facilitation.text.dates import zone
-from facilitation.text.labels import KINDS, LEVELS, MOMENT_KINDS
+from facilitation.text.labels import COMMITMENT_STATUSES, KINDS, LEVELS, MOMENT_KINDS, REGISTER_STATUSES
 from facilitation.text.messages import N_
 
 KIND_PLURALS = {
@@ -21,12 +21,6 @@ KIND_PLURALS = {
     "cause": N_("Causes"),
     "idea": N_("Ideas"),
     "question": N_("Questions"),
-}
-COMMITMENT_STATUSES = {
-    "open": N_("Open"),
-    "in_progress": N_("In progress"),
-    "done": N_("Done"),
-    "dropped": N_("Dropped"),
 }
 EVENTS = {
     "participant.join": N_("Joined"),
@@ -97,6 +91,10 @@ def kinds(key: str) -> str:
 
 def status(key: str) -> str:
     return _(COMMITMENT_STATUSES[key]) if key in COMMITMENT_STATUSES else key
+
+
+def register_status(key: str) -> str:
+    return _(REGISTER_STATUSES[key]) if key in REGISTER_STATUSES else key
 
 
 def event(name: str) -> str:

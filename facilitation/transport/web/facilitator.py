@@ -10,14 +10,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from facilitation import formats
 from facilitation.extensions import db
 from facilitation.live import carry, clustering, commands, disciplines, sessions
 from facilitation.live.commands import Actor
 from facilitation.models import Account, Case, Level, Programme, Role, Session
 from facilitation.people import access
-from facilitation.privacy import audit, retention
-from facilitation.privacy import detect as privacy
-from facilitation.programmes import manage as programmes
+from facilitation.privacy import audit, detect, retention
+from facilitation.programmes import manage
 from facilitation.register import commitments as commitment_board
 from facilitation.register import entries
 from facilitation.text.dates import today
@@ -74,7 +74,7 @@ def create_programme():
         abort(403)
     try:
         with unit_of_work():
-            programme = programmes.create_programme(
+            programme = manage.create_programme(
                 current_user, request.form.get("title", ""), request.form.get("description", "")
             )
     except CommandError as exc:
@@ -88,11 +88,13 @@ def create_programme():
 def programme(programme_id: int):
     programme_ = _programme(programme_id)
     members = db.session.scalars(sa.select(Account).where(Account.role == Role.ORGANISER.value)).all()
+    sessions = manage.list_sessions(programme_)
     return render_template(
         "facilitator/programme.html",
         programme=programme_,
-        cases=programmes.list_cases(programme_),
-        sessions=programmes.list_sessions(programme_),
+        cases=manage.list_cases(programme_),
+        sessions=sessions,
+        runs={s.id for s in sessions if access.runs_session(current_user, s)},
         formats=current_app.extensions["formats"],
         levels=translated(LEVELS),
         statuses=translated(STATUSES),
@@ -110,7 +112,7 @@ def add_member(programme_id: int):
     if account is None:
         abort(400)
     with unit_of_work():
-        programmes.add_member(programme_, account)
+        manage.add_member(programme_, account)
     flash(_("%(name)s can now see this programme.", name=account.name))
     return redirect(url_for("facilitator.programme", programme_id=programme_id))
 
@@ -133,7 +135,7 @@ def create_case(programme_id: int):
         ), 400
     try:
         with unit_of_work():
-            case = programmes.create_case(programme_, title, description)
+            case = manage.create_case(programme_, title, description)
     except CommandError as exc:
         flash(error_message(exc.code, exc.params), "error")
         return redirect(url_for("facilitator.programme", programme_id=programme_id))
@@ -143,7 +145,7 @@ def create_case(programme_id: int):
 
 def _case_privacy_check(description: str) -> dict | None:
     """The page that asks to remove a BSN, or to confirm that it is not a real person's number."""
-    if privacy.blocks_case_text(description, confirmed=bool(request.form.get("confirm_personal_data"))):
+    if detect.blocks_case_text(description, confirmed=bool(request.form.get("confirm_personal_data"))):
         return {
             "bsn_found": True,
             "pii_message": _(
@@ -155,7 +157,7 @@ def _case_privacy_check(description: str) -> dict | None:
 
 
 def _warn_personal_data(description: str) -> None:
-    kinds = privacy.personal_data_kinds(description)
+    kinds = detect.personal_data_kinds(description)
     if kinds:
         names = ", ".join(translated(PERSONAL_DATA)[k] for k in kinds)
         flash(
@@ -194,7 +196,7 @@ def edit_case(case_id: int):
         if not blocked:
             try:
                 with unit_of_work():
-                    programmes.update_case(case_, title, description)
+                    manage.update_case(case_, title, description)
                 _warn_personal_data(description)
                 return redirect(url_for("facilitator.case", case_id=case_id))
             except CommandError as exc:
@@ -304,6 +306,7 @@ def console(session_id: int):
         kinds=translated(KINDS),
         level_keys=Level.values(),
         moment_kinds=translated(MOMENT_KINDS),
+        journey_open=formats.of(session_).lays_out_journey,
     )
 
 

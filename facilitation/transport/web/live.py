@@ -62,6 +62,10 @@ def js_strings() -> dict[str, str]:
 
 def board_strings() -> dict[str, str]:
     """Words of the clustering, voting and level-map parts of the screens."""
+    return {**_clustering_strings(), **_voting_strings()}
+
+
+def _clustering_strings() -> dict[str, str]:
     return {
         "not_clustered": _("Not clustered"),
         "not_clustered_yet": _("Not clustered yet"),
@@ -102,6 +106,11 @@ def board_strings() -> dict[str, str]:
         "kind_bottleneck": _("Bottlenecks"),
         "loading": _("Working…"),
         "lane_level": _("Move to level"),
+    }
+
+
+def _voting_strings() -> dict[str, str]:
+    return {
         "round_n": _("Voting round %(n)s"),
         "round_open": _("Open: participants are voting"),
         "round_closed": _("Closed"),

@@ -1,6 +1,6 @@
 """The bottleneck register pages: the list with trends, an entry, the suggestions a person confirms or dismisses,
 and the CSV and Word exports. Every logged-in account reads (organisers scoped to their programmes, see
-facilitation/register.py); admins and facilitators change it through CSRF-protected forms."""
+facilitation/register/entries.py); admins and facilitators change it through CSRF-protected forms."""
 
 from __future__ import annotations
 
@@ -12,17 +12,13 @@ from flask_login import current_user, login_required
 from facilitation.extensions import db
 from facilitation.models import RegisterEntry
 from facilitation.privacy import audit
-from facilitation.register import entries as register
-from facilitation.text.labels import LEVELS, translated
+from facilitation.register import entries
+from facilitation.text.labels import LEVELS, REGISTER_STATUSES, translated
 from facilitation.text.messages import error_message
 from facilitation.unit_of_work import unit_of_work
 from facilitation.validation import CommandError
 
 bp = Blueprint("register", __name__, url_prefix="/register")
-
-
-def status_labels() -> dict[str, str]:
-    return {"open": _("Open"), "commitment": _("Commitment made"), "solved": _("Solved")}
 
 
 def _record_download(account, what: str, fmt: str, language: str) -> None:
@@ -31,13 +27,13 @@ def _record_download(account, what: str, fmt: str, language: str) -> None:
 
 
 def _editor() -> None:
-    if not register.can_edit(current_user):
+    if not entries.can_edit(current_user):
         abort(403)
 
 
 def _entry(entry_id: int) -> RegisterEntry:
     entry = db.session.get(RegisterEntry, entry_id)
-    if entry is None or register.entry_view(current_user, entry_id) is None:
+    if entry is None or entries.entry_view(current_user, entry_id) is None:
         abort(404)
     return entry
 
@@ -64,15 +60,15 @@ def _act(action, on_success: str):
 @bp.get("")
 @login_required
 def index():
-    view = register.build(current_user)
-    can_edit = register.can_edit(current_user)
+    view = entries.build(current_user)
+    can_edit = entries.can_edit(current_user)
     return render_template(
         "register/index.html",
         view=view,
         levels=translated(LEVELS),
-        statuses=status_labels(),
+        statuses=translated(REGISTER_STATUSES),
         can_edit=can_edit,
-        linkable=register.linkable_clusters(current_user) if can_edit else [],
+        linkable=entries.linkable_clusters(current_user) if can_edit else [],
     )
 
 
@@ -80,15 +76,15 @@ def index():
 @login_required
 def entry(entry_id: int):
     _entry(entry_id)
-    view = register.entry_view(current_user, entry_id)
-    can_edit = register.can_edit(current_user)
+    view = entries.entry_view(current_user, entry_id)
+    can_edit = entries.can_edit(current_user)
     return render_template(
         "register/entry.html",
         entry=view,
         levels=translated(LEVELS),
-        statuses=status_labels(),
+        statuses=translated(REGISTER_STATUSES),
         can_edit=can_edit,
-        linkable=register.linkable_clusters(current_user) if can_edit else [],
+        linkable=entries.linkable_clusters(current_user) if can_edit else [],
     )
 
 
@@ -98,7 +94,7 @@ def update(entry_id: int):
     _editor()
     entry_ = _entry(entry_id)
     _act(
-        lambda: register.update_entry(
+        lambda: entries.update_entry(
             current_user, entry_, request.form.get("title", ""), request.form.get("level"), request.form.get("status")
         ),
         _("Saved."),
@@ -112,7 +108,7 @@ def link(entry_id: int):
     _editor()
     entry_ = _entry(entry_id)
     cluster_id = _form_int("cluster_id")
-    _act(lambda: register.link(current_user, entry_, cluster_id), _("The bottleneck is linked."))
+    _act(lambda: entries.link(current_user, entry_, cluster_id), _("The bottleneck is linked."))
     return redirect(url_for("register.entry", entry_id=entry_id))
 
 
@@ -122,7 +118,7 @@ def unlink(entry_id: int):
     _editor()
     entry_ = _entry(entry_id)
     cluster_id = _form_int("cluster_id")
-    _act(lambda: register.unlink(current_user, entry_, cluster_id), _("The bottleneck is unlinked."))
+    _act(lambda: entries.unlink(current_user, entry_, cluster_id), _("The bottleneck is unlinked."))
     return redirect(url_for("register.entry", entry_id=entry_id))
 
 
@@ -132,7 +128,7 @@ def delete(entry_id: int):
     _editor()
     entry_ = _entry(entry_id)
     _result, done = _act(
-        lambda: register.delete_entry(current_user, entry_), _("The entry is removed from the register.")
+        lambda: entries.delete_entry(current_user, entry_), _("The entry is removed from the register.")
     )
     return redirect(url_for("register.index") if done else url_for("register.entry", entry_id=entry_id))
 
@@ -143,7 +139,7 @@ def create():
     _editor()
     cluster_id = request.form.get("cluster_id", type=int)
     entry_, done = _act(
-        lambda: register.create_entry(
+        lambda: entries.create_entry(
             current_user, request.form.get("title", ""), request.form.get("level"), [cluster_id] if cluster_id else []
         ),
         _("The entry is added to the register."),
@@ -156,7 +152,7 @@ def create():
 def suggestions():
     _editor()
     return render_template(
-        "register/suggestions.html", suggestions=register.suggestions(current_user), levels=translated(LEVELS)
+        "register/suggestions.html", suggestions=entries.suggestions(current_user), levels=translated(LEVELS)
     )
 
 
@@ -165,7 +161,7 @@ def suggestions():
 def confirm():
     _editor()
     a, b = _form_int("a"), _form_int("b")
-    _act(lambda: register.confirm(current_user, a, b), _("Linked: both now count as the same recurring bottleneck."))
+    _act(lambda: entries.confirm(current_user, a, b), _("Linked: both now count as the same recurring bottleneck."))
     return redirect(url_for("register.suggestions"))
 
 
@@ -174,7 +170,7 @@ def confirm():
 def dismiss():
     _editor()
     a, b = _form_int("a"), _form_int("b")
-    _act(lambda: register.dismiss(current_user, a, b), _("Dismissed: this pair will not be suggested again."))
+    _act(lambda: entries.dismiss(current_user, a, b), _("Dismissed: this pair will not be suggested again."))
     return redirect(url_for("register.suggestions"))
 
 

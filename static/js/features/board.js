@@ -30,9 +30,9 @@ export function openRound(state) {
   return round && round.status === "open" ? round : null;
 }
 
-// The room may see a round's totals once they are shown or the round is closed.
+// Whether the room may see a round's totals: the server decides (voting.is_public) and says so in every round.
 export function isPublic(round) {
-  return round.status === "closed" || round.results_shown;
+  return Boolean(round.public);
 }
 
 // What the level map weighs by: the last round whose results the room has seen.

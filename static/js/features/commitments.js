@@ -68,9 +68,6 @@ function dueLabel(commitment, w) {
   return commitment.due_date ? fill(w.due, { date: commitment.due_date }) : "";
 }
 
-export function isOverdue(commitment, today = new Date().toISOString().slice(0, 10)) {
-  return Boolean(commitment.due_date && commitment.due_date < today && ["open", "in_progress"].includes(commitment.status));
-}
 
 // One commitment as text: what, who, level, when, status, the bottlenecks it answers and its dated updates.
 function summary(commitment, state, ctx, { withUpdates = true, sessionTitle = false } = {}) {
@@ -82,7 +79,7 @@ function summary(commitment, state, ctx, { withUpdates = true, sessionTitle = fa
   const updates = withUpdates ? commitment.updates || [] : [];
   return [
     h("p", { class: "commitment-what", text: commitment.what }),
-    h("p", { class: "meta" }, meta, isOverdue(commitment) ? h("strong", { class: "overdue", text: ` · ${w.overdue}` }) : null),
+    h("p", { class: "meta" }, meta, commitment.overdue ? h("strong", { class: "overdue", text: ` · ${w.overdue}` }) : null),
     sessionTitle && commitment.session_title ? h("p", { class: "hint", text: fill(w.made_in, { title: commitment.session_title }) }) : null,
     answers.length ? h("p", { class: "hint", text: fill(w.answers, { titles: answers.join("; ") }) }) : null,
     updates.length ? h("ul", { class: "updates", "aria-label": w.updates },
