@@ -56,6 +56,9 @@ class Actor:
 
     account_id: int | None = None
     participant_id: int | None = None
+    #: for a connection that outlives a request (Socket.IO): the account's session version at login; once
+    #: the account logs out, is deactivated or gets a new password, it acts as nobody known
+    session_version: int | None = None
 
     @property
     def label(self) -> str:
@@ -191,11 +194,13 @@ class Result:
 def role_of(session_: Session, actor: Actor) -> tuple[str, Participant | None, Account | None]:
     if actor.participant_id is not None:
         participant = db.session.get(Participant, actor.participant_id)
-        if participant is not None and participant.session_id == session_.id:
+        if participant is not None and participant.session_id == session_.id and participant.removed_at is None:
             return PARTICIPANT, participant, None
         return ANONYMOUS, None, None
     if actor.account_id is not None:
         account = db.session.get(Account, actor.account_id)
+        if account is not None and actor.session_version not in (None, account.session_version):
+            return ANONYMOUS, None, None  # the login this connection was made under has ended
         # the session's facilitator, or a co-facilitator added to it
         if access.runs_session(account, session_):
             return FACILITATOR, None, account

@@ -70,6 +70,9 @@ def join(code: str):
         return redirect(url_for("participant.screen", code=code))
     error = None
     if request.method == "POST":
+        if not ratelimit.command_allowed("participant.join", commands.Actor()):
+            message = _("Too many people joined from this network just now. Wait a minute and try again.")
+            return render_template("participant/code.html", error=message, code=""), 429
         # the join button says "agree and join", under the house rules shown on this page
         result = commands.apply(
             session_.id,
