@@ -125,6 +125,8 @@ def _init_web(app: Flask) -> None:
         engineio_logger=False,
         json=bounds.SocketJSON,
     )
+    # after init_app, which put Socket.IO's middleware in front: this one goes in front of that
+    app.wsgi_app = bounds.PollingGuard(app.wsgi_app, app.config["MAX_MESSAGE_BYTES"])
     realtime.init_app(app)
     ratelimit.init_app(app)
     register_blueprints(app)

@@ -6,6 +6,7 @@ RecursionError: both would answer 500. Here they are a 404 (a page that cannot e
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from typing import Any
@@ -69,3 +70,61 @@ class SocketJSON:
 
     dumps = staticmethod(json.dumps)
     loads = staticmethod(loads)
+
+
+class PollingGuard:
+    """WSGI middleware in front of Engine.IO for its long-polling POSTs.
+
+    python-engineio (4.x) answers a polling body it refuses - larger than max_http_buffer_size, or a packet
+    type a client may not send - by closing the session with wait=True, which waits for a queue only a
+    polling GET reads. None comes, so that POST never gets an answer and its connection stays open for good
+    (one unauthenticated request per open file). Here such bodies get 413 or 400 before Engine.IO sees them,
+    and the connection is closed."""
+
+    #: packet types a client sends in a polling body: close, pong, message, upgrade; "b" is a binary message
+    CLIENT_PACKETS = frozenset("1345b")
+
+    def __init__(self, wsgi_app, max_bytes: int, path: str = "/socket.io/"):
+        self.wsgi_app = wsgi_app
+        self.max_bytes = max_bytes
+        self.path = path
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") != "POST" or not environ.get("PATH_INFO", "").startswith(self.path):
+            return self.wsgi_app(environ, start_response)
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return self._refuse(start_response, "400 Bad Request")
+        if length > self.max_bytes or length < 0:
+            self._discard(environ["wsgi.input"], length)
+            return self._refuse(start_response, "413 Content Too Large")
+        body = environ["wsgi.input"].read(length) if length else b""
+        packets = body.decode("utf-8", "replace").split("\x1e") if body else []
+        if any(not packet or packet[0] not in self.CLIENT_PACKETS for packet in packets):
+            return self._refuse(start_response, "400 Bad Request")
+        environ["wsgi.input"] = io.BytesIO(body)
+        return self.wsgi_app(environ, start_response)
+
+    #: a refused body is read and thrown away up to this size, so the server can close the connection
+    #: cleanly (the development server otherwise waits for the client to send 10 MB); beyond it, the
+    #: client gets a reset
+    DISCARD_BYTES = 4 * 1024 * 1024
+
+    @classmethod
+    def _discard(cls, stream, length: int) -> None:
+        left = min(max(length, 0), cls.DISCARD_BYTES)
+        while left > 0:
+            chunk = stream.read(min(left, 64 * 1024))
+            if not chunk:
+                return
+            left -= len(chunk)
+
+    @staticmethod
+    def _refuse(start_response, status: str):
+        text = status.encode()
+        # the body may be unread: the server must not take what follows for a next request
+        start_response(
+            status, [("Content-Type", "text/plain"), ("Content-Length", str(len(text))), ("Connection", "close")]
+        )
+        return [text]
