@@ -22,6 +22,7 @@ from facilitation.live import (
     carry,
     clustering,
     commitments,
+    door,
     fishbowl,
     houserules,
     hybrid,
@@ -171,6 +172,9 @@ COMMANDS: dict[str, Command] = {
     "moment.move": _cmd(journey.move, FACILITATOR, statuses=OPEN),
     "moment.delete": _cmd(journey.delete, FACILITATOR, statuses=OPEN),
     "reflection.pin": _cmd(participation.pin, PARTICIPANT, FACILITATOR, phase_action="write", needs_rules=True),
+    "session.close_door": _cmd(door.close_door, FACILITATOR, statuses=OPEN),
+    "session.open_door": _cmd(door.open_door, FACILITATOR, statuses=OPEN),
+    "participant.remove": _cmd(door.remove_participant, FACILITATOR, statuses=OPEN),
 }
 
 

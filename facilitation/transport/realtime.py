@@ -298,6 +298,22 @@ def broadcast(app, session_id: int, events: list[Event], **_):
             room = room_participant(session_id, event.participant_id) if event.participant_id else None
             if room and not phone_outbox.send(session_id, envelope, room):
                 socketio.emit("event", envelope, to=room, namespace=NAMESPACE)
+        if event.name == "participant.remove":
+            socketio.start_background_task(_disconnect_removed, session_id, event.payload["participant_id"])
+
+
+#: seconds a removed phone keeps its connection, so the event telling it so reaches it first
+REMOVED_GRACE = 1.0
+
+
+def _disconnect_removed(session_id: int, participant_id: int) -> None:
+    """Close the connections of a phone the facilitator removed, on this worker. (A connection on another
+    worker may run no command and get no resume any more; it ends at its next reconnect.)"""
+    socketio.sleep(REMOVED_GRACE)
+    removed = commands.Actor(participant_id=participant_id)
+    for sid, connection in list(_connections.items()):
+        if connection.session_id == session_id and connection.actor == removed:
+            socketio.server.disconnect(sid, namespace=NAMESPACE)
 
 
 def init_app(app) -> None:
