@@ -99,9 +99,12 @@ def origin_check(app: Flask):
 def _init_web(app: Flask) -> None:
     from facilitation.extensions import babel, compress, csrf, login_manager, socketio
     from facilitation.text import i18n
-    from facilitation.transport import ratelimit, realtime
+    from facilitation.transport import bounds, ratelimit, realtime
     from facilitation.transport.web import register_blueprints
 
+    # numbers in URLs and JSON bodies bounded before any of our code sees them (a 404 or 400, never a 500)
+    app.url_map.converters["int"] = bounds.IdConverter
+    app.json = bounds.BoundedJSONProvider(app)
     i18n.compile_catalogs()
     babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories=str(i18n.TRANSLATIONS))
     compress.init_app(app)
@@ -120,7 +123,10 @@ def _init_web(app: Flask) -> None:
         ping_timeout=app.config["SOCKETIO_PING_TIMEOUT"],
         logger=False,
         engineio_logger=False,
+        json=bounds.SocketJSON,
     )
+    # after init_app, which put Socket.IO's middleware in front: this one goes in front of that
+    app.wsgi_app = bounds.PollingGuard(app.wsgi_app, app.config["MAX_MESSAGE_BYTES"])
     realtime.init_app(app)
     ratelimit.init_app(app)
     register_blueprints(app)

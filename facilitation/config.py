@@ -59,10 +59,21 @@ class Defaults:
     ALLOWED_ORIGINS: list[str] | None = None
     #: rate limits in the `limits` notation; storage is in memory, or Redis when RATE_LIMIT_STORAGE/REDIS_URL is set
     RATE_LIMIT_STORAGE: str | None = None
+    #: reflections per participant (a burst of 10, then one a second); docs/security.md lists every limit
     REFLECTION_RATE_LIMIT = "10 per 10 seconds"
-    #: failed join codes per client address; a room behind one address shares it, hence not lower
+    #: every command of one phone (voting, the fishbowl queue, commitments ...): a burst, then 2 a second
+    PARTICIPANT_COMMAND_RATE_LIMIT = "20 per 10 seconds"
+    #: resumes (missed events or a whole snapshot) per phone: one after every drop or gap, not a flood
+    RESUME_RATE_LIMIT = "30 per minute"
+    #: joins per client address: a venue behind one address joins 300 phones in a minute
+    JOIN_RATE_LIMIT = "400 per minute; 2000 per hour"
+    #: failed join codes per client address (or per logged-in account); a room behind one address shares
+    #: it, hence not lower
     JOIN_CODE_RATE_LIMIT = "20 per minute"
+    #: wrong passwords per address and account together, so nobody elsewhere can lock an account
     LOGIN_RATE_LIMIT = "10 per 15 minutes"
+    #: wrong passwords per address over all accounts
+    LOGIN_ADDRESS_RATE_LIMIT = "50 per 15 minutes"
     #: disciplines participants may choose from (None: facilitation.live.disciplines.DEFAULT_DISCIPLINES);
     #: FACILITATION_DISCIPLINES='["wijkteam", "school", "Sportclub"]' sets an organisation's own list
     DISCIPLINES: list[str] | None = None

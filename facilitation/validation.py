@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 #: whole numbers the databases can compare with their integer columns (PostgreSQL's are 32-bit)
 INT_LOW, INT_HIGH = -(2**31), 2**31 - 1
+
+#: control characters nobody types (tab, newline and carriage return are kept): XML, and so Word reports,
+#: cannot hold them, and in a link they only hide where it goes
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_controls(value: str) -> str:
+    """The text without control characters other than tab and line breaks."""
+    return _CONTROL.sub("", value)
 
 
 class CommandError(Exception):
@@ -40,7 +50,7 @@ def text(payload: dict, name: str, *, max_length: int, required: bool = True, al
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise CommandError("invalid_text", field=name) from None
-    value = value.replace("\x00", "").strip()
+    value = without_controls(value).strip()
     if not value and not allow_empty:
         raise CommandError("empty_text", field=name)
     if len(value) > max_length:

@@ -22,6 +22,7 @@ from facilitation.live import (
     carry,
     clustering,
     commitments,
+    door,
     fishbowl,
     houserules,
     hybrid,
@@ -56,6 +57,9 @@ class Actor:
 
     account_id: int | None = None
     participant_id: int | None = None
+    #: for a connection that outlives a request (Socket.IO): the account's session version at login; once
+    #: the account logs out, is deactivated or gets a new password, it acts as nobody known
+    session_version: int | None = None
 
     @property
     def label(self) -> str:
@@ -168,6 +172,9 @@ COMMANDS: dict[str, Command] = {
     "moment.move": _cmd(journey.move, FACILITATOR, statuses=OPEN),
     "moment.delete": _cmd(journey.delete, FACILITATOR, statuses=OPEN),
     "reflection.pin": _cmd(participation.pin, PARTICIPANT, FACILITATOR, phase_action="write", needs_rules=True),
+    "session.close_door": _cmd(door.close_door, FACILITATOR, statuses=OPEN),
+    "session.open_door": _cmd(door.open_door, FACILITATOR, statuses=OPEN),
+    "participant.remove": _cmd(door.remove_participant, FACILITATOR, statuses=OPEN),
 }
 
 
@@ -191,11 +198,13 @@ class Result:
 def role_of(session_: Session, actor: Actor) -> tuple[str, Participant | None, Account | None]:
     if actor.participant_id is not None:
         participant = db.session.get(Participant, actor.participant_id)
-        if participant is not None and participant.session_id == session_.id:
+        if participant is not None and participant.session_id == session_.id and participant.removed_at is None:
             return PARTICIPANT, participant, None
         return ANONYMOUS, None, None
     if actor.account_id is not None:
         account = db.session.get(Account, actor.account_id)
+        if account is not None and actor.session_version not in (None, account.session_version):
+            return ANONYMOUS, None, None  # the login this connection was made under has ended
         # the session's facilitator, or a co-facilitator added to it
         if access.runs_session(account, session_):
             return FACILITATOR, None, account

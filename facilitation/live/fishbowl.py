@@ -451,6 +451,21 @@ def set_topic(ctx, payload: dict) -> dict:
     return _result(ctx, seated=[])
 
 
+def remove_person(ctx, participant_id: int) -> dict | None:
+    """Someone the facilitator removed from the session stands up and leaves the queue (auto-seat fills
+    the chair). Returns the new state when anything changed."""
+    seating = _seating_of(ctx.session.id, participant_id)
+    request = _request_of(ctx.session.id, participant_id)
+    if seating is None and request is None:
+        return None
+    if request is not None:
+        db.session.delete(request)
+        db.session.flush()
+    if seating is not None:
+        _stand_up(ctx, seating)
+    return state_view(ctx.session, ctx.format)
+
+
 def close_circle(ctx) -> dict | None:
     """When the session moves to a phase without the fishbowl, or closes: everyone stands up, the queue
     empties and the round ends, so chair time stops counting. Returns the new state when anything changed."""

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from facilitation import config
 from facilitation import validation as v
 from facilitation.extensions import db
-from facilitation.live import disciplines, hybrid, journey
+from facilitation.live import disciplines, door, hybrid, journey
 from facilitation.models import Level, Participant, Reflection, ReflectionKind
 from facilitation.privacy.detect import personal_data_kinds
 from facilitation.validation import CommandError
@@ -39,6 +39,7 @@ def join(ctx, payload: dict) -> dict:
 
     The token returned is the phone's only proof of identity; only its hash is stored.
     """
+    door.require_open(ctx.session)
     level = v.choice(payload, "level", Level.values())
     name = v.text(payload, "name", max_length=NAME_MAX, required=False, allow_empty=True) or None
     # optional, and never shown per person: only as counts of groups large enough (facilitation.live.disciplines)
@@ -59,7 +60,7 @@ def join(ctx, payload: dict) -> dict:
     db.session.flush()
     ctx.private["token"] = token
     ctx.private["participant_id"] = participant.id
-    count = db.session.scalar(sa.select(sa.func.count(Participant.id)).where(Participant.session_id == ctx.session.id))
+    count = door.count_in(ctx.session.id)
     return {"participant": public_participant(participant), "count": count, "rules_accepted": accepted}
 
 

@@ -11,6 +11,7 @@ from facilitation.live import (
     clustering,
     commitments,
     disciplines,
+    door,
     fishbowl,
     houserules,
     hybrid,
@@ -38,6 +39,7 @@ SECTIONS: list = [
     disciplines.snapshot_section,
     hybrid.snapshot_section,
     journey.snapshot_section,
+    door.snapshot_section,
 ]
 
 
@@ -68,7 +70,7 @@ def format_view(session_: Session, level: str | None) -> dict:
 
 
 def participant_count(session_id: int) -> int:
-    return db.session.scalar(sa.select(sa.func.count(Participant.id)).where(Participant.session_id == session_id))
+    return door.count_in(session_id)
 
 
 def begin_consistent_read() -> None:

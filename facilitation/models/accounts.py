@@ -30,7 +30,13 @@ class Account(UserMixin, Base):
     #: preferred interface language; None means the browser's choice
     language: Mapped[str | None] = mapped_column(sa.String(5))
     active: Mapped[bool] = mapped_column(default=True)
+    #: raised by logging out, deactivating and a new password: every login made before no longer counts
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def get_id(self) -> str:
+        """What the login cookie holds: the id and the session version it was made under."""
+        return f"{self.id}.{self.session_version}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts

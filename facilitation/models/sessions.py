@@ -55,6 +55,8 @@ class Session(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the facilitator closed the door: no new phones may join (those in stay)
+    joins_closed: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     programme = relationship("Programme")
     case = relationship("Case")
@@ -81,6 +83,8 @@ class Participant(Base):
     discipline: Mapped[str | None] = mapped_column(sa.String(40))
     #: someone without a phone whose reflections and votes the facilitator enters
     proxy: Mapped[bool] = mapped_column(default=False)
+    #: the facilitator removed this phone from the session: its cookie no longer works; what it wrote stays
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     session: Mapped[Session] = relationship(back_populates="participants")
 

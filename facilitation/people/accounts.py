@@ -7,6 +7,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from facilitation.extensions import db
 from facilitation.models import Account, Role
+from facilitation.validation import INT_HIGH
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -37,6 +38,43 @@ def create_account(email: str, name: str, password: str, role: Role | str = Role
         email=email, name=(name or email).strip()[:120], role=role.value, password_hash=generate_password_hash(password)
     )
     db.session.add(account)
+    return account
+
+
+def end_sessions(account: Account) -> None:
+    """Every login of this account, on every browser, stops counting (the caller commits): a copy of the
+    login cookie taken before is worth nothing, and open console connections may no longer run commands."""
+    account.session_version = (account.session_version or 0) + 1
+
+
+def set_password(account: Account, current: str, new: str) -> None:
+    """A new password for the account, given its current one; every earlier login ends (the caller commits)."""
+    if not check_password_hash(account.password_hash, current or ""):
+        raise AccountError("wrong_password")
+    if len(new or "") < MIN_PASSWORD_LENGTH:
+        raise AccountError("password_too_short")
+    account.password_hash = generate_password_hash(new)
+    end_sessions(account)
+
+
+def set_active(account: Account, active: bool) -> None:
+    """Deactivating ends every login at once; the account's sessions, programmes and history stay."""
+    account.active = active
+    if not active:
+        end_sessions(account)
+
+
+def load(user_id: str) -> Account | None:
+    """The account a login cookie names ("id.version"), if that login still counts: the account is active
+    and nothing ended its logins since. A cookie from before versions existed holds just the id (version 0)."""
+    account_id, _, version = user_id.partition(".")
+    try:
+        number, version_number = int(account_id), int(version or 0)
+    except ValueError:
+        return None
+    account = db.session.get(Account, number) if 0 < number <= INT_HIGH else None
+    if account is None or not account.active or account.session_version != version_number:
+        return None
     return account
 
 

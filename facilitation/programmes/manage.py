@@ -6,14 +6,14 @@ import sqlalchemy as sa
 
 from facilitation.extensions import db
 from facilitation.models import Account, Case, Programme, ProgrammeMember, Session
-from facilitation.validation import CommandError
+from facilitation.validation import CommandError, without_controls
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 50_000
 
 
 def _title(value: str) -> str:
-    value = (value or "").strip()
+    value = without_controls(value or "").strip()
     if not value:
         raise CommandError("empty_text", field="title")
     if len(value) > TITLE_MAX:
@@ -22,7 +22,7 @@ def _title(value: str) -> str:
 
 
 def _description(value: str) -> str:
-    value = (value or "").replace("\x00", "")
+    value = without_controls(value or "")
     if len(value) > DESCRIPTION_MAX:
         raise CommandError("too_long", field="description", limit=DESCRIPTION_MAX)
     return value

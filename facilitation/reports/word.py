@@ -51,6 +51,15 @@ def clean(text: object) -> str:
     return _NOT_XML.sub("", "" if text is None else str(text))
 
 
+_URL_CONTROL = re.compile("[\x00-\x20\x7f]")
+
+
+def clean_url(url: str) -> str:
+    """A link target XML can hold: control characters and spaces percent-encoded (as a browser sends them),
+    what XML cannot hold at all left out."""
+    return clean(_URL_CONTROL.sub(lambda found: f"%{ord(found.group()):02X}", url))
+
+
 # --- the document ----------------------------------------------------------------------------
 
 
@@ -489,7 +498,7 @@ def _keep_row_together(tr) -> None:
 
 def link(paragraph_: Paragraph, text: str, url: str) -> DocxRun:
     """A real hyperlink (w:hyperlink with an external relationship), not blue text."""
-    rel_id = paragraph_.part.relate_to(url, RT.HYPERLINK, is_external=True)
+    rel_id = paragraph_.part.relate_to(clean_url(url), RT.HYPERLINK, is_external=True)
     hyperlink = OxmlElement("w:hyperlink")
     hyperlink.set(qn("r:id"), rel_id)
     r = paragraph_._p.add_r()

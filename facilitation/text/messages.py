@@ -33,6 +33,7 @@ ERRORS = {
     "bad_request": N_("The request could not be read."),
     "not_connected": N_("You are not connected to a session."),
     "rate_limited": N_("Slow down a little, and try again in a moment."),
+    "door_closed": N_("The facilitator has closed this session to new participants."),
     "not_in_cluster": N_("That reflection is not in this cluster."),
     "vote_open": N_("Close the voting round first: the clusters on the ballot cannot change while people vote."),
     "no_clusters": N_("Make at least one cluster before voting."),

@@ -17,7 +17,18 @@ def participant_cookie(code: str) -> str:
 
 
 def cookie_participant(session_: Session) -> Participant | None:
-    """The participant this browser's cookie proves it is in the session, if any."""
+    """The participant this browser's cookie proves it is in the session, if any (and not removed)."""
+    participant = _cookie_holder(session_)
+    return participant if participant is not None and participant.removed_at is None else None
+
+
+def cookie_removed(session_: Session) -> bool:
+    """Whether this browser's cookie belongs to a participant the facilitator removed from the session."""
+    participant = _cookie_holder(session_)
+    return participant is not None and participant.removed_at is not None
+
+
+def _cookie_holder(session_: Session) -> Participant | None:
     token = request.cookies.get(participant_cookie(session_.join_code))
     return participation.find_participant(session_.id, token)
 

@@ -13,7 +13,7 @@ import os
 
 from flask import Flask, current_app, request
 from flask_login import current_user
-from limits import parse
+from limits import parse_many
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
@@ -21,8 +21,17 @@ from facilitation.live import sessions
 from facilitation.live.commands import Actor
 from facilitation.transport import identity
 
-#: the settings a check can name
-LIMITS = ("REFLECTION_RATE_LIMIT", "JOIN_CODE_RATE_LIMIT", "LOGIN_RATE_LIMIT")
+#: the settings a check can name (each one or more limits in the `limits` notation, "400 per minute;
+#: 2000 per hour"; all must allow the attempt)
+LIMITS = (
+    "REFLECTION_RATE_LIMIT",
+    "PARTICIPANT_COMMAND_RATE_LIMIT",
+    "RESUME_RATE_LIMIT",
+    "JOIN_RATE_LIMIT",
+    "JOIN_CODE_RATE_LIMIT",
+    "LOGIN_RATE_LIMIT",
+    "LOGIN_ADDRESS_RATE_LIMIT",
+)
 
 
 class Limiter:
@@ -33,20 +42,25 @@ class Limiter:
         self.secret = str(app.config["SECRET_KEY"]).encode()
         self.config = app.config
 
-    def _key(self, setting: str, parts: tuple) -> tuple[object, str] | None:
+    def _key(self, setting: str, parts: tuple) -> tuple[list, str] | None:
         rule = self.config.get(setting)
         if not rule:
             return None
         digest = hmac.new(self.secret, "\x1f".join(map(str, parts)).encode("utf-8", "replace"), hashlib.sha256)
-        return parse(rule), f"facilitation:{setting}:{digest.hexdigest()[:32]}"
+        return parse_many(rule), f"facilitation:{setting}:{digest.hexdigest()[:32]}"
 
     def hit(self, setting: str, *parts) -> bool:
-        """Count one attempt; False when the limit was already reached (the attempt must be refused)."""
+        """Count one attempt; False when a limit was already reached (the attempt must be refused)."""
         found = self._key(setting, parts)
         if found is None:
             return True
+        rules, key = found
         try:
-            return self.strategy.hit(*found)
+            # every window counts the attempt only when all allow it, so a refused one costs no budget
+            if not all(self.strategy.test(rule, key) for rule in rules):
+                return False
+            counted = [self.strategy.hit(rule, key) for rule in rules]  # every window, not up to a refusal
+            return all(counted)
         except Exception:
             current_app.logger.exception("rate limit storage failed; allowing the request")
             return True
@@ -56,8 +70,9 @@ class Limiter:
         found = self._key(setting, parts)
         if found is None:
             return True
+        rules, key = found
         try:
-            return self.strategy.test(*found)
+            return all(self.strategy.test(rule, key) for rule in rules)
         except Exception:
             current_app.logger.exception("rate limit storage failed; allowing the request")
             return True
@@ -76,27 +91,72 @@ def client() -> str:
     return request.remote_addr or "unknown"
 
 
+# --- join codes ------------------------------------------------------------------------------------
+
+
 def code_attempts_allowed(code: object = None) -> bool:
-    """Whether this client may try a join code now. Once it tried too many codes that match no session it
-    waits for the window to pass; people already in (a logged-in facilitator, a phone whose cookie belongs
-    to this code's session) are not held up by someone else behind the same address."""
-    if limiter().allowed("JOIN_CODE_RATE_LIMIT", client()):
-        return True
+    """Whether this client may try a join code now. A logged-in account has its own count of codes that
+    match no session (wherever it logs in from); anyone else shares the count of their address. Once it is
+    used up they wait for the window to pass, except a phone whose cookie belongs to this code's session: it
+    is not held up by someone else guessing behind the same address."""
     if current_user.is_authenticated:
+        return limiter().allowed("JOIN_CODE_RATE_LIMIT", "account", current_user.id)
+    if limiter().allowed("JOIN_CODE_RATE_LIMIT", client()):
         return True
     session_ = sessions.find_by_code(code) if isinstance(code, str) else None
     return session_ is not None and identity.cookie_participant(session_) is not None
 
 
 def failed_code(where: str) -> None:
-    """A join code that matches no session: counted per client and logged (without the address)."""
-    limiter().hit("JOIN_CODE_RATE_LIMIT", client())
+    """A join code that matches no session: counted per account or client, logged (without the address)."""
+    if current_user.is_authenticated:
+        limiter().hit("JOIN_CODE_RATE_LIMIT", "account", current_user.id)
+    else:
+        limiter().hit("JOIN_CODE_RATE_LIMIT", client())
     current_app.logger.warning("unknown join code tried (%s)", where)
 
 
+# --- logging in ------------------------------------------------------------------------------------
+
+
+def login_allowed(email: str) -> bool:
+    """Wrong passwords count per address and account together, so a stranger elsewhere cannot lock an
+    account; one address also has a much larger cap over all accounts (someone trying many accounts)."""
+    return limiter().allowed("LOGIN_RATE_LIMIT", "pair", client(), email) and limiter().allowed(
+        "LOGIN_ADDRESS_RATE_LIMIT", "address", client()
+    )
+
+
+def failed_login(email: str) -> None:
+    limiter().hit("LOGIN_RATE_LIMIT", "pair", client(), email)
+    limiter().hit("LOGIN_ADDRESS_RATE_LIMIT", "address", client())
+
+
+# --- live sessions ---------------------------------------------------------------------------------
+
+
+def join_allowed() -> bool:
+    """Joins per address: a room behind one address (a venue's Wi-Fi) joins hundreds of phones in a
+    minute, a script far more; above the limit a join is refused until the window has passed."""
+    return limiter().hit("JOIN_RATE_LIMIT", "join", client())
+
+
 def command_allowed(name, actor: Actor) -> bool:
-    """Per-actor limit on posting reflections (a burst, then about one a second); other commands are
-    the facilitator's or bounded by the session's state."""
-    if name != "reflection.post":
+    """Every command of a phone counts per participant (a burst, then a few a second), posting reflections
+    also against its own stricter limit; joining counts per address. Facilitators are not limited."""
+    if name == "participant.join":
+        return join_allowed()
+    if actor.account_id is not None:
         return True
-    return limiter().hit("REFLECTION_RATE_LIMIT", actor.label)
+    who = actor.label if actor.participant_id is not None else f"address:{client()}"
+    if not limiter().hit("PARTICIPANT_COMMAND_RATE_LIMIT", who):
+        return False
+    return name != "reflection.post" or limiter().hit("REFLECTION_RATE_LIMIT", actor.label)
+
+
+def resume_allowed(actor: Actor) -> bool:
+    """Snapshots and missed events per participant: a phone resumes after every drop and gap, not
+    hundreds of times a minute. Staff screens are not limited."""
+    if actor.participant_id is None:
+        return True
+    return limiter().hit("RESUME_RATE_LIMIT", actor.label)

@@ -14,7 +14,7 @@ from flask_socketio import ConnectionRefusedError, Namespace, join_room
 
 from facilitation.extensions import db, socketio
 from facilitation.live import commands, fishbowl, sessions, snapshots
-from facilitation.models import Event, Participant, Session
+from facilitation.models import Event, Session
 from facilitation.people import access
 from facilitation.text.messages import error_message
 from facilitation.transport import identity, ratelimit
@@ -87,7 +87,7 @@ class LiveNamespace(Namespace):
             if not current_user.is_authenticated or not access.runs_session(current_user, session_):
                 current_app.logger.warning("refused %s connection to session %s", audience, session_.id)
                 raise ConnectionRefusedError("forbidden")
-            actor = commands.Actor(account_id=current_user.id)
+            actor = commands.Actor(account_id=current_user.id, session_version=current_user.session_version)
             language = current_user.language or session_.language
             join_room(room_staff(session_.id))
         join_room(room_all(session_.id))
@@ -127,16 +127,16 @@ class LiveNamespace(Namespace):
         connection = _connections.get(request.sid)
         if connection is None:
             return {"ok": False, "error": "not_connected"}
+        if not ratelimit.resume_allowed(connection.actor):
+            return {"ok": False, "error": "rate_limited"}
         snapshots.begin_consistent_read()  # the seq and everything read after it: one moment
         try:
             session_ = db.session.get(Session, connection.session_id)
             if session_ is None:
                 return {"ok": False, "error": "not_found"}
-            participant = (
-                db.session.get(Participant, connection.actor.participant_id)
-                if connection.actor.participant_id
-                else None
-            )
+            role, participant, _ = commands.role_of(session_, connection.actor)
+            if role == commands.ANONYMOUS:  # removed from the session, or the login has ended
+                return {"ok": False, "error": "forbidden"}
             audience = snapshots.PARTICIPANT if participant else snapshots.STAFF
             seq = message.get("seq") if isinstance(message, dict) else None
             events = None
@@ -298,6 +298,22 @@ def broadcast(app, session_id: int, events: list[Event], **_):
             room = room_participant(session_id, event.participant_id) if event.participant_id else None
             if room and not phone_outbox.send(session_id, envelope, room):
                 socketio.emit("event", envelope, to=room, namespace=NAMESPACE)
+        if event.name == "participant.remove":
+            socketio.start_background_task(_disconnect_removed, session_id, event.payload["participant_id"])
+
+
+#: seconds a removed phone keeps its connection, so the event telling it so reaches it first
+REMOVED_GRACE = 1.0
+
+
+def _disconnect_removed(session_id: int, participant_id: int) -> None:
+    """Close the connections of a phone the facilitator removed, on this worker. (A connection on another
+    worker may run no command and get no resume any more; it ends at its next reconnect.)"""
+    socketio.sleep(REMOVED_GRACE)
+    removed = commands.Actor(participant_id=participant_id)
+    for sid, connection in list(_connections.items()):
+        if connection.session_id == session_id and connection.actor == removed:
+            socketio.server.disconnect(sid, namespace=NAMESPACE)
 
 
 def init_app(app) -> None:

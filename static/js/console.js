@@ -12,6 +12,7 @@ import * as disciplines from "./features/disciplines.js";
 import * as hybrid from "./features/hybrid.js";
 import * as journey from "./features/journey.js";
 import * as houserules from "./features/houserules.js";
+import * as door from "./features/door.js";
 
 // Features add their own part of the console: each may export reduce(state, event) and render(state, ctx).
 const FEATURES = [
@@ -24,6 +25,7 @@ const FEATURES = [
   houserules,
   hybrid,
   journey,
+  door,
 ];
 
 const settings = boot();

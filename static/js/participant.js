@@ -8,6 +8,7 @@ import * as commitments from "./features/commitments.js";
 import { personalDataGuard } from "./features/pii-warning.js";
 import * as houserules from "./features/houserules.js";
 import * as journey from "./features/journey.js";
+import * as door from "./features/door.js";
 
 // Features add their own part of the phone screen: each may export reduce(state, event) and render(state, ctx).
 const FEATURES = [
@@ -17,6 +18,7 @@ const FEATURES = [
   commitments,
   houserules,
   journey,
+  door,
 ];
 
 const settings = boot();

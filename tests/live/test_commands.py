@@ -108,12 +108,17 @@ PAYLOADS = {
     "moment.delete": lambda ctx: {"id": ctx["moment_id"]},
     # to the moment it is not pinned to yet, so the facilitator's pin and the author's both change something
     "reflection.pin": lambda ctx: ctx["pin_elsewhere"](),
+    "session.close_door": lambda ctx: {},
+    "session.open_door": lambda ctx: {},
+    # the writer of the phone's own reflection
+    "participant.remove": lambda ctx: {"reflection_id": ctx["own_reflection_id"]},
 }
 #: commands that need the session in another state than live
 DRAFT_ONLY = {"session.start"}
 #: what the facilitator does first so the command has something to act on
 PREPARE = {
     "timer.pause": ("timer.start", {"minutes": 5}),
+    "session.open_door": ("session.close_door", {}),
     "vote.close": ("vote.open", {}),
     "vote.reveal": ("vote.open", {}),
     "vote.conceal": [("vote.open", {}), ("vote.reveal", {})],

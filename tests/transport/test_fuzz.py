@@ -52,7 +52,15 @@ def report_count(request):
 @pytest.fixture
 def app(make_app):
     # the posting limit would turn most generated posts into "slow down"; tests/test_hardening.py covers it
-    return make_app(REFLECTION_RATE_LIMIT="", JOIN_CODE_RATE_LIMIT="", LOGIN_RATE_LIMIT="")
+    return make_app(
+        REFLECTION_RATE_LIMIT="",
+        PARTICIPANT_COMMAND_RATE_LIMIT="",
+        RESUME_RATE_LIMIT="",
+        JOIN_RATE_LIMIT="",
+        JOIN_CODE_RATE_LIMIT="",
+        LOGIN_RATE_LIMIT="",
+        LOGIN_ADDRESS_RATE_LIMIT="",
+    )
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ from facilitation.text.messages import N_
 bp = Blueprint("audit", __name__)
 
 PAGE = 200
+#: beyond this the offset would overflow the database's integer; the page is simply empty
+MAX_PAGE = 1_000_000
 ACTION_LABELS = {
     "session_report": N_("Session report downloaded"),
     "programme_report": N_("Programme report downloaded"),
@@ -28,7 +30,7 @@ ACTION_LABELS = {
 def audit_log():
     if not current_user.is_admin:
         abort(403)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     entries = audit.recent(PAGE, (page - 1) * PAGE)
     labels = {key: _(value) for key, value in ACTION_LABELS.items()}
     return render_template(

@@ -24,15 +24,13 @@ def account_error(code: str) -> str:
         "invalid_email": _("Please give a valid e-mail address."),
         "password_too_short": _("The password must be at least 10 characters long."),
         "email_taken": _("There is already an account with this e-mail address."),
+        "wrong_password": _("Your current password is not right."),
     }[code]
 
 
 @login_manager.user_loader
-def load_account(account_id: str) -> Account | None:
-    try:
-        return db.session.get(Account, int(account_id))
-    except ValueError:
-        return None
+def load_account(user_id: str) -> Account | None:
+    return accounts.load(user_id)
 
 
 @login_manager.unauthorized_handler
@@ -56,18 +54,13 @@ def login():
     error = None
     if request.method == "POST":
         email = request.form.get("email", "").strip().lower()
-        limiter = ratelimit.limiter()
-        if not (
-            limiter.allowed("LOGIN_RATE_LIMIT", "client", ratelimit.client())
-            and limiter.allowed("LOGIN_RATE_LIMIT", "email", email)
-        ):
+        if not ratelimit.login_allowed(email):
             current_app.logger.warning("login refused: too many failed attempts")
             error = _("Too many failed attempts. Wait a few minutes and try again.")
             return render_template("auth/login.html", error=error), 429
         account = accounts.authenticate(request.form.get("email", ""), request.form.get("password", ""))
         if account is None:
-            limiter.hit("LOGIN_RATE_LIMIT", "client", ratelimit.client())
-            limiter.hit("LOGIN_RATE_LIMIT", "email", email)
+            ratelimit.failed_login(email)
             current_app.logger.warning("failed login")
             error = _("E-mail address or password is not right.")
         else:
@@ -79,6 +72,9 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    # ends this account's logins on every browser, so a copy of the cookie taken before is worth nothing
+    with unit_of_work():
+        accounts.end_sessions(current_user)
     logout_user()
     flash(_("You are logged out."))
     return redirect(url_for("auth.login"))
@@ -150,3 +146,50 @@ def manage_accounts():
             error = _("Choose one of the roles.")
     rows = db.session.scalars(sa.select(Account).order_by(Account.name)).all()
     return render_template("auth/accounts.html", accounts=rows, roles=translated(ROLES), error=error)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """A new password; every other login of the account ends, this browser stays logged in."""
+    error, status = None, 200
+    if request.method == "POST":
+        if not ratelimit.login_allowed(current_user.email):
+            error, status = _("Too many failed attempts. Wait a few minutes and try again."), 429
+        else:
+            try:
+                with unit_of_work():
+                    accounts.set_password(
+                        current_user, request.form.get("current_password", ""), request.form.get("password", "")
+                    )
+            except accounts.AccountError as exc:
+                if exc.code == "wrong_password":
+                    ratelimit.failed_login(current_user.email)
+                error, status = account_error(exc.code), 400
+            else:
+                login_user(current_user._get_current_object())  # the login under the new session version
+                flash(_("Your password has been changed. You are logged out on every other device."))
+                return redirect(url_for("facilitator.dashboard"))
+    return render_template("auth/password.html", error=error), status
+
+
+@bp.post("/admin/accounts/<int:account_id>/active")
+@login_required
+def set_active(account_id: int):
+    """Deactivate (every login of it ends at once) or reactivate an account; never one's own."""
+    if not current_user.is_admin:
+        abort(403)
+    account = db.session.get(Account, account_id)
+    if account is None:
+        abort(404)
+    if account.id == current_user.id:
+        flash(_("You cannot deactivate your own account."), "error")
+        return redirect(url_for("auth.manage_accounts"))
+    active = request.form.get("active") == "1"
+    with unit_of_work():
+        accounts.set_active(account, active)
+    if active:
+        flash(_("%(name)s can log in again.", name=account.name))
+    else:
+        flash(_("%(name)s can no longer log in; every login of this account has ended.", name=account.name))
+    return redirect(url_for("auth.manage_accounts"))

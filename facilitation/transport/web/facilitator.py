@@ -33,6 +33,7 @@ from facilitation.text.labels import (
 )
 from facilitation.text.markdown import render_markdown
 from facilitation.text.messages import error_message
+from facilitation.transport import bounds
 from facilitation.transport.web.live import live_boot
 from facilitation.unit_of_work import unit_of_work
 from facilitation.validation import CommandError
@@ -108,7 +109,7 @@ def programme(programme_id: int):
 @login_required
 def add_member(programme_id: int):
     programme_ = _programme(programme_id, edit=True)
-    account = db.session.get(Account, request.form.get("account_id", type=int) or 0)
+    account = db.session.get(Account, bounds.form_id("account_id") or 0)
     if account is None:
         abort(400)
     with unit_of_work():
@@ -217,7 +218,7 @@ def edit_case(case_id: int):
 def create_session(programme_id: int):
     programme_ = _programme(programme_id, edit=True)
     fmt = current_app.extensions["formats"].get(request.form.get("format", ""))
-    case_id = request.form.get("case_id", type=int)
+    case_id = bounds.form_id("case_id")
     case_ = db.session.get(Case, case_id) if case_id else None
     title = request.form.get("title", "").strip()
     try:

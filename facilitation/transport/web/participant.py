@@ -40,6 +40,9 @@ def _slow_down_code_guessing():
 
 
 def _unavailable(session_: Session | None, code: str):
+    if session_ is not None and identity.cookie_removed(session_):
+        message = _("The facilitator has removed you from this session.")
+        return render_template("participant/code.html", error=message, code=""), 403
     if session_ is None:
         message = _("There is no session with the code %(code)s. Check the code on the screen.", code=code[:12])
         return render_template("participant/code.html", error=message, code=code[:12]), 404
@@ -65,11 +68,19 @@ def join(code: str):
         return _unavailable(session_, sessions.normalise_code(code))
     if session_.join_code != code:
         return redirect(url_for("participant.join", code=session_.join_code))
+    if identity.cookie_removed(session_):
+        return _unavailable(session_, code)
+    if session_.joins_closed and not identity.cookie_participant(session_):
+        message = error_message("door_closed")
+        return render_template("participant/code.html", error=message, code=""), 403
     # the same phone again: straight back to its own screen and reflections
     if identity.cookie_participant(session_):
         return redirect(url_for("participant.screen", code=code))
     error = None
     if request.method == "POST":
+        if not ratelimit.command_allowed("participant.join", commands.Actor()):
+            message = _("Too many people joined from this network just now. Wait a minute and try again.")
+            return render_template("participant/code.html", error=message, code=""), 429
         # the join button says "agree and join", under the house rules shown on this page
         result = commands.apply(
             session_.id,
@@ -116,7 +127,7 @@ def screen(code: str):
         return _unavailable(session_, sessions.normalise_code(code))
     participant = identity.cookie_participant(session_)
     if participant is None:
-        if session_.status == Status.CLOSED.value:
+        if session_.status == Status.CLOSED.value or identity.cookie_removed(session_):
             return _unavailable(session_, code)
         return redirect(url_for("participant.join", code=session_.join_code))
     return render_template(

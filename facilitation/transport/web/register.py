@@ -15,6 +15,7 @@ from facilitation.privacy import audit
 from facilitation.register import entries
 from facilitation.text.labels import LEVELS, REGISTER_STATUSES, translated
 from facilitation.text.messages import error_message
+from facilitation.transport import bounds
 from facilitation.unit_of_work import unit_of_work
 from facilitation.validation import CommandError
 
@@ -39,7 +40,7 @@ def _entry(entry_id: int) -> RegisterEntry:
 
 
 def _form_int(name: str) -> int:
-    value = request.form.get(name, type=int)
+    value = bounds.form_id(name)
     if value is None:
         abort(400)
     return value
@@ -137,7 +138,7 @@ def delete(entry_id: int):
 @login_required
 def create():
     _editor()
-    cluster_id = request.form.get("cluster_id", type=int)
+    cluster_id = bounds.form_id("cluster_id")
     entry_, done = _act(
         lambda: entries.create_entry(
             current_user, request.form.get("title", ""), request.form.get("level"), [cluster_id] if cluster_id else []
