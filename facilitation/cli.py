@@ -207,8 +207,10 @@ def _serve_production(app, args) -> int:
     """`python app.py serve`: one gevent worker (with --workers N, _run_workers starts N of these).
 
     app.py monkey-patches the standard library with gevent before anything is imported when the command
-    is `serve`, so the database and Redis drivers cooperate with the many connections of one process."""
+    is `serve`, so the database and Redis drivers cooperate with the many connections of one process.
+    Every worker purges expired sessions on the schedule; on PostgreSQL an advisory lock lets one at a time."""
     from facilitation.extensions import socketio
+    from facilitation.privacy import retention
 
     host, port = _address(args)
 
@@ -222,6 +224,7 @@ def _serve_production(app, args) -> int:
         f"{', message queue ' + queue.split('@')[-1] if queue else ''})",
         flush=True,
     )
+    retention.start_schedule(app)
     socketio.run(app, host=host, port=port, use_reloader=False, log_output=False)
     return 0
 
