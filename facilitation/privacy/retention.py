@@ -7,7 +7,8 @@ reflections is ON DELETE CASCADE, and SQLite enforces foreign keys on every conn
 table whose key was forgotten, rows are also deleted explicitly, dependants first, from every table in the
 metadata that has a session_id column, except where that key is declared ON DELETE SET NULL: those rows are
 meant to outlive the session (the download audit log, a follow-up session's update of an earlier session's
-commitment) and only lose the reference. Reports are made on request and never stored, so no files remain.
+commitment) and only lose the reference. A register entry whose last linked cluster goes is deleted with it.
+Reports are made on request and never stored, so no files remain.
 
 Several server processes (workers, a cron `purge`) may purge at once: on PostgreSQL one transaction-level
 advisory lock lets one of them purge and the others skip that round. On SQLite writes take turns anyway; after
@@ -24,7 +25,7 @@ from flask import Flask
 from flask_babel import gettext as _
 
 from facilitation.extensions import db, socketio
-from facilitation.models import Base, Session, Status, utcnow
+from facilitation.models import Base, Cluster, RegisterEntry, RegisterLink, Session, Status, utcnow
 from facilitation.unit_of_work import unit_of_work
 from facilitation.validation import CommandError
 
@@ -89,6 +90,10 @@ def delete_sessions(session_ids: list[int]) -> None:
     ON DELETE SET NULL stay, without the reference, as the database itself would leave them."""
     if not session_ids:
         return
+    # register entries that count a cluster of these sessions: those left with no occurrence go too, since
+    # their title is usually the purged cluster's own wording (create_entry and confirm copy it)
+    linked_entries = sa.select(RegisterLink.entry_id).join(Cluster, Cluster.id == RegisterLink.cluster_id)
+    entry_ids = set(db.session.scalars(linked_entries.where(Cluster.session_id.in_(session_ids))))
     for table in reversed(Base.metadata.sorted_tables):
         column = table.c.get("session_id")
         if table.name == Session.__tablename__ or column is None:
@@ -98,6 +103,10 @@ def delete_sessions(session_ids: list[int]) -> None:
         else:
             db.session.execute(sa.delete(table).where(column.in_(session_ids)))
     db.session.execute(sa.delete(Session).where(Session.id.in_(session_ids)))
+    if entry_ids:
+        still_linked = sa.select(RegisterLink.id).where(RegisterLink.entry_id == RegisterEntry.id).exists()
+        orphans = sa.delete(RegisterEntry).where(RegisterEntry.id.in_(entry_ids), ~still_linked)
+        db.session.execute(orphans, execution_options={"synchronize_session": False})
     db.session.expunge_all()
 
 
