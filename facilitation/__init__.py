@@ -58,6 +58,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=15000")
+    # deleted rows are overwritten with zeros, so purged text leaves the file and not only the tables
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

@@ -191,6 +191,7 @@ def _load_demo(app) -> None:
 def _serve(app, args) -> int:
     from facilitation.extensions import socketio
     from facilitation.privacy import retention
+    from facilitation.transport import serverlog
 
     retention.start_schedule(app)
     print(
@@ -198,8 +199,16 @@ def _serve(app, args) -> int:
         "(first run: create the first account there)",
         flush=True,
     )
-    # the development server is fine for one laptop; docs/deploy.md gives the production command
-    socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True, use_reloader=False)
+    # the development server is fine for one laptop; docs/deploy.md gives the production command. Its request
+    # log keeps the method, path and status, without the client's address
+    socketio.run(
+        app,
+        host=args.host,
+        port=args.port,
+        allow_unsafe_werkzeug=True,
+        use_reloader=False,
+        request_handler=serverlog.AnonymousRequestHandler,
+    )
     return 0
 
 
@@ -207,8 +216,11 @@ def _serve_production(app, args) -> int:
     """`python app.py serve`: one gevent worker (with --workers N, _run_workers starts N of these).
 
     app.py monkey-patches the standard library with gevent before anything is imported when the command
-    is `serve`, so the database and Redis drivers cooperate with the many connections of one process."""
+    is `serve`, so the database and Redis drivers cooperate with the many connections of one process.
+    Every worker purges expired sessions on the schedule; on PostgreSQL an advisory lock lets one at a time."""
     from facilitation.extensions import socketio
+    from facilitation.privacy import retention
+    from facilitation.transport import serverlog
 
     host, port = _address(args)
 
@@ -222,7 +234,10 @@ def _serve_production(app, args) -> int:
         f"{', message queue ' + queue.split('@')[-1] if queue else ''})",
         flush=True,
     )
-    socketio.run(app, host=host, port=port, use_reloader=False, log_output=False)
+    retention.start_schedule(app)
+    # no request log (nginx has one), and gevent's error lines without the client's address
+    options = serverlog.gevent_server_options()
+    socketio.run(app, host=host, port=port, use_reloader=False, log_output=False, **options)
     return 0
 
 

@@ -306,6 +306,33 @@ def test_deleting_a_session_removes_its_occurrences(two_programmes, world):
     assert '<dd id="entry-count">1</dd>' in client.get(f"/register/{entry_id}").get_data(as_text=True)
 
 
+def test_an_entry_left_without_occurrences_by_a_purge_goes_with_its_copied_title(two_programmes, world):
+    """Issue 20: an entry is named after the earlier cluster; once every linked cluster is purged, its title (the
+    purged group's wording) must not stay behind. An entry a person added by hand, with no link, is theirs."""
+    from datetime import timedelta
+
+    from facilitation.models import utcnow
+    from facilitation.privacy import retention
+
+    t, client = two_programmes, two_programmes["client"]
+    client.post("/register/suggestions/confirm", data={"a": t["wait_a"], "b": t["wait_b"]})
+    client.post("/register/suggestions/confirm", data={"a": t["privacy"], "b": t["debt"]})
+    assert client.post("/register/new", data={"title": "Eigen knelpunt", "level": "policy"}).status_code == 302
+    entry_id = entry_of(world, t["wait_a"])
+    with world.app.app_context():
+        assert db.session.get(RegisterEntry, entry_id).title == "Wachtlijst jeugdzorg"
+        retention.delete_session(t["sa"])
+    assert world.count(RegisterEntry) == 3  # each linked entry still has its occurrence in the other session
+    with world.app.app_context():
+        db.session.get(Session, t["sb"]).closed_at = utcnow() - timedelta(days=100)
+        db.session.commit()
+        assert retention.purge(utcnow(), 90) == 1
+    with world.app.app_context():
+        assert list(db.session.scalars(sa.select(RegisterEntry.title))) == ["Eigen knelpunt"]
+    page = client.get("/register").get_data(as_text=True)
+    assert "Wachtlijst jeugdzorg" not in page and "Gegevens delen met school" not in page
+
+
 # --- status --------------------------------------------------------------------------------------------------
 
 
