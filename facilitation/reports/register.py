@@ -101,12 +101,10 @@ def docx_bytes(view: register.RegisterView, language: str) -> bytes:
             for level in view.levels
         ]
         rows.append([_("Total"), *[view.per_quarter.get(q, 0) for q in view.quarters], view.total])
-        width = 12.0 / (len(view.quarters) + 1)
         word.table(
             doc,
             [_("Level"), *view.quarters, _("Total")],
             rows,
-            [4.0] + [width] * (len(view.quarters) + 1),
             right=range(1, len(view.quarters) + 2),
             bold_last=True,
         )
@@ -130,7 +128,6 @@ def docx_bytes(view: register.RegisterView, language: str) -> bytes:
                 )
                 for e in group
             ],
-            [4.3, 1.4, 2.6, 2.6, 6.1],
             right=(1, 2),
         )
     if not view.entries:
