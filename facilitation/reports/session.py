@@ -81,6 +81,15 @@ def summary_levels(doc: DocxDocument, clusters, commitments, lang: str) -> None:
         _still_open(doc, commitments, ranked)
 
 
+#: a commitment's text in the summary, at most; the commitments table has it in full
+SUMMARY_TEXT = 90
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= SUMMARY_TEXT else text[: SUMMARY_TEXT - 1].rsplit(" ", 1)[0] + "…"
+
+
 def _answers(commitments, cluster: ClusterItem):
     return [c for c in commitments if cluster.id in c.cluster_ids]
 
@@ -100,7 +109,7 @@ def _summary_level(doc: DocxDocument, commitments, lang: str, level_key, group: 
         made = _answers(commitments, cluster)
         for commitment in made[:SUMMARY_COMMITMENTS]:
             answers.item(
-                _("Commitment: %(what)s", what=commitment.what),
+                _("Commitment: %(what)s", what=_short(commitment.what)),
                 " — " + words.commitment_facts(commitment, lang),
             )
         if len(made) > SUMMARY_COMMITMENTS:

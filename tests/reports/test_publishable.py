@@ -16,6 +16,7 @@ from facilitation import reports
 from facilitation.extensions import db
 from facilitation.models import Cluster, Commitment, Programme, Session
 from facilitation.reports import word
+from tests.register.test_register import person, two_programmes, world  # noqa: F401 (fixtures)
 from tests.reports.accessibility import (
     NS,
     alt_texts,
@@ -246,3 +247,26 @@ def test_english_report_reads_naturally_too(app, finished_session):  # noqa: F81
     assert "Geen regie, 5 dots, to be solved at management" in votes
     assert "Level map of the 3 of 6 reflections the group put in a bottleneck" in all_text(doc)
     assert Document(io.BytesIO(content)).core_properties.language == "en-GB"
+
+
+# --- the bottleneck register -----------------------------------------------------------------------
+
+
+def test_register_word_and_pdf_are_accessible_too(two_programmes, tmp_path):  # noqa: F811
+    client = two_programmes["client"]
+    client.post("/register/suggestions/confirm", data={"a": two_programmes["wait_a"], "b": two_programmes["wait_b"]})
+    for lang in ("nl", "en"):
+        response = client.get(f"/register/export.docx?lang={lang}")
+        assert response.status_code == 200
+        assert docx_problems(response.data) == []
+    page = client.get("/register").get_data(as_text=True)
+    if not (shutil.which("soffice") or shutil.which("libreoffice")):
+        assert 'id="register-pdf-missing"' in page
+        _office_or_skip()
+    assert 'id="register-pdf"' in page
+    response = client.get("/register/export.pdf?lang=nl")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert pdf_problems(response.data, pictures=0) == []
+    path = tmp_path / "register.pdf"
+    path.write_bytes(response.data)
+    assert pdf_info(path)["Title"].strip() == "Knelpuntenregister"

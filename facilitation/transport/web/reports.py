@@ -20,7 +20,7 @@ bp = Blueprint("reports", __name__)
 
 @bp.app_context_processor
 def _pdf_offer() -> dict:
-    """The console and the programme page offer the PDF only when the server can make one."""
+    """The console, the programme page and the register offer the PDF only when the server can make one."""
     return {"report_pdf_available": pdf.available}
 
 
@@ -37,7 +37,7 @@ def _download(export: reports.Export):
     return response
 
 
-def _no_pdf(error: reports.PdfUnavailable):
+def no_pdf(error: reports.PdfUnavailable):
     current_app.logger.warning("report PDF not made: %s", error)
     message = _(
         "The PDF cannot be made on this server (LibreOffice is not installed or did not finish). "
@@ -69,7 +69,7 @@ def session_report(session_id: int, fmt: str):
     try:
         export = reports.render_session(session_, fmt, timeline=request.args.get("timeline") == "1")
     except reports.PdfUnavailable as error:
-        return _no_pdf(error)
+        return no_pdf(error)
     audit.record("session_report", fmt, account=current_user, session=session_)
     return _download(export)
 
@@ -85,6 +85,6 @@ def programme_report(programme_id: int, fmt: str):
     try:
         export = reports.render_programme(programme, fmt)
     except reports.PdfUnavailable as error:
-        return _no_pdf(error)
+        return no_pdf(error)
     audit.record("programme_report", fmt, account=current_user, programme=programme)
     return _download(export)
