@@ -101,12 +101,14 @@ def _summary_level(doc: DocxDocument, commitments, lang: str, level_key, group: 
         if level_key
         else _("Bottlenecks whose level is not yet decided"),
         2,
-    )
+    ).paragraph_format.space_before = word.Pt(9)
     items = word.ListWriter(doc)
     answers = word.ListWriter(doc, "List Bullet 2")
     for cluster in group[:SUMMARY_PER_LEVEL]:
-        items.item(cluster.title, " — " + ngettext("%(num)d dot", "%(num)d dots", cluster.votes), bold=True)
         made = _answers(commitments, cluster)
+        dots = " — " + ngettext("%(num)d dot", "%(num)d dots", cluster.votes)
+        # no commitment yet: said on the bottleneck's own line, which keeps the summary to one page
+        items.item(cluster.title, dots + ("" if made else "; " + _("no commitment yet")), bold=True)
         for commitment in made[:SUMMARY_COMMITMENTS]:
             answers.item(
                 _("Commitment: %(what)s", what=_short(commitment.what)),
@@ -116,8 +118,6 @@ def _summary_level(doc: DocxDocument, commitments, lang: str, level_key, group: 
             answers.item(
                 ngettext("and %(num)d more commitment", "and %(num)d more commitments", len(made) - SUMMARY_COMMITMENTS)
             )
-        if not made:
-            answers.item(_("No commitment answers it yet."))
     if len(group) > SUMMARY_PER_LEVEL:
         word.paragraph(
             doc,
@@ -131,7 +131,7 @@ def _summary_level(doc: DocxDocument, commitments, lang: str, level_key, group: 
 
 
 def _still_open(doc: DocxDocument, commitments, ranked: list[ClusterItem]) -> None:
-    word.heading(doc, _("Bottlenecks without a commitment"), 2)
+    word.heading(doc, _("Bottlenecks without a commitment"), 2).paragraph_format.space_before = word.Pt(9)
     open_ = [c for c in ranked if not _answers(commitments, c)]
     if not open_:
         word.paragraph(doc, _("Every bottleneck has a commitment that answers it."))
