@@ -59,7 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "purge", help="delete every session whose retention period has passed (for cron); prints how many"
     )
-    report = commands.add_parser("report", help="write a session's or a programme's report (Word, Markdown, JSON, CSV)")
+    report = commands.add_parser(
+        "report", help="write a session's or a programme's report (Word, PDF, Markdown, JSON, CSV)"
+    )
     which = report.add_mutually_exclusive_group(required=True)
     which.add_argument("--session", metavar="CODE", help="the session's join code")
     which.add_argument("--programme", metavar="ID", type=int, help="the programme's number (as in its web address)")
@@ -68,12 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         metavar="FILE",
         help="where to write it; '-' for standard output. The format follows from the extension "
-        "(.docx, .md, .json, .zip or .csv) unless --format is given",
+        "(.docx, .pdf, .md, .json, .zip or .csv) unless --format is given",
     )
     report.add_argument(
         "--format",
-        choices=["docx", "md", "json", "csv"],
-        help="docx (default), md, json, or csv (a zip with one CSV file per table)",
+        choices=["docx", "pdf", "md", "json", "csv"],
+        help="docx (default), pdf (tagged, made by LibreOffice), md, json, or csv (a zip with one CSV file per table)",
     )
     report.add_argument("--timeline", action="store_true", help="add the appendix with every event of the session")
     report.add_argument(
@@ -140,35 +142,23 @@ def _create_account(app, args) -> int:
     return 0
 
 
-_FORMAT_OF_EXTENSION = {".docx": "docx", ".md": "md", ".json": "json", ".zip": "csv", ".csv": "csv"}
+_FORMAT_OF_EXTENSION = {".docx": "docx", ".pdf": "pdf", ".md": "md", ".json": "json", ".zip": "csv", ".csv": "csv"}
 
 
 def _report(app, args) -> int:
-    """Batch use: `python app.py report --session CODE --out verslag.docx`."""
+    """Batch use: `python app.py report --session CODE --out verslag.docx` (or verslag.pdf)."""
     from pathlib import Path
 
     from facilitation import reports
-    from facilitation.extensions import db
-    from facilitation.live import sessions
-    from facilitation.models import Programme
-    from facilitation.privacy import audit
 
     fmt = args.format or _FORMAT_OF_EXTENSION.get(Path(args.out).suffix.lower(), "docx")
-    with app.app_context():
-        if args.session:
-            session_ = sessions.find_by_code(args.session)
-            if session_ is None:
-                print(f"No session with code {args.session!r}", file=sys.stderr)
-                return 2
-            export = reports.render_session(session_, fmt, timeline=args.timeline)
-            audit.record("cli_session_report", fmt, session=session_)
-        else:
-            programme = db.session.get(Programme, args.programme)
-            if programme is None:
-                print(f"No programme with number {args.programme}", file=sys.stderr)
-                return 2
-            export = reports.render_programme(programme, fmt, language=args.language)
-            audit.record("cli_programme_report", fmt, programme=programme)
+    try:
+        export = _render_report(app, args, fmt)
+    except reports.PdfUnavailable as error:
+        print(f"No PDF: {error}. Write the Word report (.docx) and convert it yourself.", file=sys.stderr)
+        return 2
+    if export is None:
+        return 2
     if args.out == "-":
         sys.stdout.buffer.write(export.content)
         sys.stdout.buffer.flush()
@@ -176,6 +166,32 @@ def _report(app, args) -> int:
         Path(args.out).write_bytes(export.content)
         print(f"Wrote {args.out} ({len(export.content):,} bytes)", file=sys.stderr)
     return 0
+
+
+def _render_report(app, args, fmt: str):
+    """The export, or None after saying on stderr which session or programme does not exist."""
+    from facilitation import reports
+    from facilitation.extensions import db
+    from facilitation.live import sessions
+    from facilitation.models import Programme
+    from facilitation.privacy import audit
+
+    with app.app_context():
+        if args.session:
+            session_ = sessions.find_by_code(args.session)
+            if session_ is None:
+                print(f"No session with code {args.session!r}", file=sys.stderr)
+                return None
+            export = reports.render_session(session_, fmt, timeline=args.timeline)
+            audit.record("cli_session_report", fmt, session=session_)
+        else:
+            programme = db.session.get(Programme, args.programme)
+            if programme is None:
+                print(f"No programme with number {args.programme}", file=sys.stderr)
+                return None
+            export = reports.render_programme(programme, fmt, language=args.language)
+            audit.record("cli_programme_report", fmt, programme=programme)
+    return export
 
 
 def _load_demo(app) -> None:

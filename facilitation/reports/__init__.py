@@ -11,9 +11,10 @@ import unicodedata
 from dataclasses import dataclass
 
 from facilitation.models import Programme, Session
-from facilitation.reports import data, exports
+from facilitation.reports import data, exports, pdf
 
-FORMATS = ("docx", "md", "json", "csv")
+FORMATS = ("docx", "pdf", "md", "json", "csv")
+PdfUnavailable = pdf.PdfUnavailable
 
 
 @dataclass(frozen=True)
@@ -25,11 +26,12 @@ class Export:
 
 _MIMETYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
     "md": "text/markdown; charset=utf-8",
     "json": "application/json",
     "csv": "application/zip",
 }
-_EXTENSIONS = {"docx": "docx", "md": "md", "json": "json", "csv": "zip"}
+_EXTENSIONS = {"docx": "docx", "pdf": "pdf", "md": "md", "json": "json", "csv": "zip"}
 
 
 def file_stem(*parts: str) -> str:
@@ -41,10 +43,12 @@ def file_stem(*parts: str) -> str:
 def render_session(session_: Session, fmt: str = "docx", *, timeline: bool = False) -> Export:
     """One session's report in a format of FORMATS (csv is a zip of one CSV per table)."""
     report = data.gather_session(session_, timeline=timeline)
-    if fmt == "docx":
+    if fmt in ("docx", "pdf"):
         from facilitation.reports import session as session_docx  # python-docx loads on first use
 
         content = session_docx.build(report)
+        # the PDF is the same document: LibreOffice converts the Word file (PdfUnavailable without it)
+        content = pdf.from_docx(content) if fmt == "pdf" else content
     elif fmt == "md":
         content = exports.session_markdown(report).encode("utf-8")
     elif fmt == "json":
@@ -60,10 +64,11 @@ def render_session(session_: Session, fmt: str = "docx", *, timeline: bool = Fal
 
 def render_programme(programme: Programme, fmt: str = "docx", *, language: str | None = None) -> Export:
     report = data.gather_programme(programme, language=language)
-    if fmt == "docx":
+    if fmt in ("docx", "pdf"):
         from facilitation.reports import programme as programme_docx
 
         content = programme_docx.build(report)
+        content = pdf.from_docx(content) if fmt == "pdf" else content
     elif fmt == "md":
         content = exports.programme_markdown(report).encode("utf-8")
     elif fmt == "json":

@@ -22,6 +22,14 @@ LEVEL_COLOURS = {
     "governance": (204, 121, 167),
     None: (140, 149, 159),
 }
+#: a pattern per level on top of its colour, so a bar's level also shows in greyscale print
+LEVEL_PATTERNS = {
+    "execution": "solid",
+    "management": "diagonal",
+    "policy": "dots",
+    "governance": "cross",
+    None: "horizontal",
+}
 INK = (26, 26, 26)
 MUTED = (85, 95, 107)
 RULE = (205, 211, 218)
@@ -33,22 +41,22 @@ _FONT_FILES = {
 _FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "/Library/Fonts", "C:/Windows/Fonts")
 
 
-@lru_cache(maxsize=1)
-def _font_paths() -> dict[bool, str | None]:
-    found: dict[bool, str | None] = {False: None, True: None}
+@lru_cache(maxsize=8)
+def font_file(names: tuple[str, ...]) -> str | None:
+    """The first of `names` found in the system's font folders, or None."""
     for folder in _FONT_DIRS:
         root = Path(folder)
         if not root.is_dir():
             continue
-        for bold, names in _FONT_FILES.items():
-            if found[bold]:
-                continue
-            for name in names:
-                match = next(root.rglob(name), None)
-                if match:
-                    found[bold] = str(match)
-                    break
-    return found
+        for name in names:
+            match = next(root.rglob(name), None)
+            if match:
+                return str(match)
+    return None
+
+
+def _font_paths() -> dict[bool, str | None]:
+    return {bold: font_file(names) for bold, names in _FONT_FILES.items()}
 
 
 @lru_cache(maxsize=32)
@@ -95,12 +103,40 @@ def _fit(draw: ImageDraw.ImageDraw, text: str, face, width: int, lines: int = 2)
     return out
 
 
-def _legend(draw: ImageDraw.ImageDraw, items: Sequence[tuple[str, tuple[int, int, int]]], x: int, y: int) -> int:
+def patterned(image: Image.Image, box: tuple[int, int, int, int], level: str | None) -> None:
+    """Fill `box` with the level's colour and pattern, outlined in ink: the outline gives the bar 3:1
+    contrast against white whatever its colour (WCAG 1.4.11), the pattern tells levels apart without colour."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return
+    tile = Image.new("RGB", (x1 - x0, y1 - y0), LEVEL_COLOURS.get(level, LEVEL_COLOURS[None]))
+    pen = ImageDraw.Draw(tile)
+    w, h, white = tile.width, tile.height, (255, 255, 255)
+    kind = LEVEL_PATTERNS.get(level, "horizontal")
+    if kind in ("diagonal", "cross"):
+        for start in range(-h, w, 20):
+            pen.line((start, h, start + h, 0), fill=white, width=4)
+    if kind == "cross":
+        for start in range(-h, w, 20):
+            pen.line((start, 0, start + h, h), fill=white, width=4)
+    if kind == "dots":
+        for cx in range(8, w, 18):
+            for cy in range(8, h, 18):
+                pen.ellipse((cx - 4, cy - 4, cx + 4, cy + 4), fill=white)
+    if kind == "horizontal":
+        for cy in range(6, h, 14):
+            pen.line((0, cy, w, cy), fill=white, width=4)
+    image.paste(tile, (x0, y0))
+    ImageDraw.Draw(image).rectangle((x0, y0, x1 - 1, y1 - 1), outline=INK, width=2)
+
+
+def _legend(image: Image.Image, items: Sequence[tuple[str, str | None]], x: int, y: int) -> int:
+    draw = ImageDraw.Draw(image)
     face = font(30)
-    for label, colour in items:
-        draw.rounded_rectangle((x, y + 4, x + 30, y + 34), radius=4, fill=colour)
-        draw.text((x + 40, y + 2), label, font=face, fill=INK)
-        x += 40 + int(draw.textlength(label, font=face)) + 40
+    for label, level in items:
+        patterned(image, (x, y + 2, x + 44, y + 36), level)
+        draw.text((x + 54, y + 2), label, font=face, fill=INK)
+        x += 54 + int(draw.textlength(label, font=face)) + 40
     return y + 50
 
 
@@ -112,18 +148,20 @@ class Bar:
 
 
 def votes_chart(bars: Sequence[Bar], level_names: dict[str | None, str]) -> bytes:
-    """Horizontal bars, most dots first, coloured by the level that must solve the bottleneck."""
+    """Horizontal bars, most dots first, coloured and patterned by the level that must solve the bottleneck,
+    its number and that level written beside each bar."""
     row, bar_height, top = 84, 48, 10
     levels = [level for level in LEVEL_COLOURS if any(b.level == level for b in bars)]
     height = top + 54 + row * len(bars) + 24
     image = Image.new("RGB", (WIDTH, height), "white")
     draw = ImageDraw.Draw(image)
-    y = _legend(draw, [(level_names[level], LEVEL_COLOURS[level]) for level in levels], 20, top) + 10
-    label_width = int(WIDTH * 0.40)
+    y = _legend(image, [(level_names[level], level) for level in levels], 20, top) + 10
+    label_width = int(WIDTH * 0.36)
     x0 = label_width + 30
-    value_face, label_face = font(32, bold=True), font(30)
+    value_face, label_face, level_face = font(32, bold=True), font(30), font(26)
     most = max((b.value for b in bars), default=0) or 1
-    room = WIDTH - x0 - 90
+    room = WIDTH - x0 - 60 - max((int(draw.textlength(level_names[b.level], font=level_face)) for b in bars), default=0)
+    room -= 90
     draw.line((x0, y - 6, x0, y + row * len(bars)), fill=RULE, width=2)
     for bar in bars:
         lines = _fit(draw, bar.label, label_face, label_width - 20)
@@ -133,8 +171,13 @@ def votes_chart(bars: Sequence[Bar], level_names: dict[str | None, str]) -> byte
         length = round(room * bar.value / most)
         bar_top = y + (row - bar_height) // 2
         if length:
-            draw.rectangle((x0, bar_top, x0 + length, bar_top + bar_height), fill=LEVEL_COLOURS[bar.level])
-        draw.text((x0 + length + 12, bar_top + bar_height // 2), str(bar.value), font=value_face, fill=INK, anchor="lm")
+            patterned(image, (x0, bar_top, x0 + length, bar_top + bar_height), bar.level)
+        value_x = x0 + length + 12
+        draw.text((value_x, bar_top + bar_height // 2), str(bar.value), font=value_face, fill=INK, anchor="lm")
+        value_x += int(draw.textlength(str(bar.value), font=value_face)) + 14
+        draw.text(
+            (value_x, bar_top + bar_height // 2), level_names[bar.level], font=level_face, fill=MUTED, anchor="lm"
+        )
         y += row
     return _png(image)
 
@@ -165,8 +208,9 @@ def level_map(
     number of reflections. `right_counts` gives each target's label line (e.g. "3 bottlenecks").
     """
     flows = [f for f in flows if f.weight > 0]
-    sources = [*reversed(levels)] + ([None] if any(f.source is None for f in flows) else [])
-    targets = [*reversed(levels)] + ([None] if any(f.target is None for f in flows) else [])
+    # a level without reflections (left) or bottlenecks (right) gets no box: an empty box says nothing
+    sources = [k for k in [*reversed(levels), None] if any(f.source == k for f in flows)]
+    targets = [k for k in [*reversed(levels), None] if any(f.target == k for f in flows)]
     height, top, bottom, gap = 860, 80, 16, 24
     image = Image.new("RGBA", (WIDTH, height), (255, 255, 255, 255))
     draw = ImageDraw.Draw(image)
@@ -278,7 +322,7 @@ def share_chart(shares: Sequence[Share]) -> bytes:
         length = round(room * max(0.0, min(1.0, share.fraction)))
         bar_top = y + (row - bar_height) // 2
         if length:
-            draw.rectangle((x0, bar_top, x0 + length, bar_top + bar_height), fill=LEVEL_COLOURS.get(share.level))
+            patterned(image, (x0, bar_top, x0 + length, bar_top + bar_height), share.level)
         draw.text((x0 + length + 12, bar_top + bar_height // 2), share.text, font=value_face, fill=INK, anchor="lm")
         y += row
     return _png(image)

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from facilitation.reports import word
 from facilitation.reports.data import LEVEL_ORDER, ProgrammeReport
 from facilitation.reports.richtext import blocks
-from facilitation.reports.session import level_map_picture
+from facilitation.reports.session import level_map_picture, summary_levels
 from facilitation.reports.session import updates as session_updates
 from facilitation.text import report_words as words
 from facilitation.text.report_words import ngettext
@@ -84,6 +84,8 @@ def summary(doc: DocxDocument, report: ProgrammeReport) -> None:
         )
     word.heading(doc, _("Summary"), 1)
     word.paragraph(doc, " ".join(sentences))
+    summary_levels(doc, [c for _s, c in found], [c for _s, c in made], report.language)
+    word.page_break(doc)
 
 
 def sessions(doc: DocxDocument, report: ProgrammeReport) -> None:
@@ -105,7 +107,6 @@ def sessions(doc: DocxDocument, report: ProgrammeReport) -> None:
             )
             for s in report.sessions
         ],
-        [2.3, 4.2, 2.2, 2.4, 2.4, 3.1],
         right=(3, 4, 5),
     )
 
@@ -131,7 +132,7 @@ def bottlenecks(doc: DocxDocument, report: ProgrammeReport) -> None:
     word.intro(
         doc, _("Which bottlenecks were found in which session, grouped by the level at which they must be solved.")
     )
-    level_map_picture(doc, [cluster for _session, cluster in found])
+    level_map_picture(doc, [cluster for _session, cluster in found], sum(len(s.reflections) for s in report.sessions))
     lang = report.language
     for level_key in [*LEVEL_ORDER, None]:
         group = [(s, c) for s, c in found if c.level == level_key]
@@ -148,7 +149,6 @@ def bottlenecks(doc: DocxDocument, report: ProgrammeReport) -> None:
             doc,
             [_("Bottleneck"), _("Session"), _("Date"), _("Dots"), _("Reflections")],
             [(c.title, s.title, words.short_day(s.day, lang), c.votes, len(c.reflections)) for s, c in group],
-            [6.0, 4.2, 2.3, 1.9, 2.2],
             right=(3, 4),
         )
 
@@ -165,9 +165,9 @@ def commitments(doc: DocxDocument, report: ProgrammeReport) -> None:
         [_("Status"), _("Number")],
         [(words.status(key), statuses[key]) for key in ("open", "in_progress", "done", "dropped") if statuses[key]]
         + [(_("Total"), len(made))],
-        [5.0, 2.5],
         right=(1,),
         bold_last=True,
+        full_width=False,
     )
     word.paragraph(doc)
     lang = report.language
@@ -185,7 +185,6 @@ def commitments(doc: DocxDocument, report: ProgrammeReport) -> None:
             )
             for s, c in made
         ],
-        [4.6, 3.0, 2.4, 2.0, 1.9, 2.7],
     )
     session_updates(doc, [(c, c.updates) for _s, c in made if c.updates], lang)
 

@@ -9,15 +9,16 @@ from flask_babel import gettext as _
 
 from facilitation.models import Account
 from facilitation.register import entries as register
-from facilitation.reports import word
+from facilitation.reports import pdf, word
 from facilitation.text import report_words as words
 from facilitation.text.csv import delimiter as _delimiter
 from facilitation.text.csv import table as _csv
 
-FORMATS = ("csv", "docx")
+FORMATS = ("csv", "docx", "pdf")
 _MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
 }
 
 
@@ -97,12 +98,10 @@ def docx_bytes(view: register.RegisterView, language: str) -> bytes:
             for level in view.levels
         ]
         rows.append([_("Total"), *[view.per_quarter.get(q, 0) for q in view.quarters], view.total])
-        width = 12.0 / (len(view.quarters) + 1)
         word.table(
             doc,
             [_("Level"), *view.quarters, _("Total")],
             rows,
-            [4.0] + [width] * (len(view.quarters) + 1),
             right=range(1, len(view.quarters) + 2),
             bold_last=True,
         )
@@ -126,7 +125,6 @@ def docx_bytes(view: register.RegisterView, language: str) -> bytes:
                 )
                 for e in group
             ],
-            [4.3, 1.4, 2.6, 2.6, 6.1],
             right=(1, 2),
         )
     if not view.entries:
@@ -139,8 +137,10 @@ def render(viewer: Account, fmt: str, language: str) -> RegisterExport:
         view = register.build(viewer)
         if fmt == "csv":
             content = csv_bytes(view, language)
-        elif fmt == "docx":
+        elif fmt in ("docx", "pdf"):
             content = docx_bytes(view, language)
+            # the same document as a tagged PDF; pdf.PdfUnavailable when LibreOffice is missing
+            content = pdf.from_docx(content) if fmt == "pdf" else content
         else:
             raise ValueError(f"unknown register format {fmt!r}; known: {', '.join(FORMATS)}")
     name = "knelpuntenregister" if language == "nl" else "bottleneck-register"

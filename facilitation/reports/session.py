@@ -53,37 +53,106 @@ def title_page(doc: DocxDocument, report: SessionReport) -> None:
     word.page_break(doc)
 
 
+#: what the one-page summary shows at most: bottlenecks per level, commitments per bottleneck, open bottlenecks
+SUMMARY_PER_LEVEL, SUMMARY_COMMITMENTS, SUMMARY_OPEN = 2, 2, 6
+
+
 def summary(doc: DocxDocument, report: SessionReport) -> None:
+    """The management summary on one page: the numbers, per level the bottlenecks with the most dots and
+    the commitments that answer them (owner, date), and the bottlenecks no commitment answers yet."""
     sentences = words.summary(report)
-    top = sorted((c for c in report.clusters if c.votes), key=lambda c: -c.votes)[:3]
-    if not sentences and not top:
+    if not sentences and not report.clusters:
         return
     word.heading(doc, _("Summary"), 1)
     if sentences:
         word.paragraph(doc, " ".join(sentences))
-    if top:
-        word.paragraph(
-            doc, ngettext("The bottleneck with the most dots:", "The %(num)d bottlenecks with the most dots:", len(top))
-        )
-        for cluster in top:
-            p = doc.add_paragraph(style=doc.styles["List Bullet"])
-            p.add_run(word.clean(cluster.title)).bold = True
-            p.add_run(
-                word.clean(
-                    " — "
-                    + ngettext(
-                        "%(num)d dot; to be solved at: %(level)s",
-                        "%(num)d dots; to be solved at: %(level)s",
-                        cluster.votes,
-                        level=words.solve_level(cluster.level).lower(),
-                    )
-                )
+    summary_levels(doc, report.clusters, report.commitments, report.language)
+    word.page_break(doc)
+
+
+def summary_levels(doc: DocxDocument, clusters, commitments, lang: str) -> None:
+    """Per level the bottlenecks with the most dots and their commitments, then those without one."""
+    ranked = _by_votes(clusters)
+    for level_key in [*LEVEL_ORDER, None]:
+        group = [c for c in ranked if c.level == level_key]
+        if group:
+            _summary_level(doc, commitments, lang, level_key, group)
+    if ranked:
+        _still_open(doc, commitments, ranked)
+
+
+#: a commitment's text in the summary, at most; the commitments table has it in full
+SUMMARY_TEXT = 90
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= SUMMARY_TEXT else text[: SUMMARY_TEXT - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _answers(commitments, cluster: ClusterItem):
+    return [c for c in commitments if cluster.id in c.cluster_ids]
+
+
+def _summary_level(doc: DocxDocument, commitments, lang: str, level_key, group: list[ClusterItem]) -> None:
+    word.heading(
+        doc,
+        _("Bottlenecks for %(level)s", level=words.solve_level(level_key).lower())
+        if level_key
+        else _("Bottlenecks whose level is not yet decided"),
+        2,
+    ).paragraph_format.space_before = word.Pt(9)
+    items = word.ListWriter(doc)
+    answers = word.ListWriter(doc, "List Bullet 2")
+    for cluster in group[:SUMMARY_PER_LEVEL]:
+        made = _answers(commitments, cluster)
+        dots = " — " + ngettext("%(num)d dot", "%(num)d dots", cluster.votes)
+        # no commitment yet: said on the bottleneck's own line, which keeps the summary to one page
+        items.item(cluster.title, dots + ("" if made else "; " + _("no commitment yet")), bold=True)
+        for commitment in made[:SUMMARY_COMMITMENTS]:
+            answers.item(
+                _("Commitment: %(what)s", what=_short(commitment.what)),
+                " — " + words.commitment_facts(commitment, lang),
             )
-    commitments = report.commitments
-    if commitments:
-        owners = sorted({c.owner for c in commitments if c.owner})
-        if owners:
-            word.paragraph(doc, _("Commitments were made by: %(owners)s.", owners=words.join(owners)))
+        if len(made) > SUMMARY_COMMITMENTS:
+            answers.item(
+                ngettext("and %(num)d more commitment", "and %(num)d more commitments", len(made) - SUMMARY_COMMITMENTS)
+            )
+    if len(group) > SUMMARY_PER_LEVEL:
+        word.paragraph(
+            doc,
+            ngettext(
+                "And %(num)d more bottleneck at this level; see Bottlenecks.",
+                "And %(num)d more bottlenecks at this level; see Bottlenecks.",
+                len(group) - SUMMARY_PER_LEVEL,
+            ),
+            "Small Print",
+        )
+
+
+def _still_open(doc: DocxDocument, commitments, ranked: list[ClusterItem]) -> None:
+    word.heading(doc, _("Bottlenecks without a commitment"), 2).paragraph_format.space_before = word.Pt(9)
+    open_ = [c for c in ranked if not _answers(commitments, c)]
+    if not open_:
+        word.paragraph(doc, _("Every bottleneck has a commitment that answers it."))
+        return
+    items = word.ListWriter(doc)
+    for cluster in open_[:SUMMARY_OPEN]:
+        items.item(
+            cluster.title,
+            " — "
+            + ngettext("%(num)d dot", "%(num)d dots", cluster.votes)
+            + "; "
+            + _("to be solved at: %(level)s", level=words.solve_level(cluster.level).lower()),
+        )
+    if len(open_) > SUMMARY_OPEN:
+        word.paragraph(
+            doc,
+            ngettext(
+                "And %(num)d more; see Bottlenecks.", "And %(num)d more; see Bottlenecks.", len(open_) - SUMMARY_OPEN
+            ),
+            "Small Print",
+        )
 
 
 def case(doc: DocxDocument, report: SessionReport) -> None:
@@ -92,7 +161,7 @@ def case(doc: DocxDocument, report: SessionReport) -> None:
     word.heading(doc, _("The case"), 1)
     if report.case_title:
         word.heading(doc, report.case_title, 2)
-    word.rich_text(doc, blocks(report.case_markdown or ""), top_heading=3)
+    word.rich_text(doc, blocks(report.case_markdown or ""), top_heading=3 if report.case_title else 2)
 
 
 def journey(doc: DocxDocument, report: SessionReport) -> None:
@@ -111,7 +180,6 @@ def journey(doc: DocxDocument, report: SessionReport) -> None:
         doc,
         ["#", _("When"), _("Moment"), _("Kind"), _("Reflections")],
         [(i, m.when, m.title, words.moment_kind(m.kind), len(m.reflections)) for i, m in enumerate(report.moments, 1)],
-        [1.2, 3.2, 7.0, 3.2, 2.0],
         right=(0, 4),
     )
     for i, moment in enumerate(report.moments, 1):
@@ -152,7 +220,6 @@ def participation(doc: DocxDocument, report: SessionReport) -> None:
         doc,
         [_("Level"), _("Participants"), _("Reflections"), _("Dots given")],
         rows,
-        [6.1, 3.5, 3.5, 3.5],
         right=(1, 2, 3),
         bold_last=True,
     )
@@ -204,7 +271,6 @@ def fishbowl(doc: DocxDocument, report: SessionReport) -> None:
                 )
                 for r in bowl.rounds
             ],
-            [1.0, 8.6, 2.0, 2.0, 2.6],
             right=(0, 4),
         )
     if bowl.total_seconds:
@@ -222,7 +288,6 @@ def fishbowl(doc: DocxDocument, report: SessionReport) -> None:
                 for level, seconds in bowl.seconds_per_level
             ]
             + [(_("Total"), words.duration(bowl.total_seconds), "100%")],
-            [6.1, 5.0, 5.0],
             right=(1, 2),
             bold_last=True,
         )
@@ -236,6 +301,12 @@ def fishbowl(doc: DocxDocument, report: SessionReport) -> None:
                         percent[level] / 100,
                         f"{percent[level]}% · {words.duration(seconds)}",
                     )
+                    for level, seconds in bowl.seconds_per_level
+                ]
+            ),
+            words.share_alt(
+                [
+                    (words.level(level), percent[level], words.duration(seconds))
                     for level, seconds in bowl.seconds_per_level
                 ]
             ),
@@ -261,7 +332,6 @@ def disciplines(doc: DocxDocument, report: SessionReport) -> None:
         doc,
         [_("Discipline"), _("Participants"), _("Reflections")],
         [(discipline_names.label(g.key), g.participants, g.reflections) for g in report.disciplines],
-        [9.6, 3.5, 3.5],
         right=(1, 2),
     )
 
@@ -286,7 +356,6 @@ def bottlenecks(doc: DocxDocument, report: SessionReport) -> None:
         doc,
         ["#", _("Bottleneck"), _("To be solved at"), _("Dots"), _("Reflections")],
         [(i, c.title, words.solve_level(c.level), c.votes, len(c.reflections)) for i, c in enumerate(ranked, 1)],
-        [1.0, 8.2, 3.4, 1.8, 2.2],
         right=(0, 3, 4),
     )
     votes_chart(doc, report)
@@ -306,8 +375,9 @@ def bottlenecks(doc: DocxDocument, report: SessionReport) -> None:
             _cluster(doc, cluster)
 
 
-def _cluster(doc: DocxDocument, cluster: ClusterItem) -> None:
-    word.heading(doc, cluster.title, 3)
+def _cluster(doc: DocxDocument, cluster: ClusterItem, level: int = 3, *, with_reflections: bool = False) -> None:
+    """A bottleneck's heading, numbers and description; its reflections only in the appendix."""
+    word.heading(doc, cluster.title, level)
     facts = [
         ngettext("%(num)d dot", "%(num)d dots", cluster.votes),
         ngettext("%(num)d reflection", "%(num)d reflections", len(cluster.reflections)),
@@ -317,6 +387,8 @@ def _cluster(doc: DocxDocument, cluster: ClusterItem) -> None:
     word.paragraph(doc, " · ".join(facts), "Small Print").paragraph_format.keep_with_next = True
     if cluster.description.strip():
         word.paragraph(doc, cluster.description)
+    if not with_reflections:
+        return
     items = word.ListWriter(doc)
     for reflection in cluster.reflections:
         _reflection(items, reflection, show_kind=reflection.kind != "bottleneck")
@@ -340,13 +412,20 @@ def votes_chart(doc: DocxDocument, report: SessionReport) -> None:
         return
     names = words.level_names()
     png = charts.votes_chart([charts.Bar(c.title, c.votes, c.level) for c in voted], names)
-    word.picture(doc, png)
+    word.picture(doc, png, words.votes_alt([(c.title, c.votes, c.level) for c in voted]))
     shown = len(voted) < len([c for c in report.clusters if c.votes])
     word.caption(
         doc,
-        _("Dots per bottleneck, the %(num)d with the most; the colour is the level that must solve it.", num=len(voted))
+        _(
+            "Dots per bottleneck, the %(num)d with the most; the colour, the pattern and the word beside each "
+            "bar name the level that must solve it.",
+            num=len(voted),
+        )
         if shown
-        else _("Dots per bottleneck; the colour is the level that must solve it."),
+        else _(
+            "Dots per bottleneck; the colour, the pattern and the word beside each bar name the level that "
+            "must solve it."
+        ),
     )
 
 
@@ -359,17 +438,18 @@ def level_flows(clusters) -> list[charts.Flow]:
 
 
 def level_map(doc: DocxDocument, report: SessionReport) -> None:
-    level_map_picture(doc, report.clusters)
+    level_map_picture(doc, report.clusters, len(report.reflections))
 
 
-def level_map_picture(doc: DocxDocument, clusters) -> None:
-    """Where bottlenecks came up and where they must be solved; only when clusters hold reflections."""
+def level_map_picture(doc: DocxDocument, clusters, reflections_total: int) -> None:
+    """From the level of whoever wrote a reflection to the level that must solve its bottleneck; only the
+    reflections the group put in a bottleneck count, and the caption says so with both numbers."""
     flows = level_flows(clusters)
     if not flows:
         return
     per_target, per_source = {}, {}
     for key in [*LEVEL_ORDER, None]:
-        n = sum(1 for c in clusters if c.level == key)
+        n = sum(1 for c in clusters if c.level == key and c.reflections)
         per_target[key] = ngettext("%(num)d bottleneck", "%(num)d bottlenecks", n) if n else ""
         n = sum(f.weight for f in flows if f.source == key)
         per_source[key] = ngettext("%(num)d reflection", "%(num)d reflections", n) if n else ""
@@ -378,17 +458,21 @@ def level_map_picture(doc: DocxDocument, clusters) -> None:
         list(LEVEL_ORDER),
         left_names={**words.level_names(), None: _("Level not given")},
         right_names=words.level_names(),
-        left_title=_("Raised about"),
+        left_title=_("Written by (level)"),
         right_title=_("To be solved at"),
         left_counts=per_source,
         right_counts=per_target,
     )
-    word.picture(doc, picture)
+    clustered = sum(f.weight for f in flows)
+    word.picture(doc, picture, words.level_map_alt(flows, clustered))
     word.caption(
         doc,
         _(
-            "Level map: the level the reflections in each bottleneck were about (left) and the level "
-            "that must solve it (right). The width of a band is the number of reflections."
+            "Level map of the %(num)d of %(total)d reflections the group put in a bottleneck: the level of "
+            "whoever wrote them (left) and the level that must solve the bottleneck (right). The width of "
+            "a band is the number of reflections.",
+            num=clustered,
+            total=max(reflections_total, clustered),
         ),
     )
 
@@ -413,7 +497,6 @@ def commitments(doc: DocxDocument, report: SessionReport) -> None:
             )
             for c in report.commitments
         ],
-        [4.6, 3.0, 2.4, 2.0, 1.9, 2.7],
     )
     updates(doc, [(c, c.updates) for c in report.commitments if c.updates], lang)
 
@@ -455,7 +538,6 @@ def followup(doc: DocxDocument, report: SessionReport) -> None:
             )
             for f in report.followup
         ],
-        [4.4, 3.0, 3.0, 2.0, 4.2],
     )
 
 
@@ -491,26 +573,37 @@ def carried(doc: DocxDocument, report: SessionReport) -> None:
 
 
 def reflections(doc: DocxDocument, report: SessionReport) -> None:
+    """The appendices with what people wrote: per bottleneck, then everything else by phase and kind.
+    Every reflection appears once; the main text refers to them by count."""
     if not report.reflections:
         return
-    word.heading(doc, _("Reflections"), 1)
+    word.page_break(doc)
+    in_clusters = [c for c in _by_votes(report.clusters) if c.reflections]
+    if in_clusters:
+        word.heading(doc, _("Appendix: reflections per bottleneck"), 1)
+        word.intro(doc, _("What participants wrote, grouped in the bottlenecks the group named, most dots first."))
+        for cluster in in_clusters:
+            _cluster(doc, cluster, 2, with_reflections=True)
+    clustered = {r.id for c in in_clusters for r in c.reflections}
+    rest = [r for r in report.reflections if r.id not in clustered]
+    if not rest:
+        return
+    word.heading(doc, _("Appendix: other reflections") if in_clusters else _("Appendix: reflections"), 1)
     word.intro(
         doc,
         _(
-            "All reflections, by phase and kind, in the order they were written. Reflections the "
-            "facilitator removed during the session are left out."
+            "The reflections in no bottleneck, by phase and kind, in the order they were written. Reflections "
+            "the facilitator removed during the session are left out."
         ),
     )
     order = [p.key for p in report.phases]
-    phase_keys = sorted(
-        {r.phase_key for r in report.reflections}, key=lambda k: (order.index(k) if k in order else len(order), k)
-    )
-    items = word.ListWriter(doc)
+    phase_keys = sorted({r.phase_key for r in rest}, key=lambda k: (order.index(k) if k in order else len(order), k))
     for phase_key in phase_keys:
-        in_phase = [r for r in report.reflections if r.phase_key == phase_key]
+        in_phase = [r for r in rest if r.phase_key == phase_key]
         word.heading(doc, report.phase_title(phase_key), 2)
         for kind_key in sorted({r.kind for r in in_phase}, key=_kind_order):
             word.heading(doc, words.kinds(kind_key), 3)
+            items = word.ListWriter(doc)
             for reflection in in_phase:
                 if reflection.kind == kind_key:
                     _reflection(items, reflection, show_kind=False)
@@ -540,7 +633,6 @@ def timeline(doc: DocxDocument, report: SessionReport) -> None:
             )
             for e in report.timeline
         ],
-        [1.2, 2.0, 4.4, 4.4, 4.6],
         right=(0,),
     )
 

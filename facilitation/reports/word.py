@@ -9,6 +9,7 @@ import re
 import weakref
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -22,7 +23,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run as DocxRun
+from PIL import ImageFont
 
+from facilitation.reports.charts import font, font_file
 from facilitation.reports.richtext import Block, Run
 
 PAGE_WIDTH_CM = 21.0
@@ -41,6 +44,8 @@ HEADER_FILL = "1B3A5C"
 KEEP_TOGETHER_ROWS = 15
 BORDER = "B7C0CA"
 LANGUAGE_TAGS = {"nl": "nl-NL", "en": "en-GB"}
+#: where a cover fact's value starts, after its label
+FACT_LABEL_CM = 4.2
 
 # XML 1.0 allows tab, newline and carriage return below 0x20, and no lone surrogates or U+FFFE/FFFF;
 # lxml refuses the rest, so one stray control character in a reflection would break the whole export
@@ -166,16 +171,14 @@ def _style(doc: DocxDocument) -> None:
     table_text.paragraph_format.space_after = Pt(0)
     table_text.paragraph_format.space_before = Pt(0)
     table_text.paragraph_format.line_spacing = 1.05
-    numbered = styles.add_style("Numbered Item", WD_STYLE_TYPE.PARAGRAPH)
-    numbered.base_style = normal
-    numbered.paragraph_format.left_indent = Cm(0.75)
-    numbered.paragraph_format.first_line_indent = Cm(-0.5)
-    numbered.paragraph_format.space_after = Pt(3)
-    numbered.paragraph_format.tab_stops.add_tab_stop(Cm(0.75))
     fact = styles.add_style("Fact Text", WD_STYLE_TYPE.PARAGRAPH)
     fact.base_style = normal
-    fact.paragraph_format.space_after = Pt(0)
-    fact.paragraph_format.space_before = Pt(0)
+    fact.paragraph_format.space_after = Pt(3)
+    fact.paragraph_format.space_before = Pt(3)
+    # a long value wraps under itself, not under its label
+    fact.paragraph_format.left_indent = Cm(FACT_LABEL_CM)
+    fact.paragraph_format.first_line_indent = Cm(-FACT_LABEL_CM)
+    fact.paragraph_format.tab_stops.add_tab_stop(Cm(FACT_LABEL_CM))
     note = styles.add_style("Note", WD_STYLE_TYPE.CHARACTER)
     note.font.color.rgb = MUTED
     small = styles.add_style("Small Print", WD_STYLE_TYPE.PARAGRAPH)
@@ -285,11 +288,13 @@ class ListWriter:
         self.doc = doc
         self.style = style
 
-    def item(self, text: str, note: str = "") -> None:
+    def item(self, text: str, note: str = "", *, bold: bool = False) -> None:
         text = clean(text)
         if "\n" in text or "\t" in text:
             # typed line breaks and tabs become w:br and w:tab through python-docx
             p = styled(self.doc, text, self.style)
+            if bold:
+                p.runs[0].bold = True
             if note:
                 styled_run(p, note, "Note")
             return
@@ -297,6 +302,8 @@ class ListWriter:
         first, second = p.iter(_T)
         first.text = text
         second.text = clean(note)
+        if bold:
+            first.getparent().get_or_add_rPr().get_or_add_b()
         # the section properties stay the body's last child
         self.body.insert(len(self.body) - 1, p)
 
@@ -305,9 +312,16 @@ def caption(doc: DocxDocument, text: str) -> Paragraph:
     return styled(doc, text, "Caption")
 
 
-def picture(doc: DocxDocument, png: bytes, width_cm: float = TEXT_WIDTH_CM) -> None:
-    """A centred picture kept on one page with its caption, which must follow."""
-    doc.add_picture(io.BytesIO(png), width=Cm(min(width_cm, TEXT_WIDTH_CM)))
+def picture(doc: DocxDocument, png: bytes, alt: str, width_cm: float = TEXT_WIDTH_CM) -> None:
+    """A centred picture kept on one page with its caption, which must follow.
+
+    `alt` is the alternative text (wp:docPr descr) a screen reader speaks and LibreOffice carries into a
+    tagged PDF as the figure's /Alt: what the chart shows, its numbers in words.
+    """
+    shape = doc.add_picture(io.BytesIO(png), width=Cm(min(width_cm, TEXT_WIDTH_CM)))
+    properties = shape._inline.docPr
+    properties.set("descr", clean(alt))
+    properties.set("title", clean(alt.split(":", 1)[0])[:120])
     placed = Paragraph(doc.element.body.findall(qn("w:p"))[-1], doc._body)
     placed.alignment = WD_ALIGN_PARAGRAPH.CENTER
     placed.paragraph_format.keep_with_next = True
@@ -321,19 +335,20 @@ def table(
     doc: DocxDocument,
     headers: Sequence[str],
     rows: Iterable[Sequence[object]],
-    widths_cm: Sequence[float],
     *,
     right: Iterable[int] = (),
     bold_last: bool = False,
+    full_width: bool = True,
 ):
-    """A table that fits the text width, with a header row repeated on every page.
+    """A table that fits the text width, its columns sized to their content, with a header row repeated
+    on every page.
 
     Rows are added one by one, never looked up: python-docx's table.cell() rebuilds the whole grid
     on every call (quadratic). Each row is a copy of one prepared row with its texts filled in, because
     python-docx's per-cell setters (width, style, run) cost more than the rest of a report together.
     """
-    scale = min(1.0, TEXT_WIDTH_CM / sum(widths_cm))
-    widths = [Cm(w * scale) for w in widths_cm]
+    rows = [[_one_line(value) for value in values] for values in rows]
+    widths = [Cm(w) for w in fit_widths([_one_line(h) for h in headers], rows, full_width=full_width)]
     right = set(right)
     style_id = doc.styles["Table Text"].style_id
     result = doc.add_table(rows=1, cols=len(headers))
@@ -348,7 +363,6 @@ def table(
         cell.width = widths[i]
         _shade(cell._tc, HEADER_FILL)
         _fill(cell._tc, text, style_id, bold=True, color="FFFFFF", right=i in right)
-    rows = list(rows)
     # a short table stays on one page: Word keeps a row with the next when its paragraphs say so
     together = len(rows) <= KEEP_TOGETHER_ROWS
     if together:
@@ -363,9 +377,66 @@ def table(
             proto = plain
         tr = copy.deepcopy(proto)
         for t, value in zip(tr.iter(_T), values):
-            t.text = _one_line(value)
+            t.text = value
         tbl.append(tr)
     return result
+
+
+#: table text size in points (the "Table Text" style), and a cell's left plus right padding in cm
+TABLE_POINTS = 9.5
+CELL_PADDING_CM = 2 * 85 / 567
+#: what a measured width may be off by (kerning, rounding in Word and LibreOffice)
+SLACK_CM = 0.12
+_CHAR_WIDTHS: dict[bool, dict[str, float]] = {False: {}, True: {}}
+
+
+@lru_cache(maxsize=2)
+def _metric_font(bold: bool):
+    """Liberation Sans (Arial's metrics, which LibreOffice uses for Arial on Linux) to measure text with;
+    a wider fallback font only overestimates, which is the safe side."""
+    path = font_file(
+        ("LiberationSans-Bold.ttf", "Arial Bold.ttf", "arialbd.ttf")
+        if bold
+        else ("LiberationSans-Regular.ttf", "Arial.ttf", "arial.ttf")
+    )
+    return ImageFont.truetype(path, 1000) if path else font(1000, bold)
+
+
+def text_cm(text: str, bold: bool = False, points: float = TABLE_POINTS) -> float:
+    """The printed width of `text` in cm, one character at a time (cached), so long tables stay fast."""
+    widths = _CHAR_WIDTHS[bold]
+    total = 0.0
+    for char in text:
+        width = widths.get(char)
+        if width is None:
+            width = widths[char] = _metric_font(bold).getlength(char) / 1000
+        total += width
+    return total * points / 72 * 2.54
+
+
+def fit_widths(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], width_cm: float = TEXT_WIDTH_CM, *, full_width: bool = True
+) -> list[float]:
+    """Column widths in cm from the content: every column at least as wide as its longest word (so no
+    word breaks inside itself), the rest of the text width shared by how much more each column needs
+    to keep its cells on one line."""
+    columns = len(headers)
+    least, wish = [0.0] * columns, [0.0] * columns
+    for bold, cells in [(True, headers), *((False, row) for row in rows)]:
+        for i, text in enumerate(cells[:columns]):
+            longest = max((text_cm(w, bold) for w in text.split()), default=0.0)
+            least[i] = max(least[i], longest)
+            wish[i] = max(wish[i], min(text_cm(text, bold), width_cm))
+    extra = CELL_PADDING_CM + SLACK_CM
+    least = [w + extra for w in least]
+    wish = [max(w + extra, low) for w, low in zip(wish, least)]
+    if sum(wish) <= width_cm:
+        # everything fits on one line: share what is left by size, so the table spans the text width
+        return [w * width_cm / sum(wish) for w in wish] if full_width else wish
+    if sum(least) >= width_cm:
+        return _narrowest_breaks(least, width_cm)
+    room, need = width_cm - sum(least), sum(h - low for h, low in zip(wish, least))
+    return [low + room * (h - low) / need for h, low in zip(wish, least)]
 
 
 _T = qn("w:t")
@@ -395,18 +466,14 @@ def _prototype(table_, style_id: str, right: set[int], *, bold: bool, keep_next:
 
 
 def facts(doc: DocxDocument, pairs: Sequence[tuple[str, str]]) -> None:
-    """Label and value rows without a header, for a cover page."""
-    result = doc.add_table(rows=0, cols=2)
-    result.autofit = False
-    widths = [Cm(4.2), Cm(TEXT_WIDTH_CM - 4.2)]
-    for column, width in zip(result.columns, widths):
-        column.width = width
-    _table_look(result._tbl, int(sum(widths)))
-    style = style_id(doc.part, "Fact Text")
+    """Label and value lines for a cover page: paragraphs with a tab stop rather than a table, because a
+    table without a header row is a barrier to a screen reader, and a header above two facts says nothing."""
     for label, value in pairs:
-        cells = result.add_row().cells
-        _fill(cells[0]._tc, label, style, bold=True, color=str(MUTED))
-        _fill(cells[1]._tc, value, style)
+        p = styled(doc, "", "Fact Text")
+        label_run = p.add_run(clean(label))
+        label_run.bold = True
+        label_run.font.color.rgb = MUTED
+        p.add_run("\t" + clean(value))
 
 
 def _keep_with_next(tr) -> None:
@@ -531,13 +598,19 @@ def rich_text(doc: DocxDocument, blocks: list[Block], top_heading: int) -> None:
     """Case text as Word formatting: its headings become Word headings from `top_heading` down."""
     levels = sorted({b.level for b in blocks if b.kind == "heading"})
     heading_level = {level: min(top_heading + i, 9) for i, level in enumerate(levels)}
+    numbered = None
     for block in blocks:
+        if block.kind != "item":
+            # a paragraph or heading ends an ordered list; the next one starts again at 1
+            numbered = None
         if block.kind == "heading":
             runs(doc.add_heading("", heading_level[block.level]), block.runs)
         elif block.kind == "item":
             if block.number is not None:
-                p = doc.add_paragraph(f"{block.number}.\t", style=doc.styles["Numbered Item"])
-                p.paragraph_format.left_indent = Cm(0.75 * block.level)
+                if numbered is None or (block.number == 1 and block.level == 1):
+                    numbered = numbering(doc)
+                p = doc.add_paragraph(style=doc.styles["List Number"])
+                _number(p, numbered, block.level - 1)
             else:
                 p = doc.add_paragraph(
                     style=doc.styles[("List Bullet", "List Bullet 2", "List Bullet 3")[min(block.level, 3) - 1]]
@@ -556,18 +629,49 @@ def rich_text(doc: DocxDocument, blocks: list[Block], top_heading: int) -> None:
             columns = max(len(r) for r in block.rows)
             header = block.rows[0] if block.header else None
             body = block.rows[1:] if block.header else block.rows
+            if header is None:
+                # every table needs a header row; a Markdown table without one has its first row as header
+                header, body = block.rows[0], block.rows[1:]
             t = table(
                 doc,
-                ["".join(r.text for r in c) for c in header] + [""] * (columns - len(header))
-                if header
-                else [""] * columns,
+                ["".join(r.text for r in c) for c in header] + [""] * (columns - len(header)),
                 [["".join(r.text for r in c) for c in row] for row in body],
-                [TEXT_WIDTH_CM / columns] * columns,
             )
             t.alignment = WD_TABLE_ALIGNMENT.LEFT
             doc.add_paragraph()
         else:
             runs(doc.add_paragraph(), block.runs)
+
+
+def _narrowest_breaks(least: list[float], width_cm: float) -> list[float]:
+    """More long words than room: only the widest columns give way (a long web address or code, which must
+    break anyway), level by level, so the ordinary words in the other columns stay whole."""
+    widths = list(least)
+    while sum(widths) > width_cm + 1e-6:
+        widest = max(widths)
+        others = [w for w in widths if w < widest - 1e-6]
+        count = len(widths) - len(others)
+        floor = max(max(others, default=0.0), widest - (sum(widths) - width_cm) / count)
+        widths = [floor if w >= widest - 1e-6 else w for w in widths]
+    return widths
+
+
+def numbering(doc: DocxDocument) -> str:
+    """A new numbering instance of the "List Number" list that starts at 1: each ordered list in the case
+    text counts from 1, yet is a real Word list (a screen reader announces it and its length)."""
+    numbering_part = doc.part.numbering_part.element
+    base = doc.styles["List Number"].element.pPr.numPr.numId.val
+    abstract = next(n.abstractNumId.val for n in numbering_part.num_lst if n.numId == base)
+    num = numbering_part.add_num(abstract)
+    override = num.add_lvlOverride(ilvl=0)
+    override.add_startOverride(1)
+    return str(num.numId)
+
+
+def _number(paragraph_: Paragraph, num_id: str, level: int) -> None:
+    num_pr = paragraph_._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = max(0, min(level, 8))
+    num_pr.get_or_add_numId().val = int(num_id)
 
 
 def _bottom_border(paragraph_: Paragraph) -> None:

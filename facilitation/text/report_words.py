@@ -196,3 +196,70 @@ def duration(seconds: float) -> str:
     """Chair time as minutes and seconds, e.g. "12:05 min"."""
     whole = int(round(seconds))
     return _("%(minutes)d:%(seconds)02d min", minutes=whole // 60, seconds=whole % 60)
+
+
+def commitment_facts(commitment, lang: str) -> str:
+    """Owner, date and status of a commitment, split by semicolons: an owner's own commas
+    ("Beleidsadviseur sociaal domein, gemeente") then never run into the next fact."""
+    facts = [commitment.owner or _("no owner named")]
+    if commitment.due_date:
+        facts.append(_("by %(date)s", date=short_day(commitment.due_date, lang)))
+    facts.append(status(commitment.status).lower())
+    return "; ".join(facts)
+
+
+def owners(names: list[str]) -> str:
+    """Several owners in one line, split by semicolons because an owner's name may hold a comma."""
+    return "; ".join(names)
+
+
+# --- alternative text for the charts: what a screen reader says instead of the picture ---------------
+
+
+def votes_alt(bars: list[tuple[str, int, str | None]]) -> str:
+    """E.g. "Bar chart of the dots per bottleneck, most first: Geen regie, 5 dots, to be solved at management; ..."."""
+    items = [
+        ngettext(
+            "%(title)s, %(num)d dot, to be solved at %(level)s",
+            "%(title)s, %(num)d dots, to be solved at %(level)s",
+            votes,
+            title=title,
+            level=solve_level(key).lower(),
+        )
+        for title, votes, key in bars
+    ]
+    return _("Bar chart of the dots per bottleneck, most first: %(items)s.", items="; ".join(items))
+
+
+def level_map_alt(flows, clustered: int) -> str:
+    """Per writer's level how many reflections went to bottlenecks of each level that must solve them."""
+    order = [*LEVELS, None]  # from the work floor to the board, as everywhere
+    parts = []
+    for source in order:
+        going = [f for f in flows if f.source == source]
+        if not going:
+            continue
+        targets = [
+            ngettext("%(num)d to %(level)s", "%(num)d to %(level)s", f.weight, level=solve_level(f.target).lower())
+            for f in sorted(going, key=lambda f: order.index(f.target))
+        ]
+        parts.append(
+            ngettext(
+                "written at %(level)s: %(num)d reflection (%(targets)s)",
+                "written at %(level)s: %(num)d reflections (%(targets)s)",
+                sum(f.weight for f in going),
+                level=level(source).lower(),
+                targets=", ".join(targets),
+            )
+        )
+    return _(
+        "Level map of the %(num)d reflections in a bottleneck, from the level of whoever wrote them to the level "
+        "that must solve the bottleneck: %(parts)s.",
+        num=clustered,
+        parts="; ".join(parts),
+    )
+
+
+def share_alt(shares: list[tuple[str, int, str]]) -> str:
+    items = [f"{name} {percent}% ({spoken})" for name, percent, spoken in shares]
+    return _("Bar chart of the share of the time in the inner circle per level: %(items)s.", items="; ".join(items))

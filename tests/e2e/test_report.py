@@ -49,6 +49,13 @@ def test_facilitator_downloads_the_word_report_from_the_console(server, new_cont
     text = "\n".join(p.text for p in Document(str(path)).paragraphs)
     assert "De Wmo-regels passen niet bij dit gezin" in text
     assert "Korte lijnen met school" not in text
+    # the tagged PDF next to it, from the same document (LibreOffice is installed where the tests run)
+    with console.expect_download(timeout=120_000) as info:
+        console.click("#report-pdf")
+    assert info.value.suggested_filename == download.suggested_filename.replace(".docx", ".pdf")
+    pdf = tmp_path / info.value.suggested_filename
+    info.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF-") and b"/StructTreeRoot" in pdf.read_bytes()
 
     # the organiser's way in: the programme page has the programme report and each session's report
     console.click(".crumbs a")

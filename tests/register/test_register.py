@@ -550,7 +550,7 @@ def test_word_export_has_the_trend_and_a_table_per_level_in_both_languages(two_p
 
 
 def test_unknown_export_format_is_not_found(two_programmes):
-    assert two_programmes["client"].get("/register/export.pdf").status_code == 404
+    assert two_programmes["client"].get("/register/export.rtf").status_code == 404
 
 
 def test_adding_one_bottleneck_by_hand_takes_its_title_and_level(two_programmes, world):

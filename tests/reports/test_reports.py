@@ -5,10 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import shutil
-import subprocess
 import zipfile
 from datetime import date
 
@@ -214,10 +211,24 @@ def test_session_report_has_its_sections_as_word_headings_in_dutch(app, finished
     doc, _ = word_file(app, finished_session["session_id"])
     found = headings(doc)
     level_one = [text for style, text in found if style == "Heading 1"]
-    assert level_one == ["Samenvatting", "De casus", "Deelname", "Knelpunten", "Actieafspraken", "Reflecties"]
+    assert level_one == [
+        "Samenvatting",
+        "De casus",
+        "Deelname",
+        "Knelpunten",
+        "Actieafspraken",
+        "Bijlage: reflecties per knelpunt",
+        "Bijlage: overige reflecties",
+    ]
     assert ("Title", "Leertafel") in found
     # the clusters grouped per level that must solve them, each cluster a heading below its level
     level_two = [text for style, text in found if style == "Heading 2"]
+    assert level_two[:4] == [
+        "Knelpunten voor management",
+        "Knelpunten voor beleid",
+        "Knelpunten waarvan het niveau nog niet bepaald is",
+        "Knelpunten zonder actieafspraak",
+    ]
     assert level_two.index("Op te lossen op niveau: Management") < level_two.index("Op te lossen op niveau: Beleid")
     assert "Niveau nog niet bepaald" in level_two
     assert [text for style, text in found if style == "Heading 3"][:3] == [
@@ -225,6 +236,8 @@ def test_session_report_has_its_sections_as_word_headings_in_dutch(app, finished
         "Geen regie",
         "Schotten tussen budgetten",
     ]
+    # in the appendix each bottleneck with its reflections is a heading of its own
+    assert level_two[-4:] == ["Geen regie", "Schotten tussen budgetten", "Wachtlijsten", "Stil schrijven"]
 
 
 def test_participation_counts_per_level_and_never_names(app, finished_session):
@@ -254,7 +267,10 @@ def test_bottlenecks_with_votes_most_dots_first_and_hidden_reflections_left_out(
     assert HIDDEN not in text and HIDDEN not in xml_parts(content)
     # the votes chart and the level map, as pictures
     assert len(doc.inline_shapes) == 2
-    assert "Stippen per knelpunt; de kleur is het niveau dat het moet oplossen." in text
+    assert (
+        "Stippen per knelpunt; de kleur, het patroon en het woord naast elke balk noemen het niveau dat het moet "
+        "oplossen." in text
+    )
 
 
 def test_commitments_table(app, finished_session):
@@ -283,8 +299,10 @@ def test_case_markdown_becomes_word_formatting_with_real_links(app, finished_ses
     assert links == ["https://wetten.overheid.nl/BWBR0034925"]
     assert "javascript:" not in xml_parts(content)
     assert "<w:hyperlink" in xml_parts(content)
-    items = [p for p in doc.paragraphs if p.style.name == "Numbered Item"]
-    assert [p.text for p in items] == ["1.\tEerst het wijkteam", "2.\tDan de leerplicht"]
+    # a real Word list (numbering), not typed numbers
+    items = [p for p in doc.paragraphs if p.style.name == "List Number"]
+    assert [p.text for p in items] == ["Eerst het wijkteam", "Dan de leerplicht"]
+    assert all(p._p.pPr.numPr is not None for p in items)
     assert any(p.style.name == "List Bullet" and p.text == "Wie had de regie?" for p in doc.paragraphs)
 
 
@@ -311,7 +329,7 @@ def test_english_session_gets_an_english_report(app, facilitator, make_session, 
         participant_id = db.session.scalar(sa.text("select id from participants"))
     post(app, session_id, participant_id, "bottleneck", "Rules per counter", "client-0001")
     doc, _ = word_file(app, session_id)
-    assert [t for s, t in headings(doc) if s == "Heading 1"] == ["Summary", "Participation", "Reflections"]
+    assert [t for s, t in headings(doc) if s == "Heading 1"] == ["Summary", "Participation", "Appendix: reflections"]
     assert 'w:lang w:val="en-GB"' in doc.styles.element.xml
     assert "Silent writing" in [t for s, t in headings(doc)]
 
@@ -321,7 +339,7 @@ def test_sections_without_data_are_left_out(app, facilitator, make_session):
     session_id, _ = make_session(account_id)
     doc, _ = word_file(app, session_id, timeline=True)
     assert [s for s, _ in headings(doc)] == ["Title"]
-    assert len(doc.tables) == 1  # the facts on the title page
+    assert not doc.tables  # the facts on the title page are lines, not a table without a header
     assert not doc.inline_shapes
 
 
@@ -488,7 +506,7 @@ def test_facilitator_downloads_every_format_as_an_attachment(app, finished_sessi
         assert response.headers["Cache-Control"] == "no-store"
     response = client.get(f"/sessions/{session_id}/report/docx?timeline=1")
     assert "Bijlage: tijdlijn" in all_text(Document(io.BytesIO(response.data)))
-    assert client.get(f"/sessions/{session_id}/report/pdf").status_code == 404
+    assert client.get(f"/sessions/{session_id}/report/rtf").status_code == 404
     assert client.get("/sessions/9999/report/docx").status_code == 404
 
 
@@ -544,59 +562,3 @@ def test_cli_writes_session_and_programme_reports(app, finished_session, databas
     assert main([*base, "report", "--session", "NOPE99", "--out", str(tmp_path / "x.docx")]) == 2
     assert "No session with code" in capsys.readouterr().err
     assert not (tmp_path / "x.docx").exists()
-
-
-# --- the file opens in LibreOffice -----------------------------------------------------------------
-
-
-def _office() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def test_libreoffice_opens_the_report_and_its_pdf_has_the_text(app, finished_session, tmp_path):
-    office, pdftotext = _office(), shutil.which("pdftotext")
-    if not office or not pdftotext:
-        reason = "LibreOffice and pdftotext are needed (apt-get install libreoffice-writer-nogui poppler-utils)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must convert the report to PDF, but: {reason}")
-        pytest.skip(reason)
-    _, content = word_file(app, finished_session["session_id"], timeline=True)
-    source = tmp_path / "verslag.docx"
-    source.write_bytes(content)
-    # a profile of its own, so a LibreOffice the user has open does not swallow the conversion
-    profile = (tmp_path / "lo-profile").as_uri()
-    subprocess.run(
-        [
-            office,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    pdf = tmp_path / "verslag.pdf"
-    assert pdf.exists() and pdf.stat().st_size > 10_000
-    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
-    for expected in (
-        "Leertafel",
-        "Samenvatting",
-        "Knelpunten",
-        "Geen regie",
-        "Niemand had de regie",
-        "Eén regisseur",
-        "Bijlage: tijdlijn",
-        "Pagina 2",
-    ):
-        assert expected in text, expected
-    assert HIDDEN not in text and "**" not in text
-    pages = (
-        subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout if shutil.which("pdfinfo") else ""
-    )
-    if pages:
-        assert "A4" in pages

@@ -179,13 +179,18 @@ def dismiss():
 @login_required
 def export(fmt: str):
     from facilitation.reports import register as register_export  # python-docx loads on first use
+    from facilitation.reports.pdf import PdfUnavailable
+    from facilitation.transport.web.reports import no_pdf
 
     if fmt not in register_export.FORMATS:
         abort(404)
     language = request.args.get("lang") or str(get_locale())
     if language not in ("nl", "en"):
         language = current_app.config.get("BABEL_DEFAULT_LOCALE", "nl")
-    result = register_export.render(current_user, fmt, language)
+    try:
+        result = register_export.render(current_user, fmt, language)
+    except PdfUnavailable as error:
+        return no_pdf(error)
     _record_download(current_user, "register", fmt, language)
     response = current_app.response_class(result.content, mimetype=result.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
