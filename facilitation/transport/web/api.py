@@ -1,12 +1,12 @@
 """JSON transport for the same commands as the socket (for scripts and the offline queue), health, and the
-Socket.IO browser client installed from npm."""
+Socket.IO browser client shipped in static/vendor/."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request, send_from_directory
 from sqlalchemy import text
 
-from facilitation.config import ROOT
+from facilitation import config
 from facilitation.extensions import db
 from facilitation.live import commands, sessions
 from facilitation.text.messages import error_message
@@ -14,7 +14,7 @@ from facilitation.transport import identity, ratelimit
 
 bp = Blueprint("api", __name__)
 
-SOCKET_IO_CLIENT = ROOT / "node_modules" / "socket.io-client" / "dist"
+SOCKET_IO_CLIENT = config.DATA / "static" / "vendor"
 
 
 @bp.get("/healthz")
@@ -50,5 +50,5 @@ def command(code: str):
 
 @bp.get("/static/vendor/<path:filename>")
 def vendor(filename: str):
-    """socket.io-client's browser build, from node_modules (installed by `npm ci`), never from a CDN."""
+    """socket.io-client's browser build, a pinned copy in the package (tools/refresh_vendor.py), never a CDN."""
     return send_from_directory(SOCKET_IO_CLIENT, filename, max_age=3600)
