@@ -45,7 +45,8 @@ def _clean_env(**extra: str) -> dict:
         if not key.startswith(("FACILITATION_", "PYTHON", "VIRTUAL_ENV"))
         and key not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY")
     }
-    env.update(extra)
+    # a read-only package gets no __pycache__ either (root could write one despite the modes)
+    env.update(PYTHONDONTWRITEBYTECODE="1", **extra)
     return env
 
 
@@ -81,9 +82,7 @@ def installed(tmp_path_factory):
 
 def _listing(package: Path) -> dict:
     """Every file of the package with its size and time: the proof nothing was written (root ignores modes)."""
-    # (__pycache__ is Python's own, when it may write there)
-    files = [path for path in package.rglob("*") if "__pycache__" not in path.parts]
-    return {str(path): (path.stat().st_size, path.stat().st_mtime_ns) for path in files}
+    return {str(path): (path.stat().st_size, path.stat().st_mtime_ns) for path in package.rglob("*")}
 
 
 def _start(command: list[str], cwd: Path, env: dict, log: Path, bases: list[str]) -> subprocess.Popen:
