@@ -109,7 +109,7 @@ def origin_check(app: Flask):
 def _init_web(app: Flask) -> None:
     from facilitation.extensions import babel, compress, csrf, login_manager, socketio
     from facilitation.text import i18n
-    from facilitation.transport import ratelimit, realtime
+    from facilitation.transport import operations, ratelimit, realtime
     from facilitation.transport.web import register_blueprints
 
     translations = i18n.compiled_catalogs(Path(app.instance_path))
@@ -131,6 +131,7 @@ def _init_web(app: Flask) -> None:
         logger=False,
         engineio_logger=False,
     )
+    operations.init_app(app)
     realtime.init_app(app)
     ratelimit.init_app(app)
     register_blueprints(app)

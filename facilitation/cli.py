@@ -114,6 +114,12 @@ def main(argv: list[str] | None = None) -> int:
         if problem:
             print(problem, file=sys.stderr)
             return 2
+    from facilitation.transport import operations
+
+    # every line with its time and request id; FACILITATION_LOG_FORMAT=json for a log collector
+    operations.setup_logging(
+        os.environ.get("FACILITATION_LOG_FORMAT", "plain"), os.environ.get("FACILITATION_LOG_LEVEL", "INFO")
+    )
     config: dict = {}
     if args.database_url:
         config["SQLALCHEMY_DATABASE_URI"] = args.database_url
@@ -130,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         return _run_workers(config, args)
     if args.command == "serve":
         config["SOCKETIO_ASYNC_MODE"] = "gevent"
+        config["ACCESS_LOG"] = True  # gevent's own access log has no request id
     app = create_app(config)  # brings the database up to date
 
     if args.command == "create-account":
@@ -286,6 +293,7 @@ def _serve_production(app, args) -> int:
     app.py monkey-patches the standard library with gevent before anything is imported when the command
     is `serve`, so the database and Redis drivers cooperate with the many connections of one process."""
     from facilitation.extensions import socketio
+    from facilitation.transport import operations
 
     host, port = _address(args)
 
@@ -299,7 +307,9 @@ def _serve_production(app, args) -> int:
         f"{', message queue ' + queue.split('@')[-1] if queue else ''})",
         flush=True,
     )
-    socketio.run(app, host=host, port=port, use_reloader=False, log_output=False)
+    socketio.run(
+        app, host=host, port=port, use_reloader=False, log_output=False, error_log=operations.server_error_log()
+    )
     return 0
 
 

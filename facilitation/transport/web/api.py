@@ -19,12 +19,34 @@ SOCKET_IO_CLIENT = config.DATA / "static" / "vendor"
 
 @bp.get("/healthz")
 def healthz():
+    """For the load balancer and the container: the database, and Redis when the workers share one."""
+    report = {"status": "ok", "database": "ok"}
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:
-        current_app.logger.exception("health check failed")
-        return jsonify({"status": "error", "database": "unreachable"}), 503
-    return jsonify({"status": "ok"})
+        current_app.logger.exception("health check: the database is unreachable")
+        report.update(status="error", database="unreachable")
+    finally:
+        db.session.rollback()
+    queue = current_app.config.get("SOCKETIO_MESSAGE_QUEUE")
+    if queue:
+        report["redis"] = "ok" if _redis_answers(queue) else "unreachable"
+        if report["redis"] != "ok":
+            report["status"] = "error"
+    return jsonify(report), 200 if report["status"] == "ok" else 503
+
+
+def _redis_answers(url: str) -> bool:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        current_app.logger.exception("health check: Redis is unreachable")
+        return False
+    finally:
+        client.close()
 
 
 @bp.post("/api/s/<code>/command")
