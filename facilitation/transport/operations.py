@@ -12,10 +12,21 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-from flask import Blueprint, Flask, Response, current_app, g, got_request_exception, has_app_context, request
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    got_request_exception,
+    has_app_context,
+    request,
+    send_from_directory,
+)
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
+from facilitation import __version__
 from facilitation.live import commands
 from facilitation.transport import realtime
 
@@ -139,6 +150,12 @@ def metrics():
     return Response(generate_latest(REGISTRY), mimetype=CONTENT_TYPE_LATEST)
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says; the icon is the same SVG."""
+    return send_from_directory(current_app.static_folder, "favicon.svg", mimetype="image/svg+xml", max_age=86400)
+
+
 def _begin() -> None:
     given = request.headers.get("X-Request-ID", "")
     g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
@@ -157,6 +174,7 @@ def _finish(response):
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.context_processor(lambda: {"app_version": __version__})
     app.before_request(_begin)
     app.after_request(_finish)
     got_request_exception.connect(_request_failed, app, weak=False)

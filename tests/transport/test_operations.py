@@ -111,3 +111,12 @@ def test_the_production_server_logs_requests_with_time_and_id_and_no_closed_webs
         r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} INFO facilitation\.access \[probe-7\] GET /healthz 200", text, re.M
     ), text
     assert "Invalid HTTP method" not in text
+
+
+def test_pages_show_the_version_and_have_a_favicon(client):
+    from facilitation import __version__
+
+    page = client.get("/setup").get_data(as_text=True)
+    assert f"Leertafels {__version__}" in page and 'rel="icon"' in page
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
