@@ -3,31 +3,39 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
-from flask import Flask
+__version__ = "0.2.0"
 
-from facilitation import config
-from facilitation.config import ROOT
+if TYPE_CHECKING:
+    from flask import Flask
+
+# Flask, SQLAlchemy and everything that imports them are imported inside the functions: `serve` (and the
+# `leertafels` command, facilitation/launch.py) lets gevent patch the standard library first, and importing
+# this package must not load them before that.
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    from flask import Flask
+
+    from facilitation import config
+
     test_config = dict(test_config or {})
     instance_path = config.instance_folder(test_config)
     app = Flask(
         __name__,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder=str(config.DATA / "templates"),
+        static_folder=str(config.DATA / "static"),
         instance_path=str(instance_path.resolve()),
     )
     instance_path.mkdir(parents=True, exist_ok=True)
     app.config.update(config.load(test_config, instance_path))
+    config.require_vendor_files()
 
     from facilitation.formats import load_formats
 
-    app.extensions["formats"] = load_formats(Path(app.config.get("FORMATS_DIR") or ROOT / "sessions"))
+    app.extensions["formats"] = load_formats(Path(app.config.get("FORMATS_DIR") or config.DATA / "sessions"))
 
     _init_database(app)
     _init_web(app)
@@ -35,6 +43,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_database(app: Flask) -> None:
+    import sqlalchemy as sa
+
     from facilitation import migrations
     from facilitation.extensions import db
 
@@ -101,14 +111,14 @@ def origin_check(app: Flask):
 def _init_web(app: Flask) -> None:
     from facilitation.extensions import babel, compress, csrf, login_manager, socketio
     from facilitation.text import i18n
-    from facilitation.transport import bounds, ratelimit, realtime
+    from facilitation.transport import bounds, operations, ratelimit, realtime
     from facilitation.transport.web import register_blueprints
 
     # numbers in URLs and JSON bodies bounded before any of our code sees them (a 404 or 400, never a 500)
     app.url_map.converters["int"] = bounds.IdConverter
     app.json = bounds.BoundedJSONProvider(app)
-    i18n.compile_catalogs()
-    babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories=str(i18n.TRANSLATIONS))
+    translations = i18n.compiled_catalogs(Path(app.instance_path))
+    babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories=str(translations))
     compress.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -129,6 +139,7 @@ def _init_web(app: Flask) -> None:
     )
     # after init_app, which put Socket.IO's middleware in front: this one goes in front of that
     app.wsgi_app = bounds.PollingGuard(app.wsgi_app, app.config["MAX_MESSAGE_BYTES"])
+    operations.init_app(app)
     realtime.init_app(app)
     ratelimit.init_app(app)
     register_blueprints(app)

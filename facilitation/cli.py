@@ -6,14 +6,33 @@ import argparse
 import getpass
 import os
 import sys
+from pathlib import Path
 
-from facilitation import create_app
+from facilitation import __version__, create_app
+from facilitation.people.accounts import MIN_PASSWORD_LENGTH
+
+
+def _program_name() -> str:
+    """How the user started us, for --help: `python app.py`, `python -m facilitation` or `leertafels`."""
+    started = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    if started == "app.py":
+        return "python app.py"
+    if started == "__main__.py":
+        return "python -m facilitation"
+    return started or "leertafels"
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python app.py",
+        prog=_program_name(),
         description="Live learning tables and fishbowl sessions. Without a command: run the server.",
+    )
+    parser.add_argument("--version", action="version", version=f"Leertafels {__version__}")
+    parser.add_argument(
+        "--env-file",
+        metavar="FILE",
+        help="read settings (KEY=value lines, as systemd's EnvironmentFile) before anything else, so the "
+        "command line uses what the service uses; variables already set win",
     )
     parser.add_argument(
         "--host",
@@ -54,7 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     account.add_argument("--email", required=True)
     account.add_argument("--name", default="")
     account.add_argument("--role", choices=["admin", "facilitator", "organiser"], default="facilitator")
-    account.add_argument("--password", help="default: asked for on the terminal, or from FACILITATION_PASSWORD")
+    account.add_argument(
+        "--password",
+        help=f"at least {MIN_PASSWORD_LENGTH} characters. Default: FACILITATION_PASSWORD, else asked for on the "
+        "terminal, else the first line of standard input (e.g. `... create-account --email a@b.nl < file`)",
+    )
     commands.add_parser("migrate", help="bring the database up to date and stop (every start does this too)")
     commands.add_parser(
         "purge", help="delete every session whose retention period has passed (for cron); prints how many"
@@ -88,6 +111,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.env_file:
+        problem = load_env_file(args.env_file)
+        if problem:
+            print(problem, file=sys.stderr)
+            return 2
+    from facilitation.transport import operations
+
+    # every line with its time and request id; FACILITATION_LOG_FORMAT=json for a log collector
+    operations.setup_logging(
+        os.environ.get("FACILITATION_LOG_FORMAT", "plain"), os.environ.get("FACILITATION_LOG_LEVEL", "INFO")
+    )
     config: dict = {}
     if args.database_url:
         config["SQLALCHEMY_DATABASE_URI"] = args.database_url
@@ -104,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         return _run_workers(config, args)
     if args.command == "serve":
         config["SOCKETIO_ASYNC_MODE"] = "gevent"
+        config["ACCESS_LOG"] = True  # gevent's own access log has no request id
     app = create_app(config)  # brings the database up to date
 
     if args.command == "create-account":
@@ -126,11 +161,51 @@ def main(argv: list[str] | None = None) -> int:
     return _serve(app, args)
 
 
+def load_env_file(path: str) -> str | None:
+    """Set the variables of a systemd EnvironmentFile (KEY=value, # comments, optional quotes) that are not
+    set yet; returns what is wrong with the file, or None."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        return f"Cannot read the environment file {path}: {exc.strerror}"
+    for number, line in enumerate(lines, start=1):
+        line = line.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        key, equals, value = line.removeprefix("export ").partition("=")
+        key, value = key.strip(), value.strip()
+        if not equals or not key.replace("_", "").isalnum():
+            return f"{path}, line {number}: expected KEY=value"
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        os.environ.setdefault(key, value)
+    return None
+
+
+def _read_password(args) -> str:
+    """--password, FACILITATION_PASSWORD, the terminal (asked twice), or without a terminal standard input."""
+    if args.password or os.environ.get("FACILITATION_PASSWORD"):
+        return args.password or os.environ["FACILITATION_PASSWORD"]
+    if sys.stdin is not None and sys.stdin.isatty():
+        password = getpass.getpass(f"Password (at least {MIN_PASSWORD_LENGTH} characters): ")
+        if getpass.getpass("The same password again: ") != password:
+            return ""
+        return password
+    return (sys.stdin.readline() if sys.stdin is not None else "").rstrip("\r\n")
+
+
 def _create_account(app, args) -> int:
     from facilitation.people import accounts
     from facilitation.unit_of_work import unit_of_work
 
-    password = args.password or os.environ.get("FACILITATION_PASSWORD") or getpass.getpass("Password: ")
+    password = _read_password(args)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        print(
+            f"Not created: the password needs at least {MIN_PASSWORD_LENGTH} characters (typed twice the same "
+            "on a terminal; without one, give it on standard input or in FACILITATION_PASSWORD)",
+            file=sys.stderr,
+        )
+        return 2
     with app.app_context():
         try:
             with unit_of_work():
@@ -139,7 +214,16 @@ def _create_account(app, args) -> int:
             print(f"Not created: {exc.code.replace('_', ' ')}", file=sys.stderr)
             return 2
         print(f"Created {account.role} account {account.email}")
+    # an account made in the wrong database is the classic slip (the command run without the service's settings)
+    print(f"in {_safe_url(app.config['SQLALCHEMY_DATABASE_URI'])}", file=sys.stderr)
     return 0
+
+
+def _safe_url(url: str) -> str:
+    """A database URL without its password."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 _FORMAT_OF_EXTENSION = {".docx": "docx", ".pdf": "pdf", ".md": "md", ".json": "json", ".zip": "csv", ".csv": "csv"}
@@ -236,7 +320,7 @@ def _serve_production(app, args) -> int:
     Every worker purges expired sessions on the schedule; on PostgreSQL an advisory lock lets one at a time."""
     from facilitation.extensions import socketio
     from facilitation.privacy import retention
-    from facilitation.transport import serverlog
+    from facilitation.transport import operations, serverlog
 
     host, port = _address(args)
 
@@ -251,8 +335,9 @@ def _serve_production(app, args) -> int:
         flush=True,
     )
     retention.start_schedule(app)
-    # no request log (nginx has one), and gevent's error lines without the client's address
-    options = serverlog.gevent_server_options()
+    # no request log (nginx has one); gevent's error lines without the client's address and without the
+    # noise of closed WebSockets
+    options = {**serverlog.gevent_server_options(), "error_log": operations.server_error_log()}
     socketio.run(app, host=host, port=port, use_reloader=False, log_output=False, **options)
     return 0
 
@@ -292,7 +377,10 @@ def _run_workers(overrides: dict, args) -> int:
         SECRET_KEY=settings["SECRET_KEY"],
         FACILITATION_SQLALCHEMY_DATABASE_URI=settings["SQLALCHEMY_DATABASE_URI"],
     )
-    command = [sys.executable, str(Path(__file__).resolve().parent.parent / "app.py")]
+    # the package wherever it lies (a checkout started as `python app.py` from another folder, or a wheel)
+    package_parent = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, os.environ.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "facilitation"]
     if args.instance:
         command += ["--instance", args.instance]
     if args.public_url:

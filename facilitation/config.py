@@ -9,8 +9,20 @@ from typing import Any
 
 from flask import Config, current_app
 
-ROOT = Path(__file__).resolve().parent.parent
-INSTANCE = ROOT / "instance"
+PACKAGE = Path(__file__).resolve().parent
+#: templates/, static/ and sessions/ live at the top of a checkout; the wheel build (setup.py) copies them here
+BUNDLED = PACKAGE / "_data"
+#: True when running from an installed wheel, False from a checkout (plain or `pip install -e .`)
+INSTALLED = (BUNDLED / "templates").is_dir()
+#: the folder that holds templates/, static/ and sessions/
+DATA = BUNDLED if INSTALLED else PACKAGE.parent
+#: the checkout's instance/ (as before); an installed wheel keeps its data where the user's data goes, never
+#: in site-packages (a service sets FACILITATION_INSTANCE, docs/deploy.md)
+INSTANCE = (
+    Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "leertafels"
+    if INSTALLED
+    else PACKAGE.parent / "instance"
+)
 
 
 class Defaults:
@@ -129,3 +141,20 @@ def setting(name: str, default: Any = None) -> Any:
     """One setting of the running app: the one place domain code reads the configuration."""
     value = current_app.config.get(name)
     return default if value is None else value
+
+
+#: browser files the live pages load, committed under static/vendor/ (versions in static/vendor/vendor.json)
+VENDOR_FILES = ("socket.io.min.js",)
+
+
+def require_vendor_files() -> None:
+    """Refuse to start without the Socket.IO browser client: without it the live screens never connect."""
+    folder = DATA / "static" / "vendor"
+    for name in VENDOR_FILES:
+        if not (folder / name).is_file():
+            remedy = (
+                "reinstall the package"
+                if INSTALLED
+                else "restore it with `git checkout static/vendor` or `python tools/refresh_vendor.py`"
+            )
+            raise RuntimeError(f"{folder / name} is missing: phones and screens cannot connect without it; {remedy}")

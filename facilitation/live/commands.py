@@ -4,6 +4,7 @@ writes the rows and one numbered Event in a single transaction, then signals `ev
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,6 +41,8 @@ log = logging.getLogger(__name__)
 signals = Namespace()
 #: sent after a commit with (app, session_id=..., events=[Event, ...]); realtime broadcasts them
 events_committed = signals.signal("events-committed")
+#: sent after every apply() with (name, ok=..., error=..., seconds=...); the metrics count them
+command_done = signals.signal("command-done")
 
 # Roles an actor can have towards one session
 FACILITATOR = "facilitator"  # runs this session
@@ -238,6 +241,14 @@ def _previous(session_id: int, actor: Actor, client_id: str) -> Result | None:
 
 def apply(session_id: int, actor: Actor, name: str, payload: Any, client_id: Any = None) -> Result:
     """Apply one command to one session, or refuse it with nothing changed."""
+    started = time.perf_counter()
+    result = _apply_or_refuse(session_id, actor, name, payload, client_id)
+    known = name if isinstance(name, str) and name in COMMANDS else "unknown"
+    command_done.send(known, ok=result.ok, error=result.error, seconds=time.perf_counter() - started)
+    return result
+
+
+def _apply_or_refuse(session_id: int, actor: Actor, name: str, payload: Any, client_id: Any) -> Result:
     try:
         return _apply(session_id, actor, name, payload, client_id)
     except CommandError as exc:

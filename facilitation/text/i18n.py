@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -11,19 +12,41 @@ from babel.messages.pofile import read_po, write_po
 from flask import current_app, g, request
 from flask_login import current_user
 
+from facilitation import config
+
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
+#: the folder compiled in this process, per set of .po files and their times (tests make many apps)
+_compiled: dict[tuple, Path] = {}
 
-def compile_catalogs() -> None:
-    """Write each messages.mo next to its .po when missing or older, so a checkout needs no build step."""
-    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
-        mo_path = po_path.with_suffix(".mo")
+
+def compiled_catalogs(instance_path: Path) -> Path:
+    """The folder of compiled catalogs (*/LC_MESSAGES/messages.mo) for Flask-Babel.
+
+    A wheel carries them, compiled at build time (setup.py). A checkout compiles its .po files into the
+    instance folder, never into the package: under a service manager the code is read-only, and a
+    `git pull` that changes a .po file must not need write access to it."""
+    po_paths = sorted(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
+    # only a wheel's: .mo files beside a checkout's .po files are left over from older versions of the app
+    if config.INSTALLED and all(path.with_suffix(".mo").is_file() for path in po_paths):
+        return TRANSLATIONS
+    key = tuple((str(path), path.stat().st_mtime_ns) for path in po_paths)
+    if key in _compiled and all((_compiled[key] / path.relative_to(TRANSLATIONS)).exists() for path in po_paths):
+        return _compiled[key]
+    target = instance_path / "translations"
+    for po_path in po_paths:
+        mo_path = (target / po_path.relative_to(TRANSLATIONS)).with_suffix(".mo")
         if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file)
-        with mo_path.open("wb") as mo_file:
+        partial = mo_path.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as mo_file:
             write_mo(mo_file, catalog)
+        partial.replace(mo_path)  # whole or not at all, also with several workers starting at once
+    _compiled[key] = target
+    return target
 
 
 def select_locale() -> str:

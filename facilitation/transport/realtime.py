@@ -321,3 +321,11 @@ def init_app(app) -> None:
     if not any(handler.namespace == NAMESPACE for handler in socketio.namespace_handlers):
         socketio.on_namespace(LiveNamespace(NAMESPACE))
     commands.events_committed.connect(broadcast, app)
+
+
+def connection_counts() -> dict[str, int]:
+    """Open Socket.IO connections of this process by audience (participant, console, projector)."""
+    counts = dict.fromkeys(AUDIENCES, 0)
+    for connection in list(_connections.values()):
+        counts[connection.audience] = counts.get(connection.audience, 0) + 1
+    return counts

@@ -5,6 +5,7 @@ through `redact`, since gevent prints the client's (address, port) there and in 
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from typing import Any, TextIO
@@ -42,6 +43,14 @@ class RedactingStream:
 
     def flush(self) -> None:
         self._stream.flush()
+
+
+class RedactingFilter(logging.Filter):
+    """For a logger: the record's message with the addresses taken out."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = redact(record.getMessage()), ()
+        return True
 
 
 class AnonymousRequestHandler(WSGIRequestHandler):

@@ -96,7 +96,7 @@ export class Live {
     this.heard = -1;
     this.socket = io("/live", {
       auth: { code: settings.code, audience: settings.audience },
-      transports: ["websocket", "polling"],
+      transports: ["websocket", "polling"], tryAllTransports: true, // WebSockets blocked (a proxy): poll instead
       reconnectionDelay: 500,
       reconnectionDelayMax: 4000,
     });

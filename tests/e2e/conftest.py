@@ -27,8 +27,6 @@ def _missing() -> str | None:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         return "Playwright is not installed (pip install -e '.[test]')"
-    if not (ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js").exists():
-        return "the Socket.IO browser client is not installed (npm ci)"
     return None
 
 

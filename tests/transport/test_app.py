@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_healthz_answers_ok_with_the_database_reachable(client):
     response = client.get("/healthz")
-    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+    assert response.status_code == 200 and response.get_json() == {"status": "ok", "database": "ok"}
 
 
 def test_first_run_sends_everyone_to_setup_until_an_account_exists(app, client):

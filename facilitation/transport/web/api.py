@@ -1,12 +1,12 @@
 """JSON transport for the same commands as the socket (for scripts and the offline queue), health, and the
-Socket.IO browser client installed from npm."""
+Socket.IO browser client shipped in static/vendor/."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request, send_from_directory
 from sqlalchemy import text
 
-from facilitation.config import ROOT
+from facilitation import config
 from facilitation.extensions import db
 from facilitation.live import commands, sessions
 from facilitation.text.messages import error_message
@@ -14,17 +14,39 @@ from facilitation.transport import identity, ratelimit
 
 bp = Blueprint("api", __name__)
 
-SOCKET_IO_CLIENT = ROOT / "node_modules" / "socket.io-client" / "dist"
+SOCKET_IO_CLIENT = config.DATA / "static" / "vendor"
 
 
 @bp.get("/healthz")
 def healthz():
+    """For the load balancer and the container: the database, and Redis when the workers share one."""
+    report = {"status": "ok", "database": "ok"}
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:
-        current_app.logger.exception("health check failed")
-        return jsonify({"status": "error", "database": "unreachable"}), 503
-    return jsonify({"status": "ok"})
+        current_app.logger.exception("health check: the database is unreachable")
+        report.update(status="error", database="unreachable")
+    finally:
+        db.session.rollback()
+    queue = current_app.config.get("SOCKETIO_MESSAGE_QUEUE")
+    if queue:
+        report["redis"] = "ok" if _redis_answers(queue) else "unreachable"
+        if report["redis"] != "ok":
+            report["status"] = "error"
+    return jsonify(report), 200 if report["status"] == "ok" else 503
+
+
+def _redis_answers(url: str) -> bool:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        current_app.logger.exception("health check: Redis is unreachable")
+        return False
+    finally:
+        client.close()
 
 
 @bp.post("/api/s/<code>/command")
@@ -50,5 +72,5 @@ def command(code: str):
 
 @bp.get("/static/vendor/<path:filename>")
 def vendor(filename: str):
-    """socket.io-client's browser build, from node_modules (installed by `npm ci`), never from a CDN."""
+    """socket.io-client's browser build, a pinned copy in the package (tools/refresh_vendor.py), never a CDN."""
     return send_from_directory(SOCKET_IO_CLIENT, filename, max_age=3600)
