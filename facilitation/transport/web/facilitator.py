@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from facilitation import formats
 from facilitation.extensions import db
 from facilitation.live import carry, clustering, commands, disciplines, sessions
 from facilitation.live.commands import Actor
@@ -294,17 +295,81 @@ def console(session_id: int):
     session_ = facilitated_session(session_id)
     case_html = render_markdown(session_.case.description) if session_.case else None
     candidates = carry.carry_candidates(session_) if session_.status != "closed" else []
+    fmt = formats.of(session_)
     return render_template(
         "facilitator/console.html",
         session=session_,
         case_html=case_html,
-        boot=live_boot(session_, "console"),
+        workspaces=_workspaces(fmt),
+        projector_views=_projector_views(fmt),
+        boot={**live_boot(session_, "console"), "console": _console_strings()},
         levels=translated(LEVELS),
         carry_candidates=candidates,
         kinds=translated(KINDS),
         level_keys=Level.values(),
         moment_kinds=translated(MOMENT_KINDS),
     )
+
+
+def _console_strings() -> dict[str, str]:
+    return {
+        # each form is its own message (see facilitation.text.i18n); nl and en: "one, or not one"
+        "phone": _("phone"),
+        "phones": _("phones"),
+        "last_phase": _("last phase"),
+        "now": _("now"),
+        "commitments_view": _("Commitments"),
+        "draft": _("Not started yet"),
+        "draft_guide": _("Check the case and the house rules, open the projector, then start the session."),
+        "closed": _("Session closed"),
+        "closed_guide": _("Download the report (Word) and send it to the organiser."),
+    }
+
+
+def _workspace_labels() -> dict[str, str]:
+    return {
+        "case": _("Case and prompts"),
+        "wall": _("Reflections"),
+        "clusters": _("Cluster board"),
+        "votes": _("Voting"),
+        "levels": _("Levels"),
+        "commitments": _("Commitments"),
+        "followup": _("Earlier commitments"),
+        "fishbowl": _("Fishbowl"),
+        "journey": _("Timeline"),
+        "report": _("Report"),
+        "more": _("Preparation and more"),
+    }
+
+
+def _workspaces(fmt) -> list[tuple[str, str]]:
+    """The console's tabs: the workspaces the format's phases use, in order of first use, and the tools every
+    session has; none of a feature the format does not use (a learning table has no fishbowl or timeline)."""
+    used = [p.workspace for p in fmt.phases]
+    if any("vote" in p.actions for p in fmt.phases):
+        used.append("votes")
+    if {"votes", "levels"} & set(used):
+        # voting and the level map work on the clusters of the board
+        used.insert(min(used.index(w) for w in ("votes", "levels") if w in used), "clusters")
+    keys = list(dict.fromkeys([*used, "wall", "report", "more"]))
+    labels = _workspace_labels()
+    return [(key, labels[key]) for key in keys]
+
+
+def _projector_views(fmt) -> list[tuple[str, str]]:
+    """What the projector can show in this format, "automatic" first (shortcut 0, then 1, 2 ...)."""
+    workspaces = {p.workspace for p in fmt.phases} | {p.projector for p in fmt.phases}
+    voting = any("vote" in p.actions for p in fmt.phases)
+    views = [
+        ("auto", _("Automatic")),
+        ("wall", _("Wall")),
+        ("clusters", _("Clusters")),
+        ("votes", _("Vote results")) if voting else None,
+        ("levels", _("Level map")) if "levels" in workspaces else None,
+        ("journey", _("Case journey")) if "journey" in workspaces else None,
+        ("fishbowl", _("Fishbowl")) if "fishbowl" in workspaces else None,
+    ]
+    return [view for view in views if view]
 
 
 #: "fewer / more groups" steps either way on the console (each step about a third fewer / more groups)
