@@ -229,6 +229,7 @@ $("open-projector").addEventListener("click", (event) => {
   // a window of its own, to drag to the second screen; the projector page says how to go full screen
   const opened = window.open($("open-projector").href, "leertafels-projector", "popup,width=1280,height=720");
   if (opened) event.preventDefault();
+  $("projector-hint").textContent = c.fullscreen_hint;
 });
 $("proxy-form").addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -293,7 +294,13 @@ document.addEventListener("keydown", (event) => {
     return;
   }
   if (!dialog.hidden) return;
-  // room-side shortcuts (cover the wall, the join screen) may be added by a partial's own script
+  // a control another part of the console adds (cover the wall, the join screen) names its own key
+  const marked = !event.altKey && [...document.querySelectorAll("[data-shortcut]")].find((el) => el.dataset.shortcut === event.key);
+  if (marked && !marked.disabled) {
+    event.preventDefault();
+    marked.click();
+    return;
+  }
   const found = SHORTCUTS.find(([matches]) => matches(event));
   if (found) {
     event.preventDefault();

@@ -1,8 +1,8 @@
 """The console as a cockpit (issue 18): a whole learning table on a 1366x768 laptop where, in every phase, the
 next-phase button, the timer and the first row of the current workspace are in view without scrolling; the
-format's phase entry actions happen; the closed state offers the Word report first. Then the same kind of
-session run from the keyboard alone with the shortcuts. With SCREENSHOTS=1 the console of each phase is saved
-in docs/screenshots."""
+format's phase entry actions happen; the closed state offers the Word report first. Then a session run from
+the keyboard alone with the shortcuts, and the set-up from login to a projected QR code. With SCREENSHOTS=1
+the console of each phase is saved in docs/screenshots."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from tests.e2e.a11y import assert_accessible
-from tests.e2e.conftest import PHONE, create_session, log_in
-from tests.e2e.test_live_session import post
+from tests.e2e.conftest import PASSWORD, PHONE, create_session, log_in
+from tests.e2e.test_live_session import decode_qr, post
 
 LAPTOP = {"width": 1366, "height": 768}
 TEXTS = [
@@ -203,3 +203,120 @@ def test_a_learning_table_runs_from_the_cockpit_at_1366x768(server, new_context)
     expect(console.locator("#report-docx")).to_have_text("Wordverslag")
     assert_accessible(console, "cockpit, closed (nl)")
     shot(console, "7-closed")
+
+
+def test_a_session_run_from_the_keyboard_with_the_shortcuts(server, new_context):
+    console = new_context(viewport=LAPTOP).new_page()
+    dialogs, answer = [], {"accept": False}
+    console.on(
+        "dialog",
+        lambda dialog: (dialogs.append(dialog.message), dialog.accept() if answer["accept"] else dialog.dismiss()),
+    )
+    log_in(console, server)
+    create_session(console, server)
+    expect(console.locator("#live-status")).to_have_attribute("data-state", "online")
+    phone = join(new_context, server, console.locator("code").first.inner_text(), "policy")
+    keys = console.keyboard
+
+    # "?" lists the shortcuts; Escape closes the list and gives the focus back
+    console.locator("#start-session").focus()
+    keys.press("?")
+    expect(console.locator("#shortcuts")).to_be_visible()
+    expect(console.locator("#shortcuts-close")).to_be_focused()
+    expect(console.locator("#shortcuts")).to_contain_text("Volgende fase")
+    assert_accessible(console, "shortcuts list (nl)")
+    keys.press("Escape")
+    expect(console.locator("#shortcuts")).to_be_hidden()
+    expect(console.locator("#start-session")).to_be_focused()
+    keys.press("Enter")
+    phase(console, "Introductie van de casus")
+
+    # next phase, the timer, the projector's view
+    keys.press("n")
+    phase(console, "Stil schrijven")
+    expect(console.locator("#timer")).to_have_attribute("data-state", "running")
+    keys.press("t")
+    expect(console.locator("#timer")).to_have_attribute("data-state", "paused")
+    keys.press("t")
+    expect(console.locator("#timer")).to_have_attribute("data-state", "running")
+    keys.press("2")
+    expect(console.locator(".view-choice[data-view=clusters]")).to_have_attribute("aria-pressed", "true")
+    expect(console.locator("#projector-now")).to_have_text("Clusters")
+    keys.press("0")
+    expect(console.locator("#projector-now")).to_have_text("Automatisch: Muur")
+    post(phone, "Niemand had de regie over het gezin", kind="bottleneck")
+    expect(console.locator("#wall .reflection")).to_have_count(1)
+
+    # clustering: typing in a field is never a shortcut
+    keys.press("Alt+ArrowRight")
+    phase(console, "Delen en knelpunten clusteren")
+    console.locator("#cluster-new-title").focus()
+    keys.type("Geen regie")
+    keys.press("Enter")
+    expect(console.locator("#cluster-board .column[data-cluster-id]")).to_have_count(1)
+    expect(console.locator("#phase-title")).to_have_text("Delen en knelpunten clusteren")
+    card = console.locator("#cluster-board .unclustered .reflection").first
+    card.locator("select").focus()
+    keys.press("ArrowDown")
+    keys.press("Tab")
+    keys.press("Enter")
+    expect(console.locator("#cluster-board .column[data-cluster-id] .reflection")).to_have_count(1)
+
+    # voting: the round opened; a quick second "n" asks before leaving it open, and nothing changes when declined
+    console.locator("#phase-next").focus()
+    keys.press("n")
+    phase(console, "Stemmen met stippen")
+    expect(console.locator("#vote-console h3")).to_have_text("Stemronde 1")
+    keys.press("n")
+    wait_for_dialog(console, dialogs)
+    expect(console.locator("#phase-title")).to_have_text("Stemmen met stippen")
+    answer["accept"] = True
+    keys.press("p")
+    phase(console, "Delen en knelpunten clusteren")
+    assert len(dialogs) == 2
+    # "w" brings back the current phase's workspace after looking elsewhere
+    console.locator("#tab-more").focus()
+    keys.press("Enter")
+    expect(console.locator("#panel-clusters")).to_be_hidden()
+    keys.press("w")
+    expect(console.locator("#panel-clusters")).to_be_visible()
+    expect(console.locator("#tab-clusters")).to_be_focused()
+
+
+def test_set_up_from_login_to_a_projected_qr_code_takes_at_most_six_actions(server, new_context):
+    """Counted as a person experiences it: every click, choice or submit is an action; typing text into a field
+    is not (it is the content, not a step)."""
+    page = new_context(viewport=LAPTOP).new_page()
+    actions = []
+
+    def act(name, do):
+        actions.append(name)
+        return do()
+
+    page.goto(f"{server.url}/login")
+    page.fill("#email", "fac@example.org")
+    page.fill("#password", PASSWORD)
+    act("log in", lambda: page.click("button.primary"))
+    page.wait_for_url(f"{server.url}/")
+    page.fill("#programme-title", "Leertraject Noord")
+    act("create the programme", lambda: page.get_by_role("button", name="Leertraject aanmaken").click())
+    page.wait_for_url("**/programmes/*")
+    # the learning table, all four levels and Dutch are the defaults; the case is written in the session form
+    expect(page.locator("#session-format")).to_have_value("learning-table")
+    for level in ("execution", "management", "policy", "governance"):
+        expect(page.locator(f"input[name=levels][value={level}]")).to_be_checked()
+    page.fill("#session-title", "Leertafel Noord")
+    page.fill("#session-case-title", "Gezin K.")
+    page.fill("#session-case-description", "Moeder zoekt hulp bij **schulden**.")
+    assert_accessible(page, "programme page with the session form")
+    act("create the session", lambda: page.get_by_role("button", name="Sessie aanmaken").click())
+    page.wait_for_url("**/console")
+    expect(page.locator("#panel-case summary")).to_have_text("Casus: Gezin K.")
+    with page.context.expect_page() as opened:
+        act("open the projector", lambda: page.click("#open-projector"))
+    projector = opened.value
+    projector.wait_for_load_state()
+    expect(page.locator("#projector-hint")).to_contain_text("F11")
+    code = page.locator("code").first.inner_text()
+    assert decode_qr(projector) == f"{server.url}/j/{code}"
+    assert len(actions) <= 6, actions

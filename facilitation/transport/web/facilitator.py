@@ -95,6 +95,7 @@ def programme(programme_id: int):
         cases=programmes.list_cases(programme_),
         sessions=programmes.list_sessions(programme_),
         formats=current_app.extensions["formats"],
+        default_format=DEFAULT_FORMAT,
         levels=translated(LEVELS),
         statuses=translated(STATUSES),
         organisers=members,
@@ -211,6 +212,25 @@ def edit_case(case_id: int):
     ), (400 if error or blocked else 200)
 
 
+#: what a new session runs unless the facilitator picks another format
+DEFAULT_FORMAT = "learning-table"
+
+
+def _new_case(programme_: Programme) -> Case | None:
+    """A case written in the session form (the caller's unit of work commits it with the session)."""
+    title = request.form.get("new_case_title", "").strip()
+    description = request.form.get("new_case_description", "")
+    if not title:
+        if description.strip():
+            raise CommandError("empty_text", field="new_case_title")
+        return None
+    if privacy.blocks_case_text(description, confirmed=False):
+        raise CommandError("case_has_bsn")
+    case_ = programmes.create_case(programme_, title, description)
+    db.session.flush()
+    return case_
+
+
 @bp.post("/programmes/<int:programme_id>/sessions")
 @login_required
 def create_session(programme_id: int):
@@ -227,6 +247,7 @@ def create_session(programme_id: int):
         scheduled = request.form.get("scheduled_at") or None
         retention_days = retention.parse_days(request.form.get("retention_days"))
         with unit_of_work():
+            case_ = _new_case(programme_) or case_
             session_ = sessions.create_session(
                 programme=programme_,
                 facilitator=current_user,
@@ -244,6 +265,7 @@ def create_session(programme_id: int):
             "error",
         )
         return redirect(url_for("facilitator.programme", programme_id=programme_id))
+    _warn_personal_data(request.form.get("new_case_description", ""))
     return redirect(url_for("facilitator.console", session_id=session_.id))
 
 
@@ -319,6 +341,10 @@ def _console_strings() -> dict[str, str]:
         "last_phase": _("last phase"),
         "now": _("now"),
         "commitments_view": _("Commitments"),
+        "fullscreen_hint": _(
+            "The projector opened in a window of its own: drag it to the second screen and press F11 there "
+            "for full screen."
+        ),
         "draft": _("Not started yet"),
         "draft_guide": _("Check the case and the house rules, open the projector, then start the session."),
         "closed": _("Session closed"),
