@@ -14,6 +14,10 @@ from facilitation.models.base import Level, ReflectionKind
 LANGUAGES = ("nl", "en")
 ACTIONS = ("read", "write", "vote", "fishbowl", "commit", "cluster", "followup")
 MODES = ("learning-table", "fishbowl")
+#: what the console puts in front in a phase (its workspace)
+WORKSPACES = ("case", "wall", "clusters", "votes", "levels", "commitments", "fishbowl", "journey", "followup")
+#: what the projector can show; a phase's `projector` is what "automatic" shows in it
+PROJECTOR_VIEWS = ("wall", "clusters", "votes", "levels", "fishbowl", "journey")
 
 
 class FormatError(ValueError):
@@ -43,6 +47,30 @@ class Phase:
     kinds: tuple[str, ...]
     #: prompt per level, with "default" for levels without their own
     prompts: dict[str, Text] = field(default_factory=dict)
+    #: the facilitator's script for the phase ("what now"): what to say, what to do, how long
+    guide: Text | None = None
+    #: the console's workspace in this phase; None: derived from the actions
+    workspace_key: str | None = None
+    #: the projector's automatic view in this phase; None: chosen from what is on the board
+    projector: str | None = None
+    #: entry actions: the timer starts with the phase; a voting phase opens a round
+    start_timer: bool = True
+    open_vote: bool = False
+
+    @property
+    def workspace(self) -> str:
+        if self.workspace_key:
+            return self.workspace_key
+        for action, workspace in (
+            ("followup", "followup"),
+            ("fishbowl", "fishbowl"),
+            ("vote", "votes"),
+            ("commit", "commitments"),
+            ("write", "wall"),
+        ):
+            if action in self.actions:
+                return workspace
+        return "case"
 
     def prompt(self, level: str | None, language: str) -> str:
         text = self.prompts.get(level or "") or self.prompts.get("default")
@@ -188,7 +216,19 @@ def _parse_phase(reader: _Reader, raw: Any, index: int) -> Phase:
         actions=frozenset(actions),
         kinds=tuple(kinds),
         prompts=prompts,
+        guide=reader.text(raw, "guide", where) if "guide" in raw else None,
+        workspace_key=_one_of(reader, raw, "workspace", WORKSPACES, where),
+        projector=_one_of(reader, raw, "projector", PROJECTOR_VIEWS, where),
+        start_timer=reader.get(raw, "start_timer", bool, where, default=True),
+        open_vote=reader.get(raw, "open_vote", bool, where, default="vote" in actions),
     )
+
+
+def _one_of(reader: _Reader, raw: dict, key: str, known: tuple[str, ...], where: str) -> str | None:
+    value = reader.get(raw, key, str, where, default=None)
+    if value is not None and value not in known:
+        raise reader.fail(f"{where}{key}", f"unknown {key} {value!r}; known: {', '.join(known)}")
+    return value
 
 
 def load_formats(folder: Path) -> dict[str, Format]:

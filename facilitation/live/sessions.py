@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from facilitation import validation as v
 from facilitation.extensions import db
 from facilitation.formats import Format
-from facilitation.live import fishbowl
-from facilitation.models import Account, Case, Level, Programme, Session, Status
+from facilitation.live import fishbowl, voting
+from facilitation.models import Account, Case, Cluster, Commitment, Level, Programme, Session, Status
 from facilitation.validation import CommandError
 
 #: no 0/O, 1/I/L look-alikes; 31 symbols, six of them give ~887 million codes
@@ -119,18 +119,48 @@ def start(ctx, payload: dict) -> dict:
     ctx.session.status = Status.LIVE.value
     ctx.session.started_at = ctx.now
     ctx.session.phase_index = 0
-    _timer_reset(ctx.session, ctx.format)
-    return phase_state(ctx.session)
+    return _enter_phase(ctx)
 
 
 def go_to_phase(ctx, payload: dict) -> dict:
-    """Next, previous or jump: `index` of the phase to show on every screen."""
+    """Next, previous or jump: `index` of the phase to show on every screen. Leaving work open (a voting
+    round, proposals from phones) needs `confirm`, so two quick key presses lose nothing."""
     index = v.integer(payload, "index", low=0, high=len(ctx.format.phases) - 1)
     if index == ctx.session.phase_index:
         raise CommandError("no_change")
+    if not v.field(payload, "confirm", bool, required=False, default=False):
+        _require_no_open_work(ctx)
     ctx.session.phase_index = index
+    return _with_circle(ctx, _enter_phase(ctx))
+
+
+def _require_no_open_work(ctx) -> None:
+    """Refuses with a question the console asks before it sends the command again with `confirm`."""
+    if voting.open_round(ctx.session.id) is not None:
+        raise CommandError("confirm_open_round")
+    pending = db.session.scalar(
+        sa.select(sa.func.count(Commitment.id)).where(
+            Commitment.session_id == ctx.session.id, Commitment.pending.is_(True)
+        )
+    )
+    if pending:
+        raise CommandError("confirm_pending_proposals", n=pending)
+
+
+def _enter_phase(ctx) -> dict:
+    """The format's entry actions: the timer starts (unless the phase says not to), the projector returns to
+    its automatic view (which the phase may name), and a voting phase opens a round unless one is open."""
+    phase = ctx.format.phase(ctx.session.phase_index)
     _timer_reset(ctx.session, ctx.format)
-    return _with_circle(ctx, phase_state(ctx.session))
+    if phase is not None and phase.start_timer and ctx.session.timer_remaining_ms:
+        ctx.session.timer_ends_at = ctx.now + timedelta(milliseconds=ctx.session.timer_remaining_ms)
+        ctx.session.timer_remaining_ms = None
+    data = {**phase_state(ctx.session), "projector_view": None}
+    ctx.session.projector_view = None
+    has_clusters = db.session.scalar(sa.select(sa.func.count(Cluster.id)).where(Cluster.session_id == ctx.session.id))
+    if phase is not None and phase.open_vote and has_clusters and voting.open_round(ctx.session.id) is None:
+        data["round"] = voting.open_voting(ctx, {})["round"]
+    return data
 
 
 def _with_circle(ctx, data: dict) -> dict:

@@ -59,6 +59,12 @@ def format_view(session_: Session, level: str | None) -> dict:
                 "duration": p.duration,
                 "actions": sorted(p.actions),
                 "kinds": list(p.kinds),
+                "workspace": p.workspace,
+                "projector": p.projector,
+                "start_timer": p.start_timer,
+                "open_vote": p.open_vote,
+                # the facilitator's script; phones do not need it
+                "guide": p.guide.get(lang) if p.guide and level is None else "",
                 # staff screens get every level's prompt, a phone only its own
                 "prompts": ({lvl: p.prompt(lvl, lang) for lvl in session_.levels} | {"default": p.prompt(None, lang)})
                 if level is None

@@ -39,6 +39,14 @@ ERRORS = {
     "no_clusters": N_("Make at least one cluster before voting."),
     "no_open_round": N_("There is no open voting round."),
     "round_already_open": N_("A voting round is already open; close it first."),
+    "case_has_bsn": N_(
+        "The case description contains what looks like a citizen service number (BSN). Remove it, or write the "
+        "case on its own page, where you can confirm that it is not a real person's number."
+    ),
+    "confirm_open_round": N_("A voting round is still open. Leave this phase anyway? The round stays open."),
+    "confirm_pending_proposals": N_(
+        "Proposals from phones are still waiting for you (%(n)s). Leave this phase anyway? They stay waiting."
+    ),
     "round_not_open": N_("This voting round is closed."),
     "budget_exceeded": N_("You have only %(budget)s dots in this round."),
     "one_dot_per_cluster": N_("In this round each cluster gets at most one dot from you."),

@@ -67,12 +67,13 @@ def test_voting_screens_have_no_wcag_violations_in_english(server, new_context):
     projector.set_viewport_size({"width": 1920, "height": 1080})
     projector.goto(url.replace("/console", "/projector"))
     console.click("#start-session")
+    console.click("#tab-clusters")  # the board is one click away in the introduction
     for count, title in enumerate(("No one in charge", "Waiting lists"), start=1):
         console.fill("#cluster-new-title", title)
         console.click("#cluster-new button.primary")
         expect(console.locator("#cluster-board .column[data-cluster-id]")).to_have_count(count)
     console.locator("#phase-list button").nth(3).click()  # the learning table's voting phase
-    console.click("#vote-open")
+    expect(console.locator("#vote-open")).to_be_disabled()  # entering the phase opened the round
     expect(phone.locator("#ballot")).to_be_visible()
     expect(phone.locator("#ballot-left")).to_contain_text("3")
     assert_accessible(phone, "phone ballot (en)")

@@ -41,6 +41,7 @@ def open_session(server, new_context, phones=1):
     ]
     console.click("#start-session")
     console.click("#phase-next")
+    console.click("#tab-clusters")  # the board is one click away in the writing phase
     return console, projector, joined
 
 
@@ -123,6 +124,7 @@ def test_clustering_by_drag_and_drop_with_suggestions(server, new_context):
     # level map on the console: drag a cluster into the policy lane; the projector follows when asked to
     console.get_by_role("button", name="Niveaukaart").click()
     expect(projector.locator("#levels-view")).to_be_visible()
+    console.click("#tab-levels")
     # grabbed by its title, as a person would (the chip's middle holds its keyboard controls)
     console.locator("#console-level-map .chip", has_text="Geen regie").locator(".chip-title").drag_to(
         console.locator("#console-level-map .lane[data-level=policy]")
@@ -227,6 +229,8 @@ def test_clustering_by_keyboard_only(server, new_context):
     console.get_by_role("button", name="Niveaukaart").focus()
     keys.press("Enter")
     expect(projector.locator("#levels-view")).to_be_visible()
+    console.locator("#tab-levels").focus()
+    keys.press("Enter")
     expect(projector.locator(".lane[data-level=policy] .chip", has_text="Wachten op jeugdzorg")).to_have_count(1)
     level = console.locator("#console-level-map .chip", has_text="Wachten op jeugdzorg").locator("select")
     level.focus()
@@ -252,7 +256,7 @@ def test_voting_from_phones_with_live_chart_ranking_and_level_map(server, new_co
     console.locator("#phase-list button", has_text="Stemmen met stippen").click()
 
     expect(console.locator("#vote-budget")).to_have_value("3")
-    console.click("#vote-open")
+    expect(console.locator("#vote-open")).to_be_disabled()  # entering the phase opened the round
     expect(console.locator("#vote-console h3")).to_have_text("Stemronde 1")
     # the projector switches to the vote by itself; totals hidden, progress shown
     expect(projector.locator("#votes-view")).to_be_visible()
@@ -314,6 +318,7 @@ def test_voting_from_phones_with_live_chart_ranking_and_level_map(server, new_co
     # the level map: clusters in lanes, ordered by votes
     console.get_by_role("button", name="Niveaukaart").click()
     expect(projector.locator("#levels-view")).to_be_visible()
+    console.click("#tab-levels")
     for title in ("Geen regie", "Wachtlijsten"):
         console.locator("#console-level-map .chip", has_text=title).locator(".chip-title").drag_to(
             console.locator("#console-level-map .lane[data-level=policy]")
@@ -324,6 +329,7 @@ def test_voting_from_phones_with_live_chart_ranking_and_level_map(server, new_co
 
     # a second round with another budget and at most one dot per cluster
     console.get_by_role("button", name="Automatisch").click()
+    console.click("#tab-votes")
     console.fill("#vote-budget", "2")
     console.uncheck("#vote-several")
     console.click("#vote-open")

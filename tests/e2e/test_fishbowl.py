@@ -50,8 +50,10 @@ def test_phones_take_the_empty_chair_and_the_projector_follows(server, new_conte
     console.click("#start-session")
     console.click("#phase-next")
     expect(console.locator("#fishbowl-console")).to_be_visible()
+    console.click("#tab-clusters")  # the board is one click away in the fishbowl phase
     console.fill("#cluster-new-title", "Geen casusregie")
     console.click("#cluster-new button.primary")
+    console.click("#tab-fishbowl")
     expect(console.locator("#fishbowl-topic option", has_text="Geen casusregie")).to_have_count(1)
     console.select_option("#fishbowl-topic", label="Geen casusregie")
     console.click("#fishbowl-topic-set")

@@ -139,7 +139,7 @@ def test_a_whole_learning_table_from_qr_code_to_word_report(server, new_context,
 
     # --- dot voting
     go_to_phase(console, "Stemmen met stippen")
-    console.click("#vote-open")
+    expect(console.locator("#vote-open")).to_be_disabled()  # entering the phase opened the round
     expect(console.locator("#vote-console h3")).to_have_text("Stemronde 1")
     for phone, title in zip(phones, ("Geen regie", "Geen regie", "Wachtlijsten", "Geen regie", "Wachtlijsten")):
         item = phone.locator(".ballot-item").filter(has=phone.get_by_role("heading", name=title, exact=True))

@@ -93,8 +93,9 @@ def test_phones_join_through_the_qr_code_and_the_wall_updates_live(server, new_c
     expect(projector.locator("#wall .reflection")).to_have_count(2)
     expect(phones[2].locator("#mine .reflection")).to_have_count(0)
 
-    # timer: started on the console, counting down on the phone from server time
-    console.click("#timer-start")
+    # timer: started with the phase (the format's entry action), counting down on the phone from server time
+    expect(console.locator("#timer")).to_have_attribute("data-state", "running")
+    expect(console.locator("#timer-start")).to_be_disabled()
     expect(phones[0].locator("#timer")).to_have_text(re.compile(r"^1[45]:[0-9]{2}$"))
 
 

@@ -41,6 +41,7 @@ def test_house_rules_are_accepted_on_the_phone(server, new_context):
     expect(phone.locator("#mine .state[data-state=confirmed]")).to_have_count(1)
 
     # the facilitator rewrites the agreement: the phone must agree again before writing
+    console.click("#tab-more")  # the house rules are one click away
     console.locator("#rules-card summary").click()
     expect(console.locator("#rules-count")).to_have_text("1 van 1 akkoord")
     console.fill("#rules-text", "Noem geen namen.\nWat hier gezegd wordt, blijft hier.")
@@ -64,6 +65,7 @@ def test_house_rules_are_accepted_on_the_phone(server, new_context):
     assert_accessible(console, "console with house rules")
 
     # the download is in the administrator's audit log; the room-only reflection is not in the report
+    console.click("#tab-report")
     with console.expect_download() as download:
         console.click("text=Markdown")
     report = open(download.value.path(), encoding="utf-8").read()

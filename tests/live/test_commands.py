@@ -122,8 +122,8 @@ PREPARE = {
     "vote.close": ("vote.open", {}),
     "vote.reveal": ("vote.open", {}),
     "vote.conceal": [("vote.open", {}), ("vote.reveal", {})],
-    # the learning table's fourth phase lets participants vote
-    "vote.set": [("phase.goto", {"index": 3}), ("vote.open", {})],
+    # the learning table's fourth phase lets participants vote; entering it opens a round
+    "vote.set": ("phase.goto", {"index": 3}),
     # fishbowl commands run in a fishbowl session in its rounds phase (see fishbowl_world); a step
     # with "participant" third is done by that session's phone, a callable payload reads the world
     "fishbowl.withdraw": ("fishbowl.request", {}, "participant"),
@@ -153,7 +153,7 @@ PREPARE = {
     ],
     # everyone accepted on joining; changed rules must be accepted again
     "participant.accept_rules": ("session.set_house_rules", {"text": "Nieuwe huisregels"}),
-    "vote.set_for": [("phase.goto", {"index": 3}), ("vote.open", {})],
+    "vote.set_for": ("phase.goto", {"index": 3}),
     "session.remove_cofacilitator": ("session.add_cofacilitator", lambda ctx: {"email": ctx["spare_email"]}),
 }
 

@@ -173,7 +173,9 @@ def test_phases_and_timer_reach_every_screen_with_server_time(app, facilitator, 
     phone = connect(join(code), code, "participant")
     assert command(console, "session.start")["ok"]
     goto = command(console, "phase.goto", {"index": 1})
-    assert goto["data"]["phase_index"] == 1 and goto["data"]["timer"]["remaining_ms"] == 15 * 60_000
+    # the timer starts with the phase (the format's start_timer, on by default)
+    assert goto["data"]["phase_index"] == 1 and goto["data"]["timer"]["running"] is True
+    assert command(console, "timer.pause")["data"]["timer"]["remaining_ms"] <= 15 * 60_000
     started = command(console, "timer.start")
     ends_at = datetime.fromisoformat(started["data"]["timer"]["ends_at"])
     extended = command(console, "timer.extend", {"minutes": 5})
@@ -184,7 +186,7 @@ def test_phases_and_timer_reach_every_screen_with_server_time(app, facilitator, 
         and 19 * 60_000 < paused["data"]["timer"]["remaining_ms"] <= 20 * 60_000
     )
     names = [e["name"] for e in received_events(phone)]
-    assert names == ["session.start", "phase.goto", "timer.start", "timer.extend", "timer.pause"]
+    assert names == ["session.start", "phase.goto", "timer.pause", "timer.start", "timer.extend", "timer.pause"]
     snapshot = phone.emit("resume", {"seq": -1}, namespace="/live", callback=True)["snapshot"]
     assert snapshot["phase_index"] == 1 and "server_now" in snapshot
     # a phone gets the prompt for its own level only

@@ -45,8 +45,8 @@ def test_votes_are_refused_without_acceptance(app, facilitator, make_session, jo
     _, account_id = facilitator
     session_id, code = make_session(account_id, phase="write")
     cluster = run(app, session_id, account_id, "cluster.create", {"title": "Regie"}).data["cluster"]
-    run(app, session_id, account_id, "phase.goto", {"index": 3})
-    round_ = run(app, session_id, account_id, "vote.open", {}).data["round"]
+    # entering the voting phase opens the round
+    round_ = run(app, session_id, account_id, "phase.goto", {"index": 3}).data["round"]
     phone = connect(join(code, accept_rules=False), code, "participant")
     before = dump(app)
     ack = command(phone, "vote.set", {"round_id": round_["id"], "cluster_id": cluster["id"], "dots": 1})

@@ -138,7 +138,9 @@ def test_voting_needs_clusters_an_open_round_and_the_voting_phase(app, facilitat
     refused(console, "vote.reveal", {}, "no_open_round")
     refused(phone, "vote.set", {"round_id": 1, "cluster_id": vote["clusters"][0], "dots": 1}, "no_open_round")
     round_id = ok(console, "vote.open")["round"]["id"]
-    run(app, vote["session_id"], vote["account_id"], "phase.goto", {"index": 1})
+    # leaving the phase with the round open is asked first (issue 18)
+    refused(console, "phase.goto", {"index": 1}, "confirm_open_round")
+    run(app, vote["session_id"], vote["account_id"], "phase.goto", {"index": 1, "confirm": True})
     refused(
         phone, "vote.set", {"round_id": round_id, "cluster_id": vote["clusters"][0], "dots": 1}, "phase_does_not_allow"
     )

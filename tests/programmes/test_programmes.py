@@ -55,6 +55,34 @@ def test_session_needs_a_known_format_and_a_level(app, facilitator):
         assert db.session.scalar(sa.select(sa.func.count(Session.id))) == 0
 
 
+def test_the_session_form_writes_a_new_case_in_place_or_refuses_with_nothing_created(app, facilitator):
+    client, _ = facilitator
+    programme_id = create_programme(client)
+    form = client.get(f"/programmes/{programme_id}").get_data(as_text=True)
+    # the learning table is the default format and every level is invited unless unticked
+    assert '<option value="learning-table" selected>' in form
+    for level in ("execution", "management", "policy", "governance"):
+        assert f'name="levels" value="{level}" checked>' in form
+    base = {"title": "Leertafel 1", "format": "learning-table", "levels": ["execution"], "language": "nl"}
+    bsn = {**base, "new_case_title": "Gezin B.", "new_case_description": "BSN 111222333 van moeder"}
+    refused = client.post(f"/programmes/{programme_id}/sessions", data=bsn, follow_redirects=True)
+    assert "burgerservicenummer" in refused.get_data(as_text=True) or "citizen service" in refused.get_data(
+        as_text=True
+    )
+    without_title = {**base, "new_case_description": "Alleen tekst"}
+    assert client.post(f"/programmes/{programme_id}/sessions", data=without_title).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Session.id))) == 0
+        assert db.session.scalar(sa.select(sa.func.count(Case.id))) == 0
+    created = {**base, "new_case_title": "Gezin K.", "new_case_description": "Moeder zoekt hulp bij **schulden**."}
+    response = client.post(f"/programmes/{programme_id}/sessions", data=created)
+    assert "/console" in response.headers["Location"]
+    with app.app_context():
+        session_ = db.session.scalar(sa.select(Session))
+        assert session_.case.title == "Gezin K." and session_.case.programme_id == programme_id
+    assert "<strong>schulden</strong>" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
 def test_case_edit_keeps_markdown_source_and_sanitises_on_render(app, facilitator):
     client, _ = facilitator
     programme_id = create_programme(client)

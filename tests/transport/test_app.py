@@ -96,6 +96,19 @@ def test_pages_carry_a_strict_content_security_policy(client):
     assert headers["X-Content-Type-Options"] == "nosniff" and headers["Cache-Control"] == "no-store"
 
 
+def test_only_the_projector_may_be_framed_and_only_by_this_site(client, facilitator, make_session):
+    """The console shows a live preview of the projector in a frame; no other page may be framed at all."""
+    http, account_id = facilitator
+    session_id, _ = make_session(account_id)
+    login = client.get("/login").headers
+    assert "frame-ancestors 'none'" in login["Content-Security-Policy"] and login["X-Frame-Options"] == "DENY"
+    console = http.get(f"/sessions/{session_id}/console").headers
+    assert "frame-ancestors 'none'" in console["Content-Security-Policy"]
+    projector = http.get(f"/sessions/{session_id}/projector").headers
+    assert "frame-ancestors 'self'" in projector["Content-Security-Policy"]
+    assert projector["X-Frame-Options"] == "SAMEORIGIN"
+
+
 def test_secret_key_is_generated_into_the_instance_folder(make_app, tmp_path):
     app = make_app(SECRET_KEY=None, INSTANCE_PATH=str(tmp_path / "fresh"))
     key_file = tmp_path / "fresh" / "secret_key"

@@ -77,8 +77,8 @@ def world(app, make_account, make_session, join, connect, login):
         cluster = run(app, sid, account, "cluster.create", {"title": "Regie", "reflection_ids": [posted.data["id"]]})
         run(app, sid, account, "cluster.create", {"title": "Regels"})
         ids += [posted.data["id"], cluster.data["cluster"]["id"]]
-    run(app, other_session, other_id, "phase.goto", {"index": 3})
-    ids.append(run(app, other_session, other_id, "vote.open", {}).data["round"]["id"])
+    # entering the voting phase opens a round
+    ids.append(run(app, other_session, other_id, "phase.goto", {"index": 3}).data["round"]["id"])
     facilitator_http = login(app.test_client(), owner_email)
     return {
         "app": app,

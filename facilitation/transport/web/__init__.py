@@ -74,17 +74,23 @@ def _nonce() -> None:
     g.csp_nonce = secrets.token_urlsafe(16)
 
 
+#: the only page another page may frame: the projector, in the console's live preview (same origin only)
+FRAMEABLE = {"projector.projector"}
+
+
 def _security_headers(response):
     # scripts only from this server; no inline script, no plugins, no framing (OWASP ASVS 3.4.3, 3.4.6)
+    frameable = request.endpoint in FRAMEABLE
+    ancestors = "'self'" if frameable else "'none'"
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
-        "frame-ancestors 'none'; form-action 'self'"
+        f"frame-ancestors {ancestors}; form-action 'self'"
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     # the join code travels in URLs; do not pass it on to other sites
     response.headers["Referrer-Policy"] = "same-origin"
-    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["X-Frame-Options"] = "SAMEORIGIN" if frameable else "DENY"
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"

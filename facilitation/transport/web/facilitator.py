@@ -97,6 +97,7 @@ def programme(programme_id: int):
         sessions=sessions,
         runs={s.id for s in sessions if access.runs_session(current_user, s)},
         formats=current_app.extensions["formats"],
+        default_format=DEFAULT_FORMAT,
         levels=translated(LEVELS),
         statuses=translated(STATUSES),
         organisers=members,
@@ -213,6 +214,25 @@ def edit_case(case_id: int):
     ), (400 if error or blocked else 200)
 
 
+#: what a new session runs unless the facilitator picks another format
+DEFAULT_FORMAT = "learning-table"
+
+
+def _new_case(programme_: Programme) -> Case | None:
+    """A case written in the session form (the caller's unit of work commits it with the session)."""
+    title = request.form.get("new_case_title", "").strip()
+    description = request.form.get("new_case_description", "")
+    if not title:
+        if description.strip():
+            raise CommandError("empty_text", field="new_case_title")
+        return None
+    if privacy.blocks_case_text(description, confirmed=False):
+        raise CommandError("case_has_bsn")
+    case_ = programmes.create_case(programme_, title, description)
+    db.session.flush()
+    return case_
+
+
 @bp.post("/programmes/<int:programme_id>/sessions")
 @login_required
 def create_session(programme_id: int):
@@ -229,6 +249,7 @@ def create_session(programme_id: int):
         scheduled = request.form.get("scheduled_at") or None
         retention_days = retention.parse_days(request.form.get("retention_days"))
         with unit_of_work():
+            case_ = _new_case(programme_) or case_
             session_ = sessions.create_session(
                 programme=programme_,
                 facilitator=current_user,
@@ -246,6 +267,7 @@ def create_session(programme_id: int):
             "error",
         )
         return redirect(url_for("facilitator.programme", programme_id=programme_id))
+    _warn_personal_data(request.form.get("new_case_description", ""))
     return redirect(url_for("facilitator.console", session_id=session_.id))
 
 
@@ -297,11 +319,14 @@ def console(session_id: int):
     session_ = facilitated_session(session_id)
     case_html = render_markdown(session_.case.description) if session_.case else None
     candidates = carry.carry_candidates(session_) if session_.status != "closed" else []
+    fmt = formats.of(session_)
     return render_template(
         "facilitator/console.html",
         session=session_,
         case_html=case_html,
-        boot=live_boot(session_, "console"),
+        workspaces=_workspaces(fmt),
+        projector_views=_projector_views(fmt),
+        boot={**live_boot(session_, "console"), "console": _console_strings()},
         levels=translated(LEVELS),
         carry_candidates=candidates,
         kinds=translated(KINDS),
@@ -309,6 +334,71 @@ def console(session_id: int):
         moment_kinds=translated(MOMENT_KINDS),
         journey_open=formats.of(session_).lays_out_journey,
     )
+
+
+def _console_strings() -> dict[str, str]:
+    return {
+        # each form is its own message (see facilitation.text.i18n); nl and en: "one, or not one"
+        "phone": _("phone"),
+        "phones": _("phones"),
+        "last_phase": _("last phase"),
+        "now": _("now"),
+        "commitments_view": _("Commitments"),
+        "fullscreen_hint": _(
+            "The projector opened in a window of its own: drag it to the second screen and press F11 there "
+            "for full screen."
+        ),
+        "draft": _("Not started yet"),
+        "draft_guide": _("Check the case and the house rules, open the projector, then start the session."),
+        "closed": _("Session closed"),
+        "closed_guide": _("Download the report (Word) and send it to the organiser."),
+    }
+
+
+def _workspace_labels() -> dict[str, str]:
+    return {
+        "case": _("Case and prompts"),
+        "wall": _("Reflections"),
+        "clusters": _("Cluster board"),
+        "votes": _("Voting"),
+        "levels": _("Levels"),
+        "commitments": _("Commitments"),
+        "followup": _("Earlier commitments"),
+        "fishbowl": _("Fishbowl"),
+        "journey": _("Timeline"),
+        "report": _("Report"),
+        "more": _("Preparation and more"),
+    }
+
+
+def _workspaces(fmt) -> list[tuple[str, str]]:
+    """The console's tabs: the workspaces the format's phases use, in order of first use, and the tools every
+    session has; none of a feature the format does not use (a learning table has no fishbowl or timeline)."""
+    used = [p.workspace for p in fmt.phases]
+    if any("vote" in p.actions for p in fmt.phases):
+        used.append("votes")
+    if {"votes", "levels"} & set(used):
+        # voting and the level map work on the clusters of the board
+        used.insert(min(used.index(w) for w in ("votes", "levels") if w in used), "clusters")
+    keys = list(dict.fromkeys([*used, "wall", "report", "more"]))
+    labels = _workspace_labels()
+    return [(key, labels[key]) for key in keys]
+
+
+def _projector_views(fmt) -> list[tuple[str, str]]:
+    """What the projector can show in this format, "automatic" first (shortcut 0, then 1, 2 ...)."""
+    workspaces = {p.workspace for p in fmt.phases} | {p.projector for p in fmt.phases}
+    voting = any("vote" in p.actions for p in fmt.phases)
+    views = [
+        ("auto", _("Automatic")),
+        ("wall", _("Wall")),
+        ("clusters", _("Clusters")),
+        ("votes", _("Vote results")) if voting else None,
+        ("levels", _("Level map")) if "levels" in workspaces else None,
+        ("journey", _("Case journey")) if "journey" in workspaces else None,
+        ("fishbowl", _("Fishbowl")) if "fishbowl" in workspaces else None,
+    ]
+    return [view for view in views if view]
 
 
 #: "fewer / more groups" steps either way on the console (each step about a third fewer / more groups)

@@ -52,6 +52,11 @@ export function reduce(state, event) {
     case "projector.show":
       state.projector_view = data.view;
       break;
+    case "phase.goto":
+    case "session.start":
+      // a new phase returns the projector to its automatic view
+      if ("projector_view" in data) state.projector_view = data.projector_view;
+      break;
     default:
       return state;
   }
@@ -64,6 +69,7 @@ export function reduce(state, event) {
 export function projectorView(state) {
   if (state.projector_view) return state.projector_view;
   const phase = currentPhase(state);
+  if (phase && phase.projector) return phase.projector;
   if (state.fishbowl && phase && phase.actions.includes("fishbowl")) return "fishbowl";
   if (openRound(state) || (latestRound(state) && phase && phase.actions.includes("vote"))) return "votes";
   return (state.clusters || []).length ? "clusters" : "wall";

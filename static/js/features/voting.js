@@ -13,7 +13,8 @@ export function reduce(state, event) {
   const data = event.data || {};
   state.voting = state.voting || { rounds: [] };
   const voting = state.voting;
-  if (event.name === "vote.open") {
+  // a voting phase opens a round as it begins (session.start or phase.goto carry it then)
+  if (event.name === "vote.open" || (["phase.goto", "session.start"].includes(event.name) && data.round)) {
     voting.rounds.push({ ...data.round });
     if (isParticipant(state)) {
       voting.mine = {};
