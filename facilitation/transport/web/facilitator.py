@@ -226,9 +226,9 @@ def _new_case(programme_: Programme) -> Case | None:
         if description.strip():
             raise CommandError("empty_text", field="new_case_title")
         return None
-    if privacy.blocks_case_text(description, confirmed=False):
+    if detect.blocks_case_text(description, confirmed=False):
         raise CommandError("case_has_bsn")
-    case_ = programmes.create_case(programme_, title, description)
+    case_ = manage.create_case(programme_, title, description)
     db.session.flush()
     return case_
 
