@@ -79,7 +79,8 @@ class Server:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.time() + 30
+        # generous: on a machine busy with other suites a cold start has taken over a minute
+        deadline = time.time() + 150
         while time.time() < deadline:
             try:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:
