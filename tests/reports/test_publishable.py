@@ -270,3 +270,20 @@ def test_register_word_and_pdf_are_accessible_too(two_programmes, tmp_path):  # 
     path = tmp_path / "register.pdf"
     path.write_bytes(response.data)
     assert pdf_info(path)["Title"].strip() == "Knelpuntenregister"
+
+
+def test_two_pdfs_at_once_each_get_their_own_converter_and_a_hung_one_is_stopped(app, finished_session, monkeypatch):  # noqa: F811
+    """Two downloads at the same moment must both get their PDF (each soffice has its own profile); a
+    conversion that takes too long ends with a clear error instead of hanging the request."""
+    _office_or_skip()
+    from concurrent.futures import ThreadPoolExecutor
+
+    from facilitation.reports import pdf as pdf_export
+
+    _, content = word_file(app, finished_session["session_id"])
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(pdf_export.from_docx, [content, content]))
+    assert all(result.startswith(b"%PDF-") and b"/StructTreeRoot" in result for result in results)
+    monkeypatch.setattr(pdf_export, "TIMEOUT_SECONDS", 0.2)
+    with pytest.raises(pdf_export.PdfUnavailable, match="longer than"):
+        pdf_export.from_docx(content)
