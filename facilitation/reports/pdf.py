@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -74,11 +75,22 @@ def from_docx(content: bytes) -> bytes:
             str(work),
             str(source),
         ]
-        try:
-            subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, check=False, cwd=work)
-        except subprocess.TimeoutExpired as exc:
-            raise PdfUnavailable(f"LibreOffice took longer than {TIMEOUT_SECONDS} s") from exc
+        _run(command, work)
         result = work / "report.pdf"
         if not result.exists():
             raise PdfUnavailable("LibreOffice made no PDF")
         return result.read_bytes()
+
+
+def _run(command: list[str], work: Path) -> None:
+    """Run soffice in a process group of its own: `soffice` is a launcher that starts soffice.bin, so on a
+    timeout the whole group is killed, not only the launcher (which would leave soffice.bin running)."""
+    with subprocess.Popen(
+        command, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    ) as process:
+        try:
+            process.communicate(timeout=TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired as exc:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise PdfUnavailable(f"LibreOffice took longer than {TIMEOUT_SECONDS} s") from exc

@@ -274,46 +274,48 @@ def fishbowl(doc: DocxDocument, report: SessionReport) -> None:
             right=(0, 4),
         )
     if bowl.total_seconds:
-        word.heading(doc, _("Speaking time per level"), 2)
-        percent = dict(bowl.percent_per_level)
-        top_level, top_share = max(bowl.percent_per_level, key=lambda pair: pair[1])
-        word.intro(
-            doc, _("%(level)s had the chair %(share)d%% of the time.", level=words.level(top_level), share=top_share)
-        )
-        word.table(
-            doc,
-            [_("Level"), _("Time in the circle"), _("Share")],
+        _speaking_time(doc, bowl)
+
+
+def _speaking_time(doc: DocxDocument, bowl) -> None:
+    """Chair time per level as a table and a bar chart with its alternative text."""
+    word.heading(doc, _("Speaking time per level"), 2)
+    percent = dict(bowl.percent_per_level)
+    top_level, top_share = max(bowl.percent_per_level, key=lambda pair: pair[1])
+    word.intro(
+        doc, _("%(level)s had the chair %(share)d%% of the time.", level=words.level(top_level), share=top_share)
+    )
+    word.table(
+        doc,
+        [_("Level"), _("Time in the circle"), _("Share")],
+        [
+            (words.level(level), words.duration(seconds), f"{percent[level]}%")
+            for level, seconds in bowl.seconds_per_level
+        ]
+        + [(_("Total"), words.duration(bowl.total_seconds), "100%")],
+        right=(1, 2),
+        bold_last=True,
+    )
+    word.picture(
+        doc,
+        charts.share_chart(
             [
-                (words.level(level), words.duration(seconds), f"{percent[level]}%")
+                charts.Share(
+                    words.level(level),
+                    level,
+                    percent[level] / 100,
+                    f"{percent[level]}% · {words.duration(seconds)}",
+                )
                 for level, seconds in bowl.seconds_per_level
             ]
-            + [(_("Total"), words.duration(bowl.total_seconds), "100%")],
-            right=(1, 2),
-            bold_last=True,
-        )
-        word.picture(
-            doc,
-            charts.share_chart(
-                [
-                    charts.Share(
-                        words.level(level),
-                        level,
-                        percent[level] / 100,
-                        f"{percent[level]}% · {words.duration(seconds)}",
-                    )
-                    for level, seconds in bowl.seconds_per_level
-                ]
-            ),
-            words.share_alt(
-                [
-                    (words.level(level), percent[level], words.duration(seconds))
-                    for level, seconds in bowl.seconds_per_level
-                ]
-            ),
-        )
-        word.caption(
-            doc, _("Share of the time in the inner circle per level: all chairs together, summed over every turn.")
-        )
+        ),
+        words.share_alt(
+            [(words.level(level), percent[level], words.duration(seconds)) for level, seconds in bowl.seconds_per_level]
+        ),
+    )
+    word.caption(
+        doc, _("Share of the time in the inner circle per level: all chairs together, summed over every turn.")
+    )
 
 
 def disciplines(doc: DocxDocument, report: SessionReport) -> None:

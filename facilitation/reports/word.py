@@ -422,8 +422,12 @@ def fit_widths(
     to keep its cells on one line."""
     columns = len(headers)
     least, wish = [0.0] * columns, [0.0] * columns
+    seen: set[tuple[int, str, bool]] = set()
     for bold, cells in [(True, headers), *((False, row) for row in rows)]:
         for i, text in enumerate(cells[:columns]):
+            if (i, text, bold) in seen:
+                continue  # a timeline repeats its few texts a thousand times
+            seen.add((i, text, bold))
             longest = max((text_cm(w, bold) for w in text.split()), default=0.0)
             least[i] = max(least[i], longest)
             wish[i] = max(wish[i], min(text_cm(text, bold), width_cm))

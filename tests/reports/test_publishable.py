@@ -270,3 +270,42 @@ def test_register_word_and_pdf_are_accessible_too(two_programmes, tmp_path):  # 
     path = tmp_path / "register.pdf"
     path.write_bytes(response.data)
     assert pdf_info(path)["Title"].strip() == "Knelpuntenregister"
+
+
+def test_two_pdfs_at_once_each_get_their_own_converter_and_a_hung_one_is_stopped(app, finished_session, monkeypatch):  # noqa: F811
+    """Two downloads at the same moment must both get their PDF (each soffice has its own profile); a
+    conversion that takes too long ends with a clear error instead of hanging the request."""
+    _office_or_skip()
+    from concurrent.futures import ThreadPoolExecutor
+
+    from facilitation.reports import pdf as pdf_export
+
+    _, content = word_file(app, finished_session["session_id"])
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(pdf_export.from_docx, [content, content]))
+    assert all(result.startswith(b"%PDF-") and b"/StructTreeRoot" in result for result in results)
+    monkeypatch.setattr(pdf_export, "TIMEOUT_SECONDS", 0.2)
+    with pytest.raises(pdf_export.PdfUnavailable, match="longer than"):
+        pdf_export.from_docx(content)
+
+
+def test_chart_bars_of_each_level_differ_in_greyscale_print(app):
+    """Colour alone may not tell levels apart: printed in grey, every level's bar has its own pattern."""
+    from PIL import Image
+
+    from facilitation.reports import charts
+
+    levels = ["execution", "management", "policy", "governance", None]
+    names = {level: str(level) for level in levels}
+    png = charts.votes_chart([charts.Bar(f"Knelpunt {i}", 5, level) for i, level in enumerate(levels)], names)
+    grey = Image.open(io.BytesIO(png)).convert("L")
+    x0 = int(charts.WIDTH * 0.36) + 30
+    looks = []
+    for i in range(len(levels)):
+        top = 10 + 50 + 10 + i * 84 + 18
+        box = grey.crop((x0 + 10, top + 6, x0 + 210, top + 42))
+        # share of light pixels (the pattern's white) and the mean grey: together a bar's look in print
+        values = list(box.tobytes())
+        light = sum(1 for value in values if value > 200) / len(values)
+        looks.append((round(light, 1), round(sum(values) / len(values) / 16)))
+    assert len(set(looks)) == len(levels), looks
