@@ -191,6 +191,12 @@ class Flow:
     weight: int
 
 
+#: the level map's geometry: image height, space above and below the boxes, gap between boxes, box width
+LM_HEIGHT, LM_TOP, LM_BOTTOM, LM_GAP, LM_BOX = 860, 80, 16, 24, 340
+#: a box must hold its two label lines, even for one reflection
+LM_MIN_BOX = 76
+
+
 def level_map(
     flows: Sequence[Flow],
     levels: Sequence[str],
@@ -211,39 +217,49 @@ def level_map(
     # a level without reflections (left) or bottlenecks (right) gets no box: an empty box says nothing
     sources = [k for k in [*reversed(levels), None] if any(f.source == k for f in flows)]
     targets = [k for k in [*reversed(levels), None] if any(f.target == k for f in flows)]
-    height, top, bottom, gap = 860, 80, 16, 24
-    image = Image.new("RGBA", (WIDTH, height), (255, 255, 255, 255))
+    image = Image.new("RGBA", (WIDTH, LM_HEIGHT), (255, 255, 255, 255))
     draw = ImageDraw.Draw(image)
-    title_face, name_face, count_face = font(32, bold=True), font(31, bold=True), font(28)
-    box_width, left_x, right_x = 340, 4, WIDTH - 4 - 340
-    draw.text((left_x, 10), left_title, font=title_face, fill=INK)
-    draw.text((right_x + box_width, 10), right_title, font=title_face, fill=INK, anchor="ra")
+    left_x, right_x = 4, WIDTH - 4 - LM_BOX
+    draw.text((left_x, 10), left_title, font=font(32, bold=True), fill=INK)
+    draw.text((right_x + LM_BOX, 10), right_title, font=font(32, bold=True), fill=INK, anchor="ra")
 
     total = sum(f.weight for f in flows) or 1
-    minimum = 76  # a box must hold its two label lines, even for one reflection
-
-    def layout(keys, weight_of):
-        usable = height - top - bottom - gap * (len(keys) - 1)
-        heights = {k: max(minimum, weight_of(k) / total * usable) if weight_of(k) else minimum for k in keys}
-        shrink = min(1.0, usable / sum(heights.values()))
-        boxes, y = {}, float(top)
-        for k in keys:
-            h = heights[k] * shrink
-            boxes[k] = (y, y + h)
-            y += h + gap
-        return boxes
-
     out_weight = {k: sum(f.weight for f in flows if f.source == k) for k in sources}
     in_weight = {k: sum(f.weight for f in flows if f.target == k) for k in targets}
-    left, right = layout(sources, out_weight.get), layout(targets, in_weight.get)
+    left, right = _lm_layout(sources, out_weight, total), _lm_layout(targets, in_weight, total)
+    _lm_bands(image, flows, (sources, left, out_weight, left_x + LM_BOX), (targets, right, in_weight, right_x))
+    draw = ImageDraw.Draw(image)
+    for key in sources:
+        weight = out_weight[key]
+        count = left_counts.get(key, "") if weight else ""
+        _lm_box(draw, left_x, key, left[key], left_names[key], count, not weight)
+    for key in targets:
+        _lm_box(draw, right_x, key, right[key], right_names[key], right_counts.get(key, ""), not in_weight[key])
+    return _png(image.convert("RGB"))
 
-    # bands first, boxes on top; each band's share of a box is proportional to its weight
+
+def _lm_layout(keys: list, weight: dict, total: int) -> dict:
+    """Each box's (top, bottom): height by weight, at least LM_MIN_BOX, all shrunk to fit the image."""
+    usable = LM_HEIGHT - LM_TOP - LM_BOTTOM - LM_GAP * (len(keys) - 1)
+    heights = {k: max(LM_MIN_BOX, weight[k] / total * usable) if weight[k] else LM_MIN_BOX for k in keys}
+    shrink = min(1.0, usable / sum(heights.values())) if heights else 1.0
+    boxes, y = {}, float(LM_TOP)
+    for k in keys:
+        h = heights[k] * shrink
+        boxes[k] = (y, y + h)
+        y += h + LM_GAP
+    return boxes
+
+
+def _lm_bands(image: Image.Image, flows: list[Flow], left_side: tuple, right_side: tuple) -> None:
+    """The bands, drawn before the boxes; each band's share of a box is proportional to its weight."""
+    sources, left, out_weight, x0 = left_side
+    targets, right, in_weight, x1 = right_side
     overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
     band_draw = ImageDraw.Draw(overlay)
     left_used = {k: left[k][0] for k in sources}
     right_used = {k: right[k][0] for k in targets}
-    ordered = sorted(flows, key=lambda f: (sources.index(f.source), targets.index(f.target)))
-    for flow in ordered:
+    for flow in sorted(flows, key=lambda f: (sources.index(f.source), targets.index(f.target))):
         l0, l1 = left[flow.source]
         r0, r1 = right[flow.target]
         lh = (l1 - l0) * flow.weight / (out_weight[flow.source] or 1)
@@ -251,35 +267,28 @@ def level_map(
         a0, a1 = left_used[flow.source], left_used[flow.source] + lh
         b0, b1 = right_used[flow.target], right_used[flow.target] + rh
         left_used[flow.source], right_used[flow.target] = a1, b1
-        x0, x1 = left_x + box_width, right_x
         upper = _curve(x0, a0, x1, b0)
         lower = _curve(x0, a1, x1, b1)
-        colour = LEVEL_COLOURS[flow.source]
-        band_draw.polygon(upper + lower[::-1], fill=(*colour, 110))
+        band_draw.polygon(upper + lower[::-1], fill=(*LEVEL_COLOURS[flow.source], 110))
     image.alpha_composite(overlay)
-    draw = ImageDraw.Draw(image)
 
-    def box(x, key, y0, y1, name, count_line, empty):
-        colour = LEVEL_COLOURS[key]
-        if empty:
-            draw.rectangle((x, y0, x + box_width, y1), outline=RULE, width=3, fill=(248, 249, 250))
-            fill = MUTED
-        else:
-            draw.rectangle((x, y0, x + box_width, y1), fill=colour)
-            fill = (255, 255, 255) if key == "execution" else INK
-        middle = (y0 + y1) / 2
-        if not count_line:
-            draw.text((x + 18, middle), name, font=name_face, fill=fill, anchor="lm")
-            return
-        draw.text((x + 18, middle - 18), name, font=name_face, fill=fill, anchor="lm")
-        draw.text((x + 18, middle + 20), count_line, font=count_face, fill=fill, anchor="lm")
 
-    for key in sources:
-        weight = out_weight[key]
-        box(left_x, key, *left[key], left_names[key], left_counts.get(key, "") if weight else "", not weight)
-    for key in targets:
-        box(right_x, key, *right[key], right_names[key], right_counts.get(key, ""), not in_weight[key])
-    return _png(image.convert("RGB"))
+def _lm_box(draw, x: float, key, span: tuple, name: str, count_line: str, empty: bool) -> None:
+    """One level's box with its name and, below it, its count line."""
+    y0, y1 = span
+    if empty:
+        draw.rectangle((x, y0, x + LM_BOX, y1), outline=RULE, width=3, fill=(248, 249, 250))
+        fill = MUTED
+    else:
+        draw.rectangle((x, y0, x + LM_BOX, y1), fill=LEVEL_COLOURS[key])
+        fill = (255, 255, 255) if key == "execution" else INK
+    middle = (y0 + y1) / 2
+    name_face = font(31, bold=True)
+    if not count_line:
+        draw.text((x + 18, middle), name, font=name_face, fill=fill, anchor="lm")
+        return
+    draw.text((x + 18, middle - 18), name, font=name_face, fill=fill, anchor="lm")
+    draw.text((x + 18, middle + 20), count_line, font=font(28), fill=fill, anchor="lm")
 
 
 def _curve(x0: float, y0: float, x1: float, y1: float, steps: int = 40) -> list[tuple[float, float]]:

@@ -135,177 +135,257 @@ def _session_md(r: SessionReport) -> list[str]:
     sentences = words.summary(r)
     if sentences:
         lines += [f"## {_('Summary')}", "", md(" ".join(sentences)), ""]
-    if r.case_title or (r.case_markdown or "").strip():
-        lines += [f"## {_('The case')}", ""]
-        if r.case_title:
-            lines += [f"### {md(r.case_title)}", ""]
-        lines += _md_blocks(blocks(r.case_markdown or ""), 4)
-    if r.moments:
-        heading = _("The case's journey")
-        lines += [f"## {md(heading)}", ""]
-        for i, moment in enumerate(r.moments, 1):
-            facts = [words.moment_kind(moment.kind)] + ([moment.when] if moment.when else [])
-            lines += [f"### {i}. {md(moment.title)}", "", f"*{md(' · '.join(facts))}*", ""]
-            if moment.description.strip():
-                lines += [md(moment.description), ""]
-            if moment.reflections:
-                lines += [_reflection_line(x, True) for x in moment.reflections] + [""]
-    if r.participation:
-        lines += [f"## {_('Participation')}", ""]
-        lines += _md_table(
-            [_("Level"), _("Participants"), _("Reflections"), _("Dots given")],
-            [[words.level(p.level), p.participants, p.reflections, p.dots] for p in r.participation]
-            + [
-                [
-                    _("Total"),
-                    r.participants_total,
-                    sum(p.reflections for p in r.participation),
-                    sum(p.dots for p in r.participation),
-                ]
-            ],
-            right=(1, 2, 3),
-        )
-        if r.proxy_participants:
-            lines += [
-                md(
-                    ngettext(
-                        "%(num)d of them took part without a phone: the facilitator entered their reflections and votes.",  # noqa: E501
-                        "%(num)d of them took part without a phone: the facilitator entered their reflections and votes.",  # noqa: E501
-                        r.proxy_participants,
-                    )
-                ),
-                "",
-            ]
-    if r.disciplines:
-        lines += [f"### {_('Disciplines')}", ""]
-        lines += _md_table(
-            [_("Discipline"), _("Participants"), _("Reflections")],
-            [[discipline_names.label(g.key), g.participants, g.reflections] for g in r.disciplines],
-            right=(1, 2),
-        )
-    if r.fishbowl:
-        lines += _fishbowl_md(r)
-    if r.clusters:
-        ranked = sorted(r.clusters, key=lambda c: (-c.votes, -len(c.reflections), c.title.lower()))
-        lines += [f"## {_('Bottlenecks')}", ""]
-        lines += _md_table(
-            ["#", _("Bottleneck"), _("To be solved at"), _("Dots"), _("Reflections")],
-            [[i, c.title, words.solve_level(c.level), c.votes, len(c.reflections)] for i, c in enumerate(ranked, 1)],
-            right=(0, 3, 4),
-        )
-        for level_key in [*LEVEL_ORDER, None]:
-            group = [c for c in ranked if c.level == level_key]
-            if not group:
-                continue
-            lines += [
-                "### "
-                + md(
-                    _("To be solved at: %(level)s", level=words.solve_level(level_key))
-                    if level_key
-                    else _("Level not yet decided")
-                ),
-                "",
-            ]
-            for cluster in group:
-                lines += [
-                    f"#### {md(cluster.title)}",
-                    "",
-                    f"*{md(ngettext('%(num)d dot', '%(num)d dots', cluster.votes))}*",
-                    "",
-                ]
-                if cluster.description.strip():
-                    lines += [md(cluster.description), ""]
-                lines += [_reflection_line(x, x.kind != "bottleneck") for x in cluster.reflections]
-                lines.append("")
-    if r.commitments:
-        lines += [f"## {_('Commitments')}", ""]
-        lines += _md_table(
-            [_("What"), _("Who"), _("Level"), _("By"), _("Status"), _("Bottleneck")],
-            [
-                [
-                    c.what,
-                    c.owner,
-                    words.level(c.level) if c.level else "",
-                    words.short_day(c.due_date, lang),
-                    words.status(c.status),
-                    c.cluster_title or "",
-                ]
-                for c in r.commitments
-            ],
-        )
-        updated = [(c, u) for c in r.commitments for u in c.updates]
-        if updated:
-            lines += [f"### {_('Status updates')}", ""]
-            lines += [
-                f"- {md(c.what)}: {md(words.status(u.status))}"
-                + (f" — {md(u.note)}" if u.note else "")
-                + f" *({md(words.short_day(words.local(u.at).date(), lang))}"
-                + (f", {md(u.session_title)}" if u.session_title else "")
-                + ")*"
-                for c, u in updated
-            ]
-            lines.append("")
-    if r.carried:
-        lines += [f"## {_('Bottlenecks carried forward')}", ""]
-        for item in r.carried:
-            lines += [f"### {md(item.title)}", ""]
-            lines += [
-                f"- {md(step.session_title)}: {md(step.cluster_title)}"
-                + (f" — “{md(step.reflections[0])}”" if step.reflections else "")
-                for step in item.steps
-            ]
-            lines += [
-                f"- {md(_('Commitment: %(what)s', what=c.what))}"
-                for c in r.commitments
-                if item.cluster_id in c.cluster_ids
-            ]
-            lines.append("")
-    if r.followup:
-        lines += [f"## {_('Follow-up of earlier commitments')}", ""]
-        lines += _md_table(
-            [_("What"), _("Who"), _("Made in"), _("Status"), _("Update")],
-            [
-                [
-                    f.commitment.what,
-                    f.commitment.owner,
-                    f.session_title,
-                    words.status(f.commitment.status),
-                    "; ".join(words.status(u.status) + (f": {u.note}" if u.note else "") for u in f.updates),
-                ]
-                for f in r.followup
-            ],
-        )
-    if r.reflections:
-        lines += [f"## {_('Reflections')}", ""]
-        order = [p.key for p in r.phases]
-        for phase_key in sorted(
-            {x.phase_key for x in r.reflections}, key=lambda k: (order.index(k) if k in order else len(order), k)
-        ):
-            in_phase = [x for x in r.reflections if x.phase_key == phase_key]
-            lines += [f"### {md(r.phase_title(phase_key))}", ""]
-            for kind_key in (
-                "success",
-                "bottleneck",
-                "cause",
-                "idea",
-                "question",
-                *sorted({x.kind for x in in_phase} - {"success", "bottleneck", "cause", "idea", "question"}),
-            ):
-                of_kind = [x for x in in_phase if x.kind == kind_key]
-                if of_kind:
-                    lines += [f"#### {md(words.kinds(kind_key))}", ""]
-                    lines += [_reflection_line(x, False) for x in of_kind] + [""]
-    if r.timeline:
-        lines += [f"## {_('Appendix: timeline')}", ""]
-        lines += _md_table(
-            ["#", _("Time"), _("What"), _("Who")],
-            [
-                [e.seq, words.clock(e.at, lang, seconds=True), words.event(e.name), words.actor(e.actor, e.level)]
-                for e in r.timeline
-            ],
-            right=(0,),
-        )
+    for section in SECTIONS:
+        lines += section(r)
     return lines
+
+
+def _md_case(r: SessionReport) -> list[str]:
+    if not (r.case_title or (r.case_markdown or "").strip()):
+        return []
+    lines: list[str] = []
+    lines += [f"## {_('The case')}", ""]
+    if r.case_title:
+        lines += [f"### {md(r.case_title)}", ""]
+    lines += _md_blocks(blocks(r.case_markdown or ""), 4)
+    return lines
+
+
+def _md_journey(r: SessionReport) -> list[str]:
+    if not r.moments:
+        return []
+    lines: list[str] = []
+    heading = _("The case's journey")
+    lines += [f"## {md(heading)}", ""]
+    for i, moment in enumerate(r.moments, 1):
+        facts = [words.moment_kind(moment.kind)] + ([moment.when] if moment.when else [])
+        lines += [f"### {i}. {md(moment.title)}", "", f"*{md(' · '.join(facts))}*", ""]
+        if moment.description.strip():
+            lines += [md(moment.description), ""]
+        if moment.reflections:
+            lines += [_reflection_line(x, True) for x in moment.reflections] + [""]
+    return lines
+
+
+def _md_participation(r: SessionReport) -> list[str]:
+    if not r.participation:
+        return []
+    lines: list[str] = []
+    lines += [f"## {_('Participation')}", ""]
+    lines += _md_table(
+        [_("Level"), _("Participants"), _("Reflections"), _("Dots given")],
+        [[words.level(p.level), p.participants, p.reflections, p.dots] for p in r.participation]
+        + [
+            [
+                _("Total"),
+                r.participants_total,
+                sum(p.reflections for p in r.participation),
+                sum(p.dots for p in r.participation),
+            ]
+        ],
+        right=(1, 2, 3),
+    )
+    if r.proxy_participants:
+        lines += [
+            md(
+                ngettext(
+                    "%(num)d of them took part without a phone: the facilitator entered their reflections and votes.",
+                    "%(num)d of them took part without a phone: the facilitator entered their reflections and votes.",
+                    r.proxy_participants,
+                )
+            ),
+            "",
+        ]
+    return lines
+
+
+def _md_disciplines(r: SessionReport) -> list[str]:
+    if not r.disciplines:
+        return []
+    lines: list[str] = []
+    lines += [f"### {_('Disciplines')}", ""]
+    lines += _md_table(
+        [_("Discipline"), _("Participants"), _("Reflections")],
+        [[discipline_names.label(g.key), g.participants, g.reflections] for g in r.disciplines],
+        right=(1, 2),
+    )
+    return lines
+
+
+def _md_fishbowl_section(r: SessionReport) -> list[str]:
+    return _fishbowl_md(r) if r.fishbowl else []
+
+
+def _md_bottlenecks(r: SessionReport) -> list[str]:
+    if not r.clusters:
+        return []
+    lines: list[str] = []
+    ranked = sorted(r.clusters, key=lambda c: (-c.votes, -len(c.reflections), c.title.lower()))
+    lines += [f"## {_('Bottlenecks')}", ""]
+    lines += _md_table(
+        ["#", _("Bottleneck"), _("To be solved at"), _("Dots"), _("Reflections")],
+        [[i, c.title, words.solve_level(c.level), c.votes, len(c.reflections)] for i, c in enumerate(ranked, 1)],
+        right=(0, 3, 4),
+    )
+    for level_key in [*LEVEL_ORDER, None]:
+        group = [c for c in ranked if c.level == level_key]
+        if not group:
+            continue
+        lines += [
+            "### "
+            + md(
+                _("To be solved at: %(level)s", level=words.solve_level(level_key))
+                if level_key
+                else _("Level not yet decided")
+            ),
+            "",
+        ]
+        for cluster in group:
+            lines += [
+                f"#### {md(cluster.title)}",
+                "",
+                f"*{md(ngettext('%(num)d dot', '%(num)d dots', cluster.votes))}*",
+                "",
+            ]
+            if cluster.description.strip():
+                lines += [md(cluster.description), ""]
+            lines += [_reflection_line(x, x.kind != "bottleneck") for x in cluster.reflections]
+            lines.append("")
+    return lines
+
+
+def _md_commitments(r: SessionReport) -> list[str]:
+    if not r.commitments:
+        return []
+    lang = r.language
+    lines: list[str] = []
+    lines += [f"## {_('Commitments')}", ""]
+    lines += _md_table(
+        [_("What"), _("Who"), _("Level"), _("By"), _("Status"), _("Bottleneck")],
+        [
+            [
+                c.what,
+                c.owner,
+                words.level(c.level) if c.level else "",
+                words.short_day(c.due_date, lang),
+                words.status(c.status),
+                c.cluster_title or "",
+            ]
+            for c in r.commitments
+        ],
+    )
+    updated = [(c, u) for c in r.commitments for u in c.updates]
+    if updated:
+        lines += [f"### {_('Status updates')}", ""]
+        lines += [
+            f"- {md(c.what)}: {md(words.status(u.status))}"
+            + (f" — {md(u.note)}" if u.note else "")
+            + f" *({md(words.short_day(words.local(u.at).date(), lang))}"
+            + (f", {md(u.session_title)}" if u.session_title else "")
+            + ")*"
+            for c, u in updated
+        ]
+        lines.append("")
+    return lines
+
+
+def _md_carried(r: SessionReport) -> list[str]:
+    if not r.carried:
+        return []
+    lines: list[str] = []
+    lines += [f"## {_('Bottlenecks carried forward')}", ""]
+    for item in r.carried:
+        lines += [f"### {md(item.title)}", ""]
+        lines += [
+            f"- {md(step.session_title)}: {md(step.cluster_title)}"
+            + (f" — “{md(step.reflections[0])}”" if step.reflections else "")
+            for step in item.steps
+        ]
+        lines += [
+            f"- {md(_('Commitment: %(what)s', what=c.what))}" for c in r.commitments if item.cluster_id in c.cluster_ids
+        ]
+        lines.append("")
+    return lines
+
+
+def _md_followup(r: SessionReport) -> list[str]:
+    if not r.followup:
+        return []
+    lines: list[str] = []
+    lines += [f"## {_('Follow-up of earlier commitments')}", ""]
+    lines += _md_table(
+        [_("What"), _("Who"), _("Made in"), _("Status"), _("Update")],
+        [
+            [
+                f.commitment.what,
+                f.commitment.owner,
+                f.session_title,
+                words.status(f.commitment.status),
+                "; ".join(words.status(u.status) + (f": {u.note}" if u.note else "") for u in f.updates),
+            ]
+            for f in r.followup
+        ],
+    )
+    return lines
+
+
+def _md_reflections(r: SessionReport) -> list[str]:
+    if not r.reflections:
+        return []
+    lines: list[str] = []
+    lines += [f"## {_('Reflections')}", ""]
+    order = [p.key for p in r.phases]
+    for phase_key in sorted(
+        {x.phase_key for x in r.reflections}, key=lambda k: (order.index(k) if k in order else len(order), k)
+    ):
+        in_phase = [x for x in r.reflections if x.phase_key == phase_key]
+        lines += [f"### {md(r.phase_title(phase_key))}", ""]
+        for kind_key in (
+            "success",
+            "bottleneck",
+            "cause",
+            "idea",
+            "question",
+            *sorted({x.kind for x in in_phase} - {"success", "bottleneck", "cause", "idea", "question"}),
+        ):
+            of_kind = [x for x in in_phase if x.kind == kind_key]
+            if of_kind:
+                lines += [f"#### {md(words.kinds(kind_key))}", ""]
+                lines += [_reflection_line(x, False) for x in of_kind] + [""]
+    return lines
+
+
+def _md_timeline(r: SessionReport) -> list[str]:
+    if not r.timeline:
+        return []
+    lang = r.language
+    lines: list[str] = []
+    lines += [f"## {_('Appendix: timeline')}", ""]
+    lines += _md_table(
+        ["#", _("Time"), _("What"), _("Who")],
+        [
+            [e.seq, words.clock(e.at, lang, seconds=True), words.event(e.name), words.actor(e.actor, e.level)]
+            for e in r.timeline
+        ],
+        right=(0,),
+    )
+    return lines
+
+
+#: the Markdown report's sections after its facts and summary, in reading order; each is empty when it has nothing
+SECTIONS = [
+    _md_case,
+    _md_journey,
+    _md_participation,
+    _md_disciplines,
+    _md_fishbowl_section,
+    _md_bottlenecks,
+    _md_commitments,
+    _md_carried,
+    _md_followup,
+    _md_reflections,
+    _md_timeline,
+]
 
 
 def _fishbowl_md(r: SessionReport) -> list[str]:
@@ -342,68 +422,78 @@ def _fishbowl_md(r: SessionReport) -> list[str]:
 
 def programme_markdown(report: ProgrammeReport) -> str:
     with words.language(report.language):
-        lang = report.language
         lines = [f"# {md(report.title)}", "", f"*{md(_('Programme report'))}*", ""]
         if report.description.strip():
             lines += [md(report.description), ""]
-        if report.sessions:
-            lines += [f"## {_('Sessions')}", ""]
-            lines += _md_table(
-                [_("Date"), _("Session"), _("Format"), _("Participants"), _("Bottlenecks"), _("Commitments")],
-                [
-                    [
-                        words.short_day(s.day, lang),
-                        s.title,
-                        s.format_title,
-                        s.participants_total,
-                        len(s.clusters),
-                        len(s.commitments),
-                    ]
-                    for s in report.sessions
-                ],
-                right=(3, 4, 5),
-            )
+        lines += _programme_sessions_md(report)
         for case in report.cases:
             lines += [f"## {md(_('Case'))}: {md(case.title)}", ""]
             lines += _md_blocks(blocks(case.markdown), 3)
-        found = [(s, c) for s in report.sessions for c in s.clusters]
-        if found:
-            lines += [f"## {_('Bottlenecks across the programme')}", ""]
-            for level_key in [*LEVEL_ORDER, None]:
-                group = [(s, c) for s, c in found if c.level == level_key]
-                if group:
-                    lines += [
-                        "### "
-                        + md(
-                            _("To be solved at: %(level)s", level=words.solve_level(level_key))
-                            if level_key
-                            else _("Level not yet decided")
-                        ),
-                        "",
-                    ]
-                    lines += _md_table(
-                        [_("Bottleneck"), _("Session"), _("Dots"), _("Reflections")],
-                        [[c.title, s.title, c.votes, len(c.reflections)] for s, c in group],
-                        right=(2, 3),
-                    )
-        made = [(s, c) for s in report.sessions for c in s.commitments]
-        if made:
-            lines += [f"## {_('Commitments')}", ""]
-            lines += _md_table(
-                [_("What"), _("Who"), _("Level"), _("By"), _("Status"), _("Session")],
-                [
-                    [
-                        c.what,
-                        c.owner,
-                        words.level(c.level) if c.level else "",
-                        words.short_day(c.due_date, lang),
-                        words.status(c.status),
-                        s.title,
-                    ]
-                    for s, c in made
-                ],
-            )
+        lines += _programme_bottlenecks_md(report) + _programme_commitments_md(report)
         return "\n".join(lines).rstrip() + "\n"
+
+
+def _programme_sessions_md(report: ProgrammeReport) -> list[str]:
+    if not report.sessions:
+        return []
+    return [f"## {_('Sessions')}", ""] + _md_table(
+        [_("Date"), _("Session"), _("Format"), _("Participants"), _("Bottlenecks"), _("Commitments")],
+        [
+            [
+                words.short_day(s.day, report.language),
+                s.title,
+                s.format_title,
+                s.participants_total,
+                len(s.clusters),
+                len(s.commitments),
+            ]
+            for s in report.sessions
+        ],
+        right=(3, 4, 5),
+    )
+
+
+def _programme_bottlenecks_md(report: ProgrammeReport) -> list[str]:
+    found = [(s, c) for s in report.sessions for c in s.clusters]
+    if not found:
+        return []
+    lines = [f"## {_('Bottlenecks across the programme')}", ""]
+    for level_key in [*LEVEL_ORDER, None]:
+        group = [(s, c) for s, c in found if c.level == level_key]
+        if not group:
+            continue
+        heading = (
+            _("To be solved at: %(level)s", level=words.solve_level(level_key))
+            if level_key
+            else _("Level not yet decided")
+        )
+        lines += ["### " + md(heading), ""]
+        lines += _md_table(
+            [_("Bottleneck"), _("Session"), _("Dots"), _("Reflections")],
+            [[c.title, s.title, c.votes, len(c.reflections)] for s, c in group],
+            right=(2, 3),
+        )
+    return lines
+
+
+def _programme_commitments_md(report: ProgrammeReport) -> list[str]:
+    made = [(s, c) for s in report.sessions for c in s.commitments]
+    if not made:
+        return []
+    return [f"## {_('Commitments')}", ""] + _md_table(
+        [_("What"), _("Who"), _("Level"), _("By"), _("Status"), _("Session")],
+        [
+            [
+                c.what,
+                c.owner,
+                words.level(c.level) if c.level else "",
+                words.short_day(c.due_date, report.language),
+                words.status(c.status),
+                s.title,
+            ]
+            for s, c in made
+        ],
+    )
 
 
 # --- JSON --------------------------------------------------------------------------------------
@@ -434,16 +524,29 @@ def programme_json(report: ProgrammeReport) -> str:
 
 
 def _session_tables(r: SessionReport, session_column: bool = False) -> dict[str, tuple[list[str], list[list]]]:
+    """The session's tables as (header, rows); with `session_column`, each row starts with the session's title
+    (a programme's CSV puts all its sessions in one file per table)."""
     extra = [r.title] if session_column else []
     extra_head = ["session"] if session_column else []
-    clusters = {c.id: c for c in r.clusters}
     tables = {
+        name: (extra_head + header, [extra + row for row in rows])
+        for name, (header, rows) in _table_rows(r).items()
+        if rows or name not in OPTIONAL_TABLES
+    }
+    return tables
+
+
+#: tables left out of the CSV when they have no rows (most sessions have no journey and no discipline groups)
+OPTIONAL_TABLES = ("disciplines", "moments")
+
+
+def _table_rows(r: SessionReport) -> dict[str, tuple[list[str], list[list]]]:
+    clusters = {c.id: c for c in r.clusters}
+    return {
         "reflections": (
-            extra_head
-            + ["id", "phase", "kind", "level", "text", "author", "by_facilitator", "bottleneck", "written_at"],
+            ["id", "phase", "kind", "level", "text", "author", "by_facilitator", "bottleneck", "written_at"],
             [
-                extra
-                + [
+                [
                     x.id,
                     r.phase_title(x.phase_key),
                     x.kind,
@@ -458,47 +561,32 @@ def _session_tables(r: SessionReport, session_column: bool = False) -> dict[str,
             ],
         ),
         "bottlenecks": (
-            extra_head + ["id", "title", "level", "dots", "voters", "reflections", "description", "tags"],
+            ["id", "title", "level", "dots", "voters", "reflections", "description", "tags"],
             [
-                extra
-                + [
-                    c.id,
-                    c.title,
-                    c.level or "",
-                    c.votes,
-                    c.voters,
-                    len(c.reflections),
-                    c.description,
-                    ", ".join(c.tags),
-                ]
+                [c.id, c.title, c.level or "", c.votes, c.voters, len(c.reflections), c.description, ", ".join(c.tags)]
                 for c in r.clusters
             ],
         ),
         "commitments": (
-            extra_head + ["id", "what", "owner", "level", "due_date", "status", "bottleneck"],
+            ["id", "what", "owner", "level", "due_date", "status", "bottleneck"],
             [
-                extra + [c.id, c.what, c.owner, c.level or "", c.due_date, c.status, c.cluster_title or ""]
+                [c.id, c.what, c.owner, c.level or "", c.due_date, c.status, c.cluster_title or ""]
                 for c in r.commitments
             ],
         ),
         "participation": (
-            extra_head + ["level", "participants", "reflections", "dots"],
-            [extra + [p.level, p.participants, p.reflections, p.dots] for p in r.participation],
+            ["level", "participants", "reflections", "dots"],
+            [[p.level, p.participants, p.reflections, p.dots] for p in r.participation],
         ),
         # only groups of at least DISCIPLINE_MIN_GROUP people; smaller ones are counted under "other"
         "disciplines": (
-            extra_head + ["discipline", "participants", "reflections"],
-            [extra + [g.key, g.participants, g.reflections] for g in r.disciplines],
+            ["discipline", "participants", "reflections"],
+            [[g.key, g.participants, g.reflections] for g in r.disciplines],
         ),
-    }
-    if not r.disciplines:
-        del tables["disciplines"]
-    if r.moments:
-        tables["moments"] = (
-            extra_head + ["position", "when", "title", "kind", "description", "reflections", "reflection_ids"],
+        "moments": (
+            ["position", "when", "title", "kind", "description", "reflections", "reflection_ids"],
             [
-                extra
-                + [
+                [
                     i,
                     m.when,
                     m.title,
@@ -509,8 +597,8 @@ def _session_tables(r: SessionReport, session_column: bool = False) -> dict[str,
                 ]
                 for i, m in enumerate(r.moments, 1)
             ],
-        )
-    return tables
+        ),
+    }
 
 
 def _zip(files: dict[str, bytes]) -> bytes:

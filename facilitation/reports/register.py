@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from facilitation.models import Account
-from facilitation.register import entries as register
+from facilitation.register import entries
 from facilitation.reports import pdf, word
 from facilitation.text import report_words as words
 from facilitation.text.csv import delimiter as _delimiter
@@ -29,13 +29,13 @@ class RegisterExport:
     filename: str
 
 
-def _where(occurrence: register.Occurrence, lang: str) -> str:
+def _where(occurrence: entries.Occurrence, lang: str) -> str:
     if not occurrence.visible:
         return _("another programme")
     return f"{occurrence.programme} · {occurrence.session} · {words.short_day(occurrence.day, lang)}"
 
 
-def csv_bytes(view: register.RegisterView, language: str) -> bytes:
+def csv_bytes(view: entries.RegisterView, language: str) -> bytes:
     headers = [
         _("Entry"),
         _("Recurring bottleneck"),
@@ -68,7 +68,7 @@ def csv_bytes(view: register.RegisterView, language: str) -> bytes:
     return _csv(headers, rows, _delimiter(language))
 
 
-def docx_bytes(view: register.RegisterView, language: str) -> bytes:
+def docx_bytes(view: entries.RegisterView, language: str) -> bytes:
     title = _("Bottleneck register")
     doc = word.new_document(language, title)
     word.footer(doc, title, _("Page"))
@@ -87,54 +87,65 @@ def docx_bytes(view: register.RegisterView, language: str) -> bytes:
             _("Occurrences in programmes you are not part of are counted without their programme or session."),
             "Small Print",
         )
-    if view.quarters:
-        word.heading(doc, _("Trend per quarter and level"), 1)
-        rows = [
-            [
-                words.solve_level(level),
-                *[view.per_level[level].get(q, 0) for q in view.quarters],
-                view.level_total(level),
-            ]
-            for level in view.levels
-        ]
-        rows.append([_("Total"), *[view.per_quarter.get(q, 0) for q in view.quarters], view.total])
-        word.table(
-            doc,
-            [_("Level"), *view.quarters, _("Total")],
-            rows,
-            right=range(1, len(view.quarters) + 2),
-            bold_last=True,
-        )
+    _trend(doc, view)
     for level in view.levels or []:
-        group = [e for e in view.entries if e.level == level]
-        word.heading(
-            doc,
-            _("To be solved at: %(level)s", level=words.solve_level(level)) if level else _("Level not yet decided"),
-            1,
-        )
-        word.table(
-            doc,
-            [_("Recurring bottleneck"), _("Times"), _("Programmes"), _("Status"), _("Where")],
-            [
-                (
-                    e.title,
-                    e.count,
-                    e.programmes,
-                    words.register_status(e.status),
-                    "; ".join(_where(o, language) for o in e.occurrences),
-                )
-                for e in group
-            ],
-            right=(1, 2),
-        )
+        _entries_at(doc, view, level, language)
     if not view.entries:
         word.paragraph(doc, _("The register is still empty."))
     return word.save(doc)
 
 
+def _trend(doc, view: entries.RegisterView) -> None:
+    """Occurrences per quarter and level, with totals."""
+    if not view.quarters:
+        return
+    word.heading(doc, _("Trend per quarter and level"), 1)
+    rows = [
+        [
+            words.solve_level(level),
+            *[view.per_level[level].get(q, 0) for q in view.quarters],
+            view.level_total(level),
+        ]
+        for level in view.levels
+    ]
+    rows.append([_("Total"), *[view.per_quarter.get(q, 0) for q in view.quarters], view.total])
+    word.table(
+        doc,
+        [_("Level"), *view.quarters, _("Total")],
+        rows,
+        right=range(1, len(view.quarters) + 2),
+        bold_last=True,
+    )
+
+
+def _entries_at(doc, view: entries.RegisterView, level, language: str) -> None:
+    """One level's recurring bottlenecks: how often, in how many programmes, their status and where."""
+    group = [e for e in view.entries if e.level == level]
+    word.heading(
+        doc,
+        _("To be solved at: %(level)s", level=words.solve_level(level)) if level else _("Level not yet decided"),
+        1,
+    )
+    word.table(
+        doc,
+        [_("Recurring bottleneck"), _("Times"), _("Programmes"), _("Status"), _("Where")],
+        [
+            (
+                e.title,
+                e.count,
+                e.programmes,
+                words.register_status(e.status),
+                "; ".join(_where(o, language) for o in e.occurrences),
+            )
+            for e in group
+        ],
+        right=(1, 2),
+    )
+
+
 def render(viewer: Account, fmt: str, language: str) -> RegisterExport:
     with words.language(language):
-        view = register.build(viewer)
+        view = entries.build(viewer)
         if fmt == "csv":
             content = csv_bytes(view, language)
         elif fmt in ("docx", "pdf"):

@@ -142,15 +142,7 @@ def _style(doc: DocxDocument) -> None:
         style.paragraph_format.space_before = Pt(before)
         style.paragraph_format.space_after = Pt(after)
         style.paragraph_format.keep_with_next = True
-    # the template's Title has a bottom border and expanded spacing; a plain large title reads better
-    title_ppr = styles["Title"].element.get_or_add_pPr()
-    for child in title_ppr.findall(qn("w:pBdr")):
-        title_ppr.remove(child)
-    for name in ("Title", "Subtitle"):
-        rpr = styles[name].element.get_or_add_rPr()
-        for tag in ("w:spacing", "w:kern"):
-            for child in rpr.findall(qn(tag)):
-                rpr.remove(child)
+    _plain_title(styles)
     for name in ("Subtitle", "Caption", "Quote", "List Bullet", "List Bullet 2", "List Bullet 3"):
         _plain_fonts(styles[name])
     subtitle = styles["Subtitle"]
@@ -165,6 +157,23 @@ def _style(doc: DocxDocument) -> None:
     for name in ("List Bullet", "List Bullet 2", "List Bullet 3"):
         styles[name].paragraph_format.space_after = Pt(3)
 
+    _own_styles(styles, normal)
+
+
+def _plain_title(styles) -> None:
+    """The template's Title has a bottom border and expanded spacing; a plain large title reads better."""
+    title_ppr = styles["Title"].element.get_or_add_pPr()
+    for child in title_ppr.findall(qn("w:pBdr")):
+        title_ppr.remove(child)
+    for name in ("Title", "Subtitle"):
+        rpr = styles[name].element.get_or_add_rPr()
+        for tag in ("w:spacing", "w:kern"):
+            for child in rpr.findall(qn(tag)):
+                rpr.remove(child)
+
+
+def _own_styles(styles, normal) -> None:
+    """The styles the template does not have: table text, facts with a hanging label, notes, small print."""
     table_text = styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
     table_text.base_style = normal
     table_text.font.size = Pt(9.5)
