@@ -76,7 +76,7 @@ class Defaults:
     #: every command of one phone (voting, the fishbowl queue, commitments ...): a burst, then 2 a second
     PARTICIPANT_COMMAND_RATE_LIMIT = "20 per 10 seconds"
     #: resumes (missed events or a whole snapshot) per phone: one after every drop or gap, not a flood
-    RESUME_RATE_LIMIT = "30 per minute"
+    RESUME_RATE_LIMIT = "60 per minute"
     #: joins per client address: a venue behind one address joins 300 phones in a minute
     JOIN_RATE_LIMIT = "400 per minute; 2000 per hour"
     #: failed join codes per client address (or per logged-in account); a room behind one address shares

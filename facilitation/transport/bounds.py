@@ -17,8 +17,9 @@ from werkzeug.routing import IntegerConverter
 
 from facilitation.validation import INT_HIGH
 
-#: deepest nesting of arrays and objects a JSON body or Socket.IO message may have; our payloads use 3
-MAX_JSON_DEPTH = 32
+#: deepest nesting of arrays and objects a JSON body or Socket.IO message may have. Our payloads use 3;
+#: below Python's recursion limit (1,000) with room to spare, so the parser never runs out of stack
+MAX_JSON_DEPTH = 500
 
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKETS = re.compile(r"[\[\]{}]")

@@ -41,12 +41,16 @@ class Limiter:
         self.strategy = MovingWindowRateLimiter(self.storage)
         self.secret = str(app.config["SECRET_KEY"]).encode()
         self.config = app.config
+        # deployments (and test runs) sharing one Redis count apart, as they have their own Socket.IO channel:
+        # participant ids start at 1 in every database
+        self.scope = app.config.get("SOCKETIO_CHANNEL") or ""
 
     def _key(self, setting: str, parts: tuple) -> tuple[list, str] | None:
         rule = self.config.get(setting)
         if not rule:
             return None
-        digest = hmac.new(self.secret, "\x1f".join(map(str, parts)).encode("utf-8", "replace"), hashlib.sha256)
+        text = "\x1f".join(map(str, (self.scope, *parts)))
+        digest = hmac.new(self.secret, text.encode("utf-8", "replace"), hashlib.sha256)
         return parse_many(rule), f"facilitation:{setting}:{digest.hexdigest()[:32]}"
 
     def hit(self, setting: str, *parts) -> bool:

@@ -136,6 +136,8 @@ class LiveNamespace(Namespace):
                 return {"ok": False, "error": "not_found"}
             role, participant, _ = commands.role_of(session_, connection.actor)
             if role == commands.ANONYMOUS:  # removed from the session, or the login has ended
+                # and the connection ends too, or the screen would ask again every second
+                socketio.start_background_task(_disconnect_later, request.sid)
                 return {"ok": False, "error": "forbidden"}
             audience = snapshots.PARTICIPANT if participant else snapshots.STAFF
             seq = message.get("seq") if isinstance(message, dict) else None
@@ -308,12 +310,17 @@ REMOVED_GRACE = 1.0
 
 def _disconnect_removed(session_id: int, participant_id: int) -> None:
     """Close the connections of a phone the facilitator removed, on this worker. (A connection on another
-    worker may run no command and get no resume any more; it ends at its next reconnect.)"""
-    socketio.sleep(REMOVED_GRACE)
+    worker may run no command any more, and ends at its next resume.)"""
     removed = commands.Actor(participant_id=participant_id)
     for sid, connection in list(_connections.items()):
         if connection.session_id == session_id and connection.actor == removed:
-            socketio.server.disconnect(sid, namespace=NAMESPACE)
+            _disconnect_later(sid)
+
+
+def _disconnect_later(sid: str) -> None:
+    """Close one connection after REMOVED_GRACE, so what was just sent to it arrives first."""
+    socketio.sleep(REMOVED_GRACE)
+    socketio.server.disconnect(sid, namespace=NAMESPACE)
 
 
 def init_app(app) -> None:

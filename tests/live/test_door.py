@@ -25,6 +25,8 @@ def test_closing_the_door_stops_new_joins_and_keeps_who_is_in(app, facilitator, 
     phone = connect(inside, code, "participant")
     console = connect(client, code, "console")
     assert resume(console)["snapshot"]["door"] == {"open": True, "removed": 0}
+    page = client.get(f"/sessions/{session_id}/console").get_data(as_text=True)
+    assert 'id="door"' in page and 'data-removed-text="(%(n)s verwijderd)"' in page
     assert command(console, "session.close_door")["ok"]
     assert command(console, "session.close_door")["error"] == "no_change"
     assert command(phone, "session.open_door")["error"] == "forbidden"

@@ -5,6 +5,8 @@ password now end every login of the account on the server (a session version in 
 
 from __future__ import annotations
 
+import time
+
 from facilitation.extensions import db
 from facilitation.models import Account, Session
 from tests.conftest import PASSWORD, command
@@ -47,6 +49,10 @@ def test_logout_ends_every_login_and_the_console_connection(app, make_account, m
     # the open connection was made under the login that ended: it runs nothing and reads nothing
     assert command(console, "timer.pause")["error"] == "forbidden"
     assert not console.emit("resume", {"seq": -1}, namespace="/live", callback=True)["ok"]
+    deadline = time.time() + 5  # and then the connection ends, rather than asking again every second
+    while console.is_connected("/live") and time.time() < deadline:
+        time.sleep(0.1)
+    assert not console.is_connected("/live")
     # logging in again works, and only the new login counts
     assert login(app.test_client(), email).get("/").status_code == 200
 

@@ -46,8 +46,8 @@ def test_snapshot_floods_are_limited_per_phone(app, facilitator, make_session, j
     console = connect(facilitator[0], code, "console")
     replies = [phone.emit("resume", {"seq": -1}, namespace=NAMESPACE, callback=True) for _ in range(344)]
     snapshots = [reply for reply in replies if reply["ok"]]
-    assert len(snapshots) == 30 and all("snapshot" in reply for reply in snapshots)
-    assert all(reply == {"ok": False, "error": "rate_limited"} for reply in replies[30:])
+    assert len(snapshots) == 60 and all("snapshot" in reply for reply in snapshots)
+    assert all(reply == {"ok": False, "error": "rate_limited"} for reply in replies[60:])
     assert other.emit("resume", {"seq": -1}, namespace=NAMESPACE, callback=True)["ok"]
     # staff screens are never held up
     assert all(console.emit("resume", {"seq": -1}, namespace=NAMESPACE, callback=True)["ok"] for _ in range(40))
@@ -110,3 +110,18 @@ def test_posting_still_has_its_own_stricter_limit(app, facilitator, make_session
         command(phone, "reflection.post", {"kind": "success", "text": f"Punt {n}"}, uuid.uuid4().hex) for n in range(12)
     ]
     assert [ack["ok"] for ack in acks] == [True] * 10 + [False] * 2
+
+
+def test_deployments_sharing_one_redis_count_apart(make_app, redis_url):
+    """Participant ids start at 1 in every database: two installations (or test runs) on one Redis must not
+    share phone 1's budget. They count apart by their Socket.IO channel."""
+    from facilitation.transport.ratelimit import limiter
+
+    channel = uuid.uuid4().hex
+    apps = [
+        make_app(RATE_LIMIT_STORAGE=redis_url, SOCKETIO_CHANNEL=f"{channel}-{n}", RESUME_RATE_LIMIT="3 per minute")
+        for n in range(2)
+    ]
+    for app in apps:
+        with app.test_request_context():
+            assert [limiter().hit("RESUME_RATE_LIMIT", "participant:1") for _ in range(4)] == [True] * 3 + [False]
