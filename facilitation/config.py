@@ -42,6 +42,9 @@ class Defaults:
     #: seconds between the groups of phones a batch is sent to (1/32 of the room each), so one process
     #: still answers commands and staff screens while it sends a batch to a thousand phones
     LIVE_BATCH_PACE: float = 0.002
+    #: seconds between the heartbeats that tell every screen its session's latest seq, so a screen that missed
+    #: the last events (a message queue that was down, a batch lost in a reconnect) fetches them (0: none)
+    LIVE_HEARTBEAT_SECONDS: float = 5
     #: the address phones reach the server at; by default the host the console was opened on
     PUBLIC_URL: str | None = None
     SESSION_COOKIE_HTTPONLY = True

@@ -71,6 +71,8 @@ def make_app(tmp_path, database_url):
             "FISHBOWL_GRACE_SECONDS": 0,
             # phones get every event at once, so tests need not wait; tests/test_batching.py turns batches on
             "LIVE_BATCH_INTERVAL": 0,
+            # no heartbeat messages in the middle of what a test counts; tests/transport/test_resync.py turns it on
+            "LIVE_HEARTBEAT_SECONDS": 0,
             **config,
         }
         app = create_app(settings)

@@ -148,6 +148,16 @@ def hide_reflection(ctx, payload: dict) -> dict:
     return {"id": reflection.id}
 
 
+def _changed_for(ctx, reflection: Reflection) -> None:
+    """Who gets the event of a changed reflection: every phone when they share reflections, else its author;
+    nobody but staff while it is hidden (its new text would otherwise reach the phones it was hidden from)."""
+    if reflection.hidden:
+        ctx.audience = "staff"
+        return
+    ctx.audience = "all" if ctx.format.share_reflections else "staff"
+    ctx.also_to = reflection.participant_id
+
+
 def edit_reflection(ctx, payload: dict) -> dict:
     """Moderation: the facilitator rewrites a reflection, e.g. to remove personal data it contained."""
     reflection = _reflection_of(ctx, payload)
@@ -156,8 +166,7 @@ def edit_reflection(ctx, payload: dict) -> dict:
         raise CommandError("no_change")
     reflection.text = text
     reflection.personal_data = personal_data_kinds(text)
-    ctx.audience = "all" if ctx.format.share_reflections else "staff"
-    ctx.also_to = reflection.participant_id
+    _changed_for(ctx, reflection)
     return reflection_view(
         reflection, db.session.get(Participant, reflection.participant_id) if reflection.participant_id else None
     )
@@ -170,8 +179,7 @@ def set_room_only(ctx, payload: dict) -> dict:
     if room_only == reflection.room_only:
         raise CommandError("no_change")
     reflection.room_only = room_only
-    ctx.audience = "all" if ctx.format.share_reflections else "staff"
-    ctx.also_to = reflection.participant_id
+    _changed_for(ctx, reflection)
     return reflection_view(
         reflection, db.session.get(Participant, reflection.participant_id) if reflection.participant_id else None
     )

@@ -20,7 +20,7 @@ from facilitation.live import (
     sessions,
     voting,
 )
-from facilitation.models import Event, Participant, Session, utcnow
+from facilitation.models import Event, Participant, Reflection, Session, utcnow
 
 #: past this many missed events a fresh snapshot is cheaper than replaying them
 MAX_REPLAY = 500
@@ -128,6 +128,27 @@ def events_since(
     if seq < 0 or seq > session_.last_seq or session_.last_seq - seq > MAX_REPLAY:
         return None
     query = sa.select(Event).where(Event.session_id == session_.id, Event.seq > seq).order_by(Event.seq)
-    if audience != STAFF:
-        query = query.where(sa.or_(Event.audience == "all", Event.participant_id == participant.id))
-    return list(db.session.scalars(query))
+    if audience == STAFF:
+        return list(db.session.scalars(query))
+    query = query.where(sa.or_(Event.audience == "all", Event.participant_id == participant.id))
+    return _without_hidden_text(list(db.session.scalars(query)))
+
+
+#: events whose payload holds a reflection's text (the reflection's id in `id`)
+REFLECTION_TEXT = frozenset(
+    {"reflection.post", "reflection.edit", "reflection.unhide", "reflection.set_room_only", "reflection.pin"}
+)
+
+
+def _without_hidden_text(events: list[Event]) -> list[Event]:
+    """A phone that resumes from before a reflection was posted and hidden gets its hide, never its text: the
+    post and later changes of a reflection that is hidden now are left out of the replay (the phone's
+    resume covers their seqs all the same)."""
+    ids = {e.payload.get("id") for e in events if e.name in REFLECTION_TEXT and isinstance(e.payload, dict)}
+    ids.discard(None)
+    if not ids:
+        return events
+    hidden = set(
+        db.session.scalars(sa.select(Reflection.id).where(Reflection.id.in_(ids), Reflection.hidden.is_(True)))
+    )
+    return [e for e in events if not (e.name in REFLECTION_TEXT and e.payload.get("id") in hidden)]

@@ -8,6 +8,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
 from flask import current_app, g, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
@@ -81,18 +82,26 @@ class LiveNamespace(Namespace):
                 raise ConnectionRefusedError("forbidden")
             actor = commands.Actor(participant_id=participant.id)
             language = session_.language
-            join_room(room_participant(session_.id, participant.id))
-            join_room(room_phones(session_.id, phone_group(participant.id)))
+            rooms = [
+                room_participant(session_.id, participant.id),
+                room_phones(session_.id, phone_group(participant.id)),
+            ]
         else:
             if not current_user.is_authenticated or not access.runs_session(current_user, session_):
                 current_app.logger.warning("refused %s connection to session %s", audience, session_.id)
                 raise ConnectionRefusedError("forbidden")
             actor = commands.Actor(account_id=current_user.id, session_version=current_user.session_version)
             language = current_user.language or session_.language
-            join_room(room_staff(session_.id))
-        join_room(room_all(session_.id))
+            rooms = [room_staff(session_.id)]
         _connections[request.sid] = Connection(session_.id, audience, actor, language)
         db.session.rollback()  # no read transaction stays open while the socket lives
+        # The rooms last, after everything that may wait on the database: nothing yields between the joins
+        # and the connect acknowledgement, so no event or batch goes out before it. What is committed from
+        # here on reaches the screen; what came before is in the answer to the resume it sends next (and the
+        # screen orders the two by seq).
+        for room in [*rooms, room_all(session_.id)]:
+            join_room(room)
+        heartbeat.start(current_app._get_current_object())
 
     def on_disconnect(self, reason=None):
         """A screen went away; a phone that sits in the fishbowl keeps its chair for a grace period."""
@@ -168,6 +177,8 @@ def _free_chair_later(app, connection: Connection, grace: float) -> None:
 
 #: events phones get in batches when participants see each other's reflections (audience "all")
 BATCHED = frozenset({"reflection.post", "reflection.edit", "reflection.hide", "reflection.unhide"})
+#: batched events that carry a reflection's text
+TEXT_EVENTS = frozenset({"reflection.post", "reflection.edit", "reflection.unhide"})
 
 
 @dataclass
@@ -200,8 +211,9 @@ class PhoneOutbox:
         self._lock = threading.Lock()
         self._sessions: dict[int, _Outgoing] = {}
 
-    def add(self, session_id: int, envelope: dict, interval: float, pace: float) -> None:
-        """A reflection event for the phones, sent in the session's next batch."""
+    def add(self, session_id: int, item: tuple, interval: float, pace: float) -> None:
+        """For the session's next batch: ("batch", envelope), a reflection event for the phones, or ("skip",
+        seq), the number of an event they may not see (so they can tell it from one they missed)."""
         with self._lock:
             outgoing = self._sessions.get(session_id)
             started = outgoing is None
@@ -209,7 +221,9 @@ class PhoneOutbox:
                 outgoing = self._sessions[session_id] = _Outgoing(interval, pace)
             if outgoing.first_at is None:
                 outgoing.first_at = time.monotonic()
-            outgoing.items.append(("batch", envelope))
+            if item[0] == "batch" and item[1]["name"] == "reflection.hide":
+                _withhold(outgoing.items, item[1]["data"].get("id"))
+            outgoing.items.append(item)
         if started:
             socketio.start_background_task(self._send, session_id, outgoing)
 
@@ -253,13 +267,17 @@ class PhoneOutbox:
 
     def _deliver(self, session_id: int, items: list, pace: float) -> None:
         batch: list[dict] = []
+        skip: list[int] = []
         for item in items + [("end",)]:
             if item[0] == "batch":
                 batch.append(item[1])
                 continue
-            if batch:
-                self._to_phones(session_id, "batch", {"events": batch}, pace)
-                batch = []
+            if item[0] == "skip":
+                skip.append(item[1])
+                continue
+            if batch or skip:
+                self._to_phones(session_id, "batch", batch_message(batch, skip), pace)
+                batch, skip = [], []
             if item[0] == "event":
                 _, envelope, room = item
                 if room is None:
@@ -277,6 +295,17 @@ class PhoneOutbox:
             socketio.emit(name, data, to=room_phones(session_id, group), namespace=NAMESPACE)
 
 
+def batch_message(events: list[dict], skip: list[int]) -> dict:
+    return {"events": events, "skip": skip} if skip else {"events": events}
+
+
+def _withhold(items: list, reflection_id) -> None:
+    """A reflection hidden before its batch went out: its text stays here, the phones get its seq only."""
+    for index, item in enumerate(items):
+        if item[0] == "batch" and item[1]["name"] in TEXT_EVENTS and item[1]["data"].get("id") == reflection_id:
+            items[index] = ("skip", item[1]["seq"])
+
+
 phone_outbox = PhoneOutbox()
 
 
@@ -289,7 +318,7 @@ def broadcast(app, session_id: int, events: list[Event], **_):
         envelope = commands.event_envelope(event)
         if event.audience == "all" and interval and event.name in BATCHED:
             socketio.emit("event", envelope, to=room_staff(session_id), namespace=NAMESPACE)
-            phone_outbox.add(session_id, envelope, interval, pace)
+            phone_outbox.add(session_id, ("batch", envelope), interval, pace)
         elif event.audience == "all":
             if phone_outbox.send(session_id, envelope, None):
                 socketio.emit("event", envelope, to=room_staff(session_id), namespace=NAMESPACE)
@@ -300,6 +329,13 @@ def broadcast(app, session_id: int, events: list[Event], **_):
             room = room_participant(session_id, event.participant_id) if event.participant_id else None
             if room and not phone_outbox.send(session_id, envelope, room):
                 socketio.emit("event", envelope, to=room, namespace=NAMESPACE)
+            # every phone gets its number, after the phone it concerns got it whole (one worker sends both,
+            # in this order, so that phone never takes the number for all it gets)
+            if interval:
+                phone_outbox.add(session_id, ("skip", event.seq), interval, pace)
+            else:  # unbatched (tests, development): one message, which staff screens ignore
+                socketio.emit("batch", batch_message([], [event.seq]), to=room_all(session_id), namespace=NAMESPACE)
+
         if event.name == "participant.remove":
             socketio.start_background_task(_disconnect_removed, session_id, event.payload["participant_id"])
 
@@ -321,6 +357,58 @@ def _disconnect_later(sid: str) -> None:
     """Close one connection after REMOVED_GRACE, so what was just sent to it arrives first."""
     socketio.sleep(REMOVED_GRACE)
     socketio.server.disconnect(sid, namespace=NAMESPACE)
+
+
+class Heartbeat:
+    """Every LIVE_HEARTBEAT_SECONDS, each screen this worker holds hears its session's latest seq.
+
+    A screen that is behind it fetches what it missed (live.js waits a moment for a late batch first). This
+    worker sends it itself, not through the message queue: while that is down, events committed on another
+    worker reach nobody here, and the heartbeat is what brings these screens up to date, without a new event
+    and without a reload. One task per process, reading the seqs of all its sessions in one query; it stops
+    when the process holds no connection and starts again with the next one."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._app = None
+
+    def start(self, app) -> None:
+        interval = app.config.get("LIVE_HEARTBEAT_SECONDS") or 0
+        with self._lock:
+            if interval <= 0 or self._app is app:
+                return
+            self._app = app  # tests make many apps in one process: the newest one's task runs
+        socketio.start_background_task(self._beat, app, interval)
+
+    def _beat(self, app, interval: float) -> None:
+        while True:
+            socketio.sleep(interval)
+            with self._lock:
+                session_ids = {c.session_id for c in list(_connections.values())}
+                if self._app is not app or not session_ids:
+                    if self._app is app:
+                        self._app = None
+                    return
+            for session_id, seq in self._latest(app, session_ids):
+                socketio.emit(
+                    "heartbeat", {"seq": seq}, to=room_all(session_id), namespace=NAMESPACE, ignore_queue=True
+                )
+
+    @staticmethod
+    def _latest(app, session_ids: set[int]) -> list:
+        with app.app_context():
+            try:
+                return db.session.execute(
+                    sa.select(Session.id, Session.last_seq).where(Session.id.in_(session_ids))
+                ).all()
+            except Exception:  # the database may be away for a moment; the next beat tries again
+                logger.warning("heartbeat: could not read the sessions' seqs", exc_info=True)
+                return []
+            finally:
+                db.session.remove()
+
+
+heartbeat = Heartbeat()
 
 
 def init_app(app) -> None:

@@ -80,114 +80,146 @@ export function clock(ms) {
 }
 
 export class Live {
-  constructor(settings, { reduce = baseReduce, render, onStatus, onEvent } = {}) {
+  constructor(settings, { reduce = baseReduce, render, onStatus, onEvent, gapWaitMs = 1500 } = {}) {
     this.settings = settings;
     this.reduce = reduce;
     this.render = render || (() => {});
     this.onStatus = onStatus || (() => {});
     this.onEvent = onEvent || (() => {});
     this.state = null;
+    // The last gap-free seq: every event up to it is applied, or was none of this screen's business. A
+    // resume asks for what came after it - never after the highest seq seen, which may lie past a hole.
     this.seq = -1;
-    this.base = -1;
+    // What came in above it, by seq: the envelope, or null for an event this screen may not see (a phone
+    // gets just its number, in a batch's `skip`). Applied in seq order once everything below has come in:
+    // two server workers deliver their batches interleaved, and a batch may overtake a snapshot.
+    this.pending = new Map();
+    // the newest seq the server told of (an event, a skipped number, or its heartbeat)
+    this.latest = -1;
+    // how long a hole may stay open before the screen fetches what is missing: a late batch of the other
+    // worker usually fills it first
+    this.gapWaitMs = gapWaitMs;
+    this.gapTimer = null;
     this.offset = 0;
-    this.resuming = false;
-    // the highest seq that came in, applied or not: an event set aside while a resume was on its way
-    // (or overwritten by its snapshot) means the screen must catch up once more
-    this.heard = -1;
+    this.resuming = null; // the resume on its way, if any (a reconnect starts a new one)
     this.socket = io("/live", {
       auth: { code: settings.code, audience: settings.audience },
       transports: ["websocket", "polling"], tryAllTransports: true, // WebSockets blocked (a proxy): poll instead
       reconnectionDelay: 500,
       reconnectionDelayMax: 4000,
     });
-    this.socket.on("connect", () => { this.onStatus("online"); this.resume(); });
+    this.socket.on("connect", () => { this.onStatus("online"); this.resuming = null; this.resume(); });
     this.socket.on("disconnect", () => this.onStatus("offline"));
     this.socket.on("connect_error", (err) => this.onStatus(err && err.message === "forbidden" ? "forbidden" : "offline"));
-    this.socket.on("event", (envelope) => this.receive(envelope));
-    // phones in a room that shares reflections get those in batches (a few per second at most)
-    this.socket.on("batch", (batch) => this.receiveBatch(batch));
-    // seqs applied above the snapshot, for phones: several server workers may deliver out of order
-    this.applied = new Set();
+    this.socket.on("event", (envelope) => this.take([envelope], []));
+    // phones in a room that shares reflections get those in batches (a few per second at most), with the
+    // numbers of the events they may not see, so that they can tell a hole from an event that was not theirs
+    this.socket.on("batch", (batch) => batch && this.take(batch.events, batch.skip));
+    // every few seconds the server says how far the session is: a screen that missed the last events (a
+    // dropped message queue, a batch lost in a reconnect) notices without waiting for another event
+    this.socket.on("heartbeat", (beat) => { if (beat) { this.note(beat.seq); this.watch(); } });
   }
 
   now() {
     return Date.now() + this.offset;
   }
 
+  note(seq) {
+    if (Number.isInteger(seq) && seq > this.latest) this.latest = seq;
+  }
+
+  take(envelopes, skips) {
+    for (const envelope of Array.isArray(envelopes) ? envelopes : []) {
+      if (!envelope || !Number.isInteger(envelope.seq)) continue;
+      this.note(envelope.seq);
+      if (envelope.seq > this.seq && !this.pending.get(envelope.seq)) this.pending.set(envelope.seq, envelope);
+    }
+    for (const seq of Array.isArray(skips) ? skips : []) {
+      if (!Number.isInteger(seq)) continue;
+      this.note(seq);
+      if (seq > this.seq && !this.pending.has(seq)) this.pending.set(seq, null);
+    }
+    this.drain();
+  }
+
+  // apply what follows the gap-free seq without a hole; nothing while a snapshot is on its way
+  drain() {
+    if (!this.state) return;
+    const applied = [];
+    while (this.pending.has(this.seq + 1)) {
+      const envelope = this.pending.get(this.seq + 1);
+      this.pending.delete(this.seq + 1);
+      this.seq += 1;
+      if (envelope) {
+        this.state = this.reduce(this.state, envelope);
+        this.onEvent(envelope, false);
+        applied.push(envelope);
+      }
+    }
+    if (applied.length) this.render(this.state, { event: applied[applied.length - 1], batch: applied });
+    this.watch();
+  }
+
+  behind() {
+    return this.state !== null && (this.latest > this.seq || this.pending.size > 0);
+  }
+
+  // a hole that stays open for gapWaitMs is fetched: a resume from the last gap-free seq
+  watch() {
+    if (!this.behind()) {
+      clearTimeout(this.gapTimer);
+      this.gapTimer = null;
+    } else if (!this.gapTimer) {
+      this.gapTimer = setTimeout(() => {
+        this.gapTimer = null;
+        if (this.behind()) this.resume();
+      }, this.gapWaitMs);
+    }
+  }
+
   resume() {
     if (this.resuming) return;
-    this.resuming = true;
+    const token = {};
+    this.resuming = token;
     this.socket.timeout(8000).emit("resume", { seq: this.state ? this.seq : -1 }, (err, reply) => {
-      this.resuming = false;
+      if (this.resuming !== token) return; // a reconnect asked again meanwhile
+      this.resuming = null;
       if (err || !reply || !reply.ok) {
         if (this.socket.connected) setTimeout(() => this.resume(), 1000);
         return;
       }
-      if (reply.snapshot) {
-        this.state = reply.snapshot;
-        this.seq = reply.snapshot.seq;
-        this.base = reply.snapshot.seq;
-        this.applied = new Set();
-        this.offset = Date.parse(reply.snapshot.server_now) - Date.now();
-        this.render(this.state, { snapshot: true });
-      } else {
-        for (const envelope of reply.events) this.apply(envelope, true);
-        this.seq = Math.max(this.seq, reply.seq);
-        this.render(this.state, {});
-      }
-      if (this.heard > this.seq) this.resume();
+      if (reply.snapshot) this.restart(reply.snapshot);
+      else this.replay(reply);
+      this.drain();
     });
   }
 
-  hear(envelope) {
-    if (envelope && Number.isInteger(envelope.seq) && envelope.seq > this.heard) this.heard = envelope.seq;
+  restart(snapshot) {
+    this.state = snapshot;
+    this.seq = snapshot.seq;
+    this.offset = Date.parse(snapshot.server_now) - Date.now();
+    this.prune();
+    // the snapshot is how far the session is now (a restored database may even be behind what was seen)
+    this.latest = Math.max(this.seq, ...this.pending.keys());
+    this.render(this.state, { snapshot: true });
   }
 
-  receive(envelope) {
-    this.hear(envelope);
-    if (!this.state || !this.isNew(envelope)) return; // a snapshot is on its way, or already applied
-    // staff screens see every event, so a jump in seq means one was missed: catch up first
-    if (this.settings.audience !== "participant" && envelope.seq > this.seq + 1) {
-      this.resume();
-      return;
+  // the reply holds every event after the asked seq up to reply.seq that this screen may see
+  replay(reply) {
+    if (!Number.isInteger(reply.seq) || !Array.isArray(reply.events)) return;
+    for (const envelope of reply.events) {
+      if (!envelope || !(envelope.seq > this.seq) || envelope.seq > reply.seq) continue;
+      this.state = this.reduce(this.state, envelope);
+      this.onEvent(envelope, true);
     }
-    this.apply(envelope, false);
-    this.render(this.state, { event: envelope });
+    this.seq = Math.max(this.seq, reply.seq);
+    this.note(reply.seq);
+    this.prune();
+    this.render(this.state, {});
   }
 
-  receiveBatch(batch) {
-    if (!batch || !Array.isArray(batch.events)) return;
-    for (const envelope of batch.events) this.hear(envelope);
-    if (!this.state) return;
-    const fresh = batch.events.filter((envelope) => this.isNew(envelope)).sort((a, b) => a.seq - b.seq);
-    if (!fresh.length) return;
-    for (const envelope of fresh) this.apply(envelope, false);
-    this.render(this.state, { event: fresh[fresh.length - 1], batch: fresh });
-  }
-
-  // Staff see every event in order (a gap means a resume). Phones see only some events, and with several
-  // server workers a batch may arrive after a later event: they apply each seq once, whatever the order.
-  isNew(envelope) {
-    if (this.settings.audience !== "participant") return envelope.seq > this.seq;
-    return envelope.seq > this.base && !this.applied.has(envelope.seq);
-  }
-
-  apply(envelope, replayed) {
-    if (!this.isNew(envelope)) return;
-    this.state = this.reduce(this.state, envelope);
-    this.seq = Math.max(this.seq, envelope.seq);
-    if (this.settings.audience === "participant") {
-      this.applied.add(envelope.seq);
-      if (this.applied.size > 5000) this.forget();
-    }
-    this.onEvent(envelope, replayed);
-  }
-
-  // keep the set small: everything at or below the oldest remembered seqs counts as applied
-  forget() {
-    const kept = [...this.applied].sort((a, b) => a - b);
-    this.base = kept[kept.length - 2500];
-    this.applied = new Set(kept.slice(kept.length - 2500));
+  prune() {
+    for (const seq of [...this.pending.keys()]) if (seq <= this.seq) this.pending.delete(seq);
   }
 
   // Resolves with the acknowledgement ({ok, data} or {ok: false, message}); rejects when no answer came.

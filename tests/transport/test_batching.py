@@ -104,7 +104,8 @@ def test_an_event_that_is_not_batched_goes_right_after_the_pending_batch(app, fa
     assert _items(reader) == []  # and the batch is not sent a second time
 
 
-def test_without_shared_reflections_phones_get_no_batches(app, facilitator, make_session, join, connect):
+def test_without_shared_reflections_other_phones_get_only_the_number(app, facilitator, make_session, join, connect):
+    """So that a phone can tell an event that was not for it from one it missed (live.js fetches those)."""
     http, account_id = facilitator
     _, code = make_session(account_id, fmt="learning-table", phase="write")
     console = connect(http, code, "console")
@@ -113,8 +114,12 @@ def test_without_shared_reflections_phones_get_no_batches(app, facilitator, make
         sio.get_received(NAMESPACE)
     posted = command(author, "reflection.post", {"kind": "bottleneck", "text": "Alleen voor ons"}, cid())
     time.sleep(INTERVAL * 2)
-    assert _items(reader) == []
-    assert [(name, e["seq"]) for name, e in _items(author)] == [("event", posted["seq"])]
+    assert _items(reader) == [("batch", {"events": [], "skip": [posted["seq"]]})]
+    # the author gets it whole first, then the number every phone gets
+    items = _items(author)
+    assert [name for name, _ in items] == ["event", "batch"]
+    assert items[0][1]["seq"] == posted["seq"] and items[0][1]["data"]["text"] == "Alleen voor ons"
+    assert items[1][1] == {"events": [], "skip": [posted["seq"]]}
     assert [e["seq"] for e in received_events(console)] == [posted["seq"]]
 
 
@@ -170,3 +175,21 @@ def test_one_sessions_batch_does_not_hold_up_another_session(app, facilitator, m
     received = _wait_for(phone, "event")
     assert time.monotonic() - started < pace * realtime.PHONE_GROUPS / 4
     assert [name for name, _ in received] == ["event"]
+
+
+def test_a_reflection_hidden_before_its_batch_went_out_stays_off_the_phones(
+    app, facilitator, make_session, join, connect
+):
+    http, account_id = facilitator
+    _, code = make_session(account_id, fmt="fishbowl", phase="rounds")
+    console = connect(http, code, "console")
+    author, reader = connect(join(code), code, "participant"), connect(join(code), code, "participant")
+    secret = "Jan de Vries van team Noord verzuimt"
+    posted = command(author, "reflection.post", {"kind": "question", "text": secret}, cid())
+    hidden = command(console, "reflection.hide", {"id": posted["data"]["id"]})
+    received = _wait_for(reader, "batch")
+    assert secret not in repr(received)
+    # its number goes instead, so the phone knows it missed nothing
+    assert received == [("batch", {"events": [received[0][1]["events"][0]], "skip": [posted["seq"]]})]
+    assert received[0][1]["events"][0]["name"] == "reflection.hide"
+    assert received[0][1]["events"][0]["seq"] == hidden["seq"]
