@@ -130,3 +130,28 @@ def snapshot_section(session_: Session, audience: str, participant) -> dict:
     if participant is not None:
         return {}
     return {"disciplines": {"groups": groups_view(session_groups(session_.id)), "min_group": min_group()}}
+
+
+# Levels get the same protection: a level with fewer people than the threshold is never shown with a reflection
+# or counted on its own (issue 20: one board member, and the report said "Bestuur 1" and tagged their three
+# reflections "(bestuur)").
+
+
+def level_counts(session_id: int) -> Counter:
+    """How many participants joined at each level."""
+    rows = db.session.execute(
+        sa.select(Participant.level, sa.func.count(Participant.id))
+        .where(Participant.session_id == session_id)
+        .group_by(Participant.level)
+    ).all()
+    return Counter(dict(rows))
+
+
+def small_levels(counts: Counter, threshold: int | None = None) -> frozenset[str]:
+    """Levels that some, but fewer than the threshold, joined at."""
+    threshold = min_group() if threshold is None else threshold
+    return frozenset(level for level, people in counts.items() if level and 0 < people < threshold)
+
+
+def session_small_levels(session_id: int) -> frozenset[str]:
+    return small_levels(level_counts(session_id))

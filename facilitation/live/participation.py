@@ -64,14 +64,25 @@ def join(ctx, payload: dict) -> dict:
     return {"participant": public_participant(participant), "count": count, "rules_accepted": accepted}
 
 
-def reflection_view(reflection: Reflection, author: Participant | None) -> dict:
-    """What screens show of a reflection; the author's name only if they chose to show it."""
+def shown_level(reflection: Reflection, author: Participant | None, small: frozenset[str]) -> str | None:
+    """The level a reflection is tagged with, unless it is its author's own level and fewer than the threshold
+    joined at it: then the tag would say who wrote it (a reflection about another level says nothing of that)."""
+    if author is not None and reflection.level == author.level and reflection.level in small:
+        return None
+    return reflection.level
+
+
+def reflection_view(reflection: Reflection, author: Participant | None, small: frozenset[str] | None = None) -> dict:
+    """What screens show of a reflection; the author's name only if they chose to show it, the level only when
+    it does not single out its author (`small`: the session's small levels, looked up when not given)."""
+    if small is None:
+        small = disciplines.session_small_levels(reflection.session_id)
     return {
         "id": reflection.id,
         "client_id": reflection.client_id,
         "kind": reflection.kind,
         "text": reflection.text,
-        "level": reflection.level,
+        "level": shown_level(reflection, author, small),
         "phase": reflection.phase_key,
         "author": author.display_name if (author and reflection.show_name and author.display_name) else None,
         "by_facilitator": reflection.participant_id is None or bool(author and author.proxy),
@@ -211,8 +222,9 @@ def list_reflections(
     if only_own:
         query = query.where(Reflection.participant_id == participant_id)
     rows = []
+    small = disciplines.session_small_levels(session_id)
     for reflection, author in db.session.execute(query):
-        view = reflection_view(reflection, author)
+        view = reflection_view(reflection, author, small)
         if participant_id is not None:
             view["mine"] = reflection.participant_id == participant_id
         rows.append(view)

@@ -1,5 +1,6 @@
-"""Detects personal data (BSN, e-mail, phone, postcode, birth date, IBAN) in free text (S19).
-static/js/pii.js mirrors these rules for the phone; tests/data/pii_cases.json holds the shared vectors."""
+"""Detects personal data (BSN, e-mail, phone, postcode, birth date, IBAN, a person's name, a street address) in
+free text (S19). static/js/pii.js mirrors these rules for the phone; tests/data/pii_cases.json holds the shared
+vectors, tests/data/pii_names_labelled.json the labelled set the name and address rules are measured on."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 __all__ = ["Finding", "find_personal_data", "is_valid_bsn"]
 
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # one of: "bsn", "email", "phone", "postcode", "birthdate", "iban"
+    kind: str  # one of: "bsn", "email", "phone", "postcode", "birthdate", "iban", "name", "address"
     start: int  # character offsets in the text
     end: int
     # no copy of the matched text is kept on purpose (it is personal data)
@@ -78,12 +80,75 @@ _BIRTH_WORDS = re.compile("\\b(?:geboren|geboorte|geb\\b|born\\b|birth|dob\\b)",
 # Context windows around a match, cut at sentence ends so that "Sem is in 2012 geboren.
 # Op 12-03-2024 was er overleg." does not make the meeting a birth date. A period only
 # ends the sentence before a capital or a line break, so "geb. 03-05-2012" keeps "geb.".
-# The windows count code points here and UTF-16 units in JS: an emoji near the edge of
-# a window can shift it by one character.
+# The windows count code points, in JS too (an emoji is one character there as well).
 _CUT_BEFORE = re.compile("[!?;]|\\.[ ]*\\n|\\.[ ]+(?=[A-Z])", re.A)
 _CUT_AFTER = re.compile("[.!?;\\n]", re.A)
 _BEFORE, _AFTER = 40, 30
 _ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+# Names and addresses. Letters include Latin-1's accented ones (Aimée, Daniël); no re.I: capitals matter here.
+_UP, _LOW = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
+_LETTERS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    + "".join(chr(c) for c in range(0xC0, 0x100) if c not in (0xD7, 0xF7))
+)
+# A surname, double-barrelled or not, after up to three particles (tussenvoegsels): "de Vries", "van der Berg",
+# "Van Dam", "in 't Veld"; a capital starts it, and it must end where the word ends.
+_PARTICLES = "(?:[Vv]an|[Dd]e[nr]?|[Hh]et|[Tt]e[nr]?|[Ii]n|[Oo]p|[Uu]it|[Vv]on|'[Tt]|[Ll][ae]|[Dd]u|[Dd]a|[Ee]l|[Aa]l)"
+_SURNAME = f"((?:{_PARTICLES} ){{0,3}})([{_UP}][{_LOW}']{{1,25}}(?:-[{_UP}][{_LOW}']{{1,25}})?)(?![{_UP}{_LOW}])"
+# Decision: a first name alone is not flagged. Case texts are pseudonymised with first names ("moeder Sanne"),
+# and a warning on every one would teach people to ignore it. A first name from the list with a surname after
+# it is, and so is a surname after a title (mevrouw, dhr., familie) or after initials.
+_NAME = re.compile(f"([{_UP}][{_LOW}]{{1,20}})(?:-[{_UP}][{_LOW}]{{1,20}})? {_SURNAME}")
+_TITLED = re.compile(
+    "(?:[Mm]evrouw|[Mm]evr\\.|[Mm]w\\.|[Mm]eneer|[Mm]nr\\.|[Dd]hr\\.|[Dd]e heer|[Ff]amilie|[Ff]am\\.|Mr\\.|Mrs\\.) "
+    + _SURNAME
+)
+# Two or more initials ("A.B. Jansen"), or one with a particle ("J. de Vries"): one initial alone before a
+# capital is as often the end of "groep A. Daarna".
+_INITIALS = re.compile(f"((?:[{_UP}]\\.){{1,4}}) ?{_SURNAME}")
+_DATA = Path(__file__).with_name("data")
+_FIRST_NAMES = frozenset(
+    line.strip()
+    for line in (_DATA / "first_names_nl.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+)
+# Capitalised words after a first name that are not a surname: the words a Dutch sentence or heading starts
+# with, days, months, and the social domain's own names (a name list entry followed by "Wmo" is no person).
+_NOT_SURNAMES = frozenset(
+    (
+        "de het een dit dat deze die er hij zij ze we wij ik je jij u in op met voor na daarna toen ook maar en of "
+        "als wat wie waar hoe niet geen wel zo nu dan bij door om tot uit van aan over naar onder tijdens volgens "
+        "sinds omdat want dus nog al alle veel meer moeder vader ouders gezin kind kinderen school zorg gemeente "
+        "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag januari februari maart april mei juni juli "
+        "augustus september oktober november december wmo jeugdwet participatiewet ggz ggd veilig thuis jeugdzorg "
+        "jeugdhulp wijkteam sociaal team raad stichting centrum nederland the and of for"
+    ).split()
+)
+# First names that are also ordinary Dutch (or English) words: at the start of a sentence their capital says
+# nothing ("Door Veilig Thuis ...", "Will Smith" aside), so there they do not count.
+_WORD_NAMES = frozenset(
+    "ben bas mark will may roos lot fleur iris job toon jade noor mare kick ties lex jet amber mees bo kim sterre "
+    "rosa luna ivy dean joy wil bob linde".split()
+)
+# Streets: a word ending in a street suffix, then a house number (12, 12a, 12-2, 12 B). The suffixes of the
+# second group are also ordinary words or place names (Rotterdam, Kinderdijk, onderweg): they count only with a
+# capital and with nothing but an end, a comma, "in" or "te" after the number.
+_STREET_SUFFIXES = "straat|laan|plein|singel|gracht|kade|steeg|dreef|plantsoen|boulevard|allee|straatweg".split("|")
+_OTHER_SUFFIXES = "weg|dijk|hof|park|pad|markt|wal|haven|veld|baan|ring|erf|weide|akker|kanaal".split("|")
+# the word first, its ending checked in code: an alternation of suffixes after a lazy prefix would try every
+# split of every word (slow on long words)
+_STREET = re.compile(
+    f"([{_UP}{_LOW}][{_UP}{_LOW}'-]{{2,60}}) "
+    "([1-9][0-9]{0,3}(?:-[0-9]{1,3}|[ -]?[A-Za-z])?)(?![0-9A-Za-z]|[.,][0-9])"
+)
+_WORD_END = f"(?![{_UP}{_LOW}0-9])"
+_UNIT_AFTER = re.compile(
+    " (?:jaar|keer|uur|dag|dagen|week|weken|maand|maanden|minuten|euro|procent|kinderen|mensen|gezinnen|personen|x)"
+    + _WORD_END
+)
+_CLEAR_AFTER = re.compile(f"(?:[ ]?[,.;:)!?\\n]|[ ](?:in|te|en|bij){_WORD_END}|[ ]?\\Z)")  # JS: $ for \Z
 
 
 def is_valid_bsn(digits: str) -> bool:
@@ -173,6 +238,52 @@ def _iban_end(text: str, m: re.Match[str]) -> int | None:
     return None if _glued(text, m.start()) or number % 97 != 1 else m.end()
 
 
+def _after_letter(text: str, start: int) -> bool:
+    return start > 0 and text[start - 1] in _LETTERS
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    """At the start of the text, a line, a sentence or a Markdown list item or heading."""
+    before = text[:start].rstrip(" \t\"'(*_-#>")
+    return not before or before[-1] in ".!?:\n"
+
+
+def _surname_ok(m: re.Match[str]) -> bool:
+    """After a particle ("van der Meer") any capitalised word is a surname; without one, not a common word."""
+    particles, surname = m.group(m.lastindex - 1), m.group(m.lastindex)
+    return bool(particles) or surname.split("-")[0].lower() not in _NOT_SURNAMES
+
+
+def _name_end(text: str, m: re.Match[str]) -> int | None:
+    first = m.group(1)
+    if _after_letter(text, m.start()) or first not in _FIRST_NAMES or not _surname_ok(m):
+        return None
+    if first.lower() in _WORD_NAMES and _sentence_start(text, m.start()):
+        return None
+    return m.end()
+
+
+def _titled_end(text: str, m: re.Match[str]) -> int | None:
+    return None if _after_letter(text, m.start()) or not _surname_ok(m) else m.end()
+
+
+def _initials_end(text: str, m: re.Match[str]) -> int | None:
+    if _after_letter(text, m.start()) or not _surname_ok(m) or m.group(1) in ("N.B.", "P.S."):
+        return None
+    return m.end() if len(m.group(1)) > 2 or m.group(2) else None
+
+
+def _street_end(text: str, m: re.Match[str]) -> int | None:
+    word = m.group(1)
+    clear = next((x for x in _STREET_SUFFIXES if word.endswith(x) and len(word) - len(x) >= 2), None)
+    other = next((x for x in _OTHER_SUFFIXES if word.endswith(x) and len(word) - len(x) >= 2), None)
+    if _after_letter(text, m.start()) or not (clear or other) or _UNIT_AFTER.match(text, m.end()):
+        return None
+    if not clear and not (word[0].isupper() and _CLEAR_AFTER.match(text, m.end())):
+        return None
+    return m.end()
+
+
 _Accept = Callable[[str, re.Match[str]], int | None]
 
 # The order matters only for exact ties, which these rules cannot produce; pii.js uses the same.
@@ -183,6 +294,10 @@ _DETECTORS: tuple[tuple[str, re.Pattern[str], _Accept], ...] = (
     ("postcode", _POSTCODE, _postcode_end),
     ("birthdate", _DATE, _birthdate_end),
     ("iban", _IBAN, _iban_end),
+    ("name", _NAME, _name_end),
+    ("name", _TITLED, _titled_end),
+    ("name", _INITIALS, _initials_end),
+    ("address", _STREET, _street_end),
 )
 
 
@@ -218,7 +333,15 @@ def personal_data_kinds(text: str) -> list[str]:
     return sorted({finding.kind for finding in find_personal_data(text or "")})
 
 
+#: what a case description may not hold unless the facilitator confirms it is not a real person's
+BLOCKING_CASE_KINDS = ("address", "bsn", "name")
+
+
+def case_text_blockers(text: str, confirmed: bool) -> list[str]:
+    """A case is pseudonymised: a valid BSN (the AVG gives this app no basis to hold one), a person's name or a
+    street address in it blocks saving until the facilitator confirms that it is not a real person's."""
+    return [] if confirmed else [k for k in personal_data_kinds(text) if k in BLOCKING_CASE_KINDS]
+
+
 def blocks_case_text(text: str, confirmed: bool) -> bool:
-    """A case is pseudonymised: a valid BSN in it blocks saving until the facilitator confirms that it is not a
-    real person's number (the AVG gives this app no basis to hold a BSN)."""
-    return "bsn" in personal_data_kinds(text) and not confirmed
+    return bool(case_text_blockers(text, confirmed))

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from facilitation import config, formats
 from facilitation.extensions import db
 from facilitation.live import fishbowl
-from facilitation.live.disciplines import DisciplineGroup, session_groups
+from facilitation.live.disciplines import DisciplineGroup, min_group, session_groups, small_levels
 from facilitation.models import (
     Account,
     Case,
@@ -328,6 +328,8 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
     proxies = {row.id for row in participants if row.proxy}
     level_of = {row.id: row.level for row in participants}
     names = {row.id: row.display_name for row in participants}
+    # levels fewer than the threshold joined at: never shown with a reflection or counted on their own
+    small = small_levels(Counter(level_of.values()))
 
     reflections = []
     written: Counter = Counter()
@@ -343,7 +345,7 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
                 id=r.id,
                 kind=r.kind,
                 text=r.text,
-                level=r.level,
+                level=None if r.level in small and r.level == level_of.get(r.participant_id) else r.level,
                 phase_key=r.phase_key,
                 author=author or None,
                 by_facilitator=r.participant_id is None or r.participant_id in proxies,
@@ -449,13 +451,7 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
     commitments = tuple(commitments)
 
     joined = Counter(level_of.values())
-    participation = tuple(
-        LevelParticipation(
-            level=level, participants=joined[level], reflections=written[level], dots=dots_by_level[level]
-        )
-        for level in LEVEL_ORDER
-        if joined[level]
-    )
+    participation = _participation(joined, written, dots_by_level, small)
 
     facilitator = db.session.get(Account, session_.facilitator_id)
     case: Case | None = db.session.get(Case, session_.case_id) if session_.case_id else None
@@ -488,7 +484,7 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
         clusters=tuple(clusters),
         commitments=commitments,
         day=_day(session_),
-        timeline=_timeline(session_, level_of, fmt) if timeline else None,
+        timeline=_timeline(session_, {k: v for k, v in level_of.items() if v not in small}, fmt) if timeline else None,
         fishbowl=_fishbowl(session_, fmt),
         followup=_followup(session_),
         carried=_carried(session_),
@@ -508,6 +504,31 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
             )
         ),
     )
+
+
+#: the row of the participation table that merges the levels too few people joined at
+OTHER_LEVELS = "other"
+
+
+def _participation(joined: Counter, written: Counter, dots: Counter, small: frozenset[str]) -> tuple:
+    """Counts per level with at least the threshold of people (as disciplines); the smaller ones merge into
+    OTHER_LEVELS, which is left out while it is still below the threshold or would be the only row."""
+    rows = [
+        LevelParticipation(level=level, participants=joined[level], reflections=written[level], dots=dots[level])
+        for level in LEVEL_ORDER
+        if joined[level] and level not in small
+    ]
+    merged = sum(joined[level] for level in small)
+    if rows and merged >= min_group():
+        rows.append(
+            LevelParticipation(
+                level=OTHER_LEVELS,
+                participants=merged,
+                reflections=sum(written[level] for level in small),
+                dots=sum(dots[level] for level in small),
+            )
+        )
+    return tuple(rows)
 
 
 def _followup(session_: Session) -> tuple[FollowupItem, ...]:

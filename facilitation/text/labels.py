@@ -46,6 +46,8 @@ PERSONAL_DATA = {
     "postcode": N_("postcode"),
     "birthdate": N_("date of birth"),
     "iban": N_("bank account number (IBAN)"),
+    "name": N_("a person's name"),
+    "address": N_("street address"),
 }
 ROLES = {"admin": N_("Administrator"), "facilitator": N_("Facilitator"), "organiser": N_("Organiser")}
 

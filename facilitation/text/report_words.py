@@ -65,6 +65,8 @@ def language(code: str) -> Iterator[None]:
 
 
 def level(key: str | None) -> str:
+    if key == "other":  # reports.data.OTHER_LEVELS: levels with too few people, merged
+        return _("Other levels")
     return _(LEVELS[key]) if key in LEVELS else _("Level not given")
 
 

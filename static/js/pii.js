@@ -1,5 +1,7 @@
 // Personal-data warning before a post is sent; mirrors facilitation/privacy.py (rules explained
 // there). No lookbehind: Safari < 16.4 lacks it. Offsets are UTF-16 units.
+import { FIRST_NAMES } from './pii-names.js';
+
 const rx = (src) => new RegExp(src, 'gi'); // i: IBAN and month names
 const BSN = rx('(?:[0-9]{9}|[0-9]{3}([. ])[0-9]{3}\\1[0-9]{3}|[0-9]{4}([. ])[0-9]{2}\\2[0-9]{3}|[0-9]{8})(?![0-9]|[.,][0-9-])');
 const PHONE = rx('(?:(?:\\+31|0031)[ -]?(?:\\(0\\)|0)?[ -]?|0)[1-9]' + '[)-]? ?[0-9]'.repeat(8) + '(?![0-9]|-[0-9])');
@@ -17,8 +19,42 @@ const CUT_BEFORE = /[!?;]|\.[ ]*\n|\.[ ]+(?=[A-Z])/;
 
 const glued = (t, s) => s > 0 && /[0-9A-Za-z]/.test(t[s - 1]);
 const end = (m) => m.index + m[0].length;
-const near = (words, t, s, e) => words.test(t.slice(Math.max(0, s - 40), s).split(CUT_BEFORE).pop()) ||
-  words.test(t.slice(e, e + 30).split(/[.!?;\n]/)[0]);
+// context windows count code points, as Python does (an emoji is one character, not two UTF-16 units)
+const HI = /[\uD800-\uDBFF]/, LO = /[\uDC00-\uDFFF]/;
+const back = (t, i, n) => { while (n-- > 0 && i > 0) i -= i > 1 && LO.test(t[i - 1]) && HI.test(t[i - 2]) ? 2 : 1; return i; };
+const fwd = (t, i, n) => { while (n-- > 0 && i < t.length) i += HI.test(t[i]) && LO.test(t[i + 1] || '') ? 2 : 1; return i; };
+const near = (words, t, s, e) => words.test(t.slice(back(t, s, 40), s).split(CUT_BEFORE).pop()) ||
+  words.test(t.slice(e, fwd(t, e, 30)).split(/[.!?;\n]/)[0]);
+
+// Names and addresses (case matters: no i flag)
+const UP = 'A-ZÀ-ÖØ-Þ', LOW = 'a-zß-öø-ÿ', END = `(?![${UP}${LOW}0-9])`;
+const SUR = `((?:(?:[Vv]an|[Dd]e[nr]?|[Hh]et|[Tt]e[nr]?|[Ii]n|[Oo]p|[Uu]it|[Vv]on|'[Tt]|[Ll][ae]|[Dd]u|[Dd]a|[Ee]l|[Aa]l) ){0,3})` +
+  `([${UP}][${LOW}']{1,25}(?:-[${UP}][${LOW}']{1,25})?)(?![${UP}${LOW}])`;
+const NAME = new RegExp(`([${UP}][${LOW}]{1,20})(?:-[${UP}][${LOW}]{1,20})? ` + SUR, 'g');
+const TITLED = new RegExp('(?:[Mm]evrouw|[Mm]evr\\.|[Mm]w\\.|[Mm]eneer|[Mm]nr\\.|[Dd]hr\\.|[Dd]e heer|[Ff]amilie|[Ff]am\\.|Mr\\.|Mrs\\.) ' + SUR, 'g');
+const INITIALS = new RegExp(`((?:[${UP}]\\.){1,4}) ?` + SUR, 'g');
+const STREETS = 'straat|laan|plein|singel|gracht|kade|steeg|dreef|plantsoen|boulevard|allee|straatweg'.split('|');
+const OTHERS = 'weg|dijk|hof|park|pad|markt|wal|haven|veld|baan|ring|erf|weide|akker|kanaal'.split('|');
+const STREET = new RegExp(`([${UP}${LOW}][${UP}${LOW}'-]{2,60}) ([1-9][0-9]{0,3}(?:-[0-9]{1,3}|[ -]?[A-Za-z])?)` +
+  '(?![0-9A-Za-z]|[.,][0-9])', 'g');
+const ends = (w, list) => list.some((x) => w.endsWith(x) && w.length - x.length >= 2);
+const UNIT_AFTER = new RegExp(' (?:jaar|keer|uur|dag|dagen|week|weken|maand|maanden|minuten|euro|procent|kinderen|' +
+  'mensen|gezinnen|personen|x)' + END, 'y');
+const CLEAR_AFTER = new RegExp(`(?:[ ]?[,.;:)!?\\n]|[ ](?:in|te|en|bij)${END}|[ ]?$)`, 'y');
+const words = (s) => new Set(s.split(' '));
+const NOT_SURNAMES = words('de het een dit dat deze die er hij zij ze we wij ik je jij u in op met voor na daarna toen ' +
+  'ook maar en of als wat wie waar hoe niet geen wel zo nu dan bij door om tot uit van aan over naar onder tijdens ' +
+  'volgens sinds omdat want dus nog al alle veel meer moeder vader ouders gezin kind kinderen school zorg gemeente ' +
+  'maandag dinsdag woensdag donderdag vrijdag zaterdag zondag januari februari maart april mei juni juli augustus ' +
+  'september oktober november december wmo jeugdwet participatiewet ggz ggd veilig thuis jeugdzorg jeugdhulp ' +
+  'wijkteam sociaal team raad stichting centrum nederland the and of for');
+const WORD_NAMES = words('ben bas mark will may roos lot fleur iris job toon jade noor mare kick ties lex jet amber ' +
+  'mees bo kim sterre rosa luna ivy dean joy wil bob linde');
+const LETTER = new RegExp(`[${UP}${LOW}]`), CAPITAL = new RegExp(`[${UP}]`);
+const afterLetter = (t, s) => s > 0 && LETTER.test(t[s - 1]);
+const sentenceStart = (t, s) => { const b = t.slice(0, s).replace(/[ \t"'(*_\-#>]+$/, ''); return !b || '.!?:\n'.includes(b[b.length - 1]); };
+const surnameOk = (p, n) => !!p || !NOT_SURNAMES.has(n.split('-')[0].toLowerCase());
+const sticky = (re, t, i) => { re.lastIndex = i; return re.test(t); };
 
 export function isValidBsn(digits) {
   if (typeof digits !== 'string' || !/^[0-9]{8,9}$/.test(digits)) return false;
@@ -54,6 +90,16 @@ const DETECTORS = [
     const c = m[0].replace(/ /g, '').toUpperCase(); // ISO 13616 mod 97
     const n = (c.slice(4) + c.slice(0, 4)).replace(/[A-Z]/g, (ch) => parseInt(ch, 36));
     return !glued(t, s) && BigInt(n) % 97n === 1n ? end(m) : 0;
+  }],
+  ['name', NAME, (t, m, s) => (afterLetter(t, s) || !FIRST_NAMES.has(m[1]) || !surnameOk(m[2], m[3]) ||
+    (WORD_NAMES.has(m[1].toLowerCase()) && sentenceStart(t, s)) ? 0 : end(m))],
+  ['name', TITLED, (t, m, s) => (afterLetter(t, s) || !surnameOk(m[1], m[2]) ? 0 : end(m))],
+  ['name', INITIALS, (t, m, s) => (afterLetter(t, s) || !surnameOk(m[2], m[3]) || m[1] === 'N.B.' || m[1] === 'P.S.' ||
+    !(m[1].length > 2 || m[2]) ? 0 : end(m))],
+  ['address', STREET, (t, m, s) => {
+    const clear = ends(m[1], STREETS);
+    return afterLetter(t, s) || !(clear || ends(m[1], OTHERS)) || sticky(UNIT_AFTER, t, end(m)) ||
+      (!clear && !(CAPITAL.test(m[1][0]) && sticky(CLEAR_AFTER, t, end(m)))) ? 0 : end(m);
   }],
 ];
 

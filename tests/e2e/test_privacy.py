@@ -36,6 +36,13 @@ def test_phone_warns_about_a_bsn_and_the_console_flags_what_was_sent_anyway(serv
     expect(phone.locator("#mine .reflection")).to_have_count(0)
     assert_accessible(phone, "phone with the personal-data warning")
 
+    # a person's name and a street address (issue 20) are warned about the same way
+    phone.fill("#text", "Jan Jansen woont op Dorpsstraat 12")
+    phone.click("#write button.send")
+    expect(warning).to_contain_text("naam van een persoon")
+    expect(warning).to_contain_text("straatadres")
+    expect(phone.locator("#mine .reflection")).to_have_count(0)
+
     # edited: sent at once, and the warning goes
     phone.fill("#text", "Moeder gaf haar gegevens aan de balie")
     phone.click("#write button.send")

@@ -10,6 +10,9 @@ from tests.live.test_commands import dump
 
 
 def test_reflections_and_dots_for_someone_without_a_phone(app, facilitator, make_session, join, connect):
+    # one person per level: counted and tagged here only because the minimum group is set to 1 (the default, 3,
+    # keeps levels of fewer people out of screens and reports: tests/privacy/test_level_groups.py)
+    app.config["DISCIPLINE_MIN_GROUP"] = 1
     client, account_id = facilitator
     session_id, code = make_session(account_id, phase="write")
     phone = connect(join(code, level="execution"), code, "participant")

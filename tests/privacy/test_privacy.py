@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from facilitation.privacy.detect import Finding, find_personal_data, is_valid_bsn
 
 CASES = json.loads((Path(__file__).parent.parent / "data" / "pii_cases.json").read_text(encoding="utf-8"))
-KINDS = {"bsn", "email", "phone", "postcode", "birthdate", "iban"}
+KINDS = {"bsn", "email", "phone", "postcode", "birthdate", "iban", "name", "address"}
 
 # No example database: the suite must not leave a .hypothesis/ directory behind, and
 # no deadline: the timing guard is test_adversarial_input_is_fast, not Hypothesis.

@@ -110,6 +110,28 @@ PIECES = [
     "\U0001f44d",
     "\U0001d7ce",
     "é",
+    # names and addresses
+    "Jan",
+    "Mark",
+    " Jansen",
+    "Jansen",
+    " de ",
+    "van der ",
+    "-Vries",
+    "Daniël ",
+    "Øst",
+    "mevrouw ",
+    "Fam. ",
+    "A.B.",
+    "J. ",
+    "N.B. ",
+    "Dorpsstraat",
+    "Kerkweg",
+    "Rotterdam",
+    " 12",
+    "a",
+    " in ",
+    " jaar",
 ]
 
 
@@ -178,7 +200,8 @@ def js(node: str, corpus: list[str], bsn_inputs: list[str]) -> dict[str, Any]:
 
 
 def test_js_module_is_small() -> None:
-    assert PII_JS.stat().st_size < 4 * 1024
+    # the rules only; the first names are static/js/pii-names.js (about 4 KB over the wire, gzip)
+    assert PII_JS.stat().st_size < 8 * 1024
 
 
 def test_js_matches_shared_vectors(js: dict[str, Any]) -> None:

@@ -124,7 +124,7 @@ def add_member(programme_id: int):
 def create_case(programme_id: int):
     programme_ = _programme(programme_id, edit=True)
     title, description = request.form.get("title", ""), request.form.get("description", "")
-    blocked = _case_privacy_check(description)
+    blocked = _case_privacy_check(f"{title}\n{description}")
     if blocked:
         return render_template(
             "facilitator/case_edit.html",
@@ -141,18 +141,31 @@ def create_case(programme_id: int):
     except CommandError as exc:
         flash(error_message(exc.code, exc.params), "error")
         return redirect(url_for("facilitator.programme", programme_id=programme_id))
-    _warn_personal_data(description)
+    _warn_personal_data(f"{title}\n{description}")
     return redirect(url_for("facilitator.case", case_id=case.id))
 
 
 def _case_privacy_check(description: str) -> dict | None:
-    """The page that asks to remove a BSN, or to confirm that it is not a real person's number."""
-    if detect.blocks_case_text(description, confirmed=bool(request.form.get("confirm_personal_data"))):
+    """The page that asks to remove a BSN, a person's name or a street address, or to confirm that it is not a
+    real person's."""
+    blockers = detect.case_text_blockers(description, confirmed=bool(request.form.get("confirm_personal_data")))
+    if blockers == ["bsn"]:
         return {
             "bsn_found": True,
             "pii_message": _(
                 "The description contains what looks like a citizen service number (BSN). Remove "
                 "it, or confirm below that it is not a real person's number."
+            ),
+        }
+    if blockers:
+        labels = translated(PERSONAL_DATA)
+        return {
+            "bsn_found": True,
+            "confirm_label": _("These are not a real person's data (the case is pseudonymised); save it anyway."),
+            "pii_message": _(
+                "The description contains what looks like personal data: %(kinds)s. Remove it, or confirm below "
+                "that it is not a real person's.",
+                kinds=", ".join(labels[k] for k in blockers),
             ),
         }
     return None
@@ -194,12 +207,12 @@ def edit_case(case_id: int):
     title, description = case_.title, case_.description
     if request.method == "POST":
         title, description = request.form.get("title", ""), request.form.get("description", "")
-        blocked = _case_privacy_check(description)
+        blocked = _case_privacy_check(f"{title}\n{description}")
         if not blocked:
             try:
                 with unit_of_work():
                     manage.update_case(case_, title, description)
-                _warn_personal_data(description)
+                _warn_personal_data(f"{title}\n{description}")
                 return redirect(url_for("facilitator.case", case_id=case_id))
             except CommandError as exc:
                 error = error_message(exc.code, exc.params)

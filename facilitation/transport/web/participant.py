@@ -136,4 +136,7 @@ def screen(code: str):
         participant=participant,
         rules=houserules.rules_lines(session_),
         boot=live_boot(session_, "participant"),
+        # fewer than the threshold at their level: told that their level is not shown with what they write
+        level_alone=participant.level in disciplines.session_small_levels(session_.id),
+        min_group=disciplines.min_group(),
     )
