@@ -78,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"at least {MIN_PASSWORD_LENGTH} characters. Default: FACILITATION_PASSWORD, else asked for on the "
         "terminal, else the first line of standard input (e.g. `... create-account --email a@b.nl < file`)",
     )
+    manage = commands.add_parser("account", help="deactivate, reactivate or delete an account, or make a reset link")
+    manage.add_argument("action", choices=["deactivate", "reactivate", "reset-link", "delete"])
+    manage.add_argument("email")
+    manage.add_argument("--yes", action="store_true", help="for delete: no question asked")
     commands.add_parser("migrate", help="bring the database up to date and stop (every start does this too)")
     commands.add_parser(
         "purge", help="delete every session whose retention period has passed (for cron); prints how many"
@@ -143,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "create-account":
         return _create_account(app, args)
+    if args.command == "account":
+        return _manage_account(app, args)
     if args.command == "report":
         return _report(app, args)
     if args.command == "migrate":
@@ -217,6 +223,49 @@ def _create_account(app, args) -> int:
     # an account made in the wrong database is the classic slip (the command run without the service's settings)
     print(f"in {_safe_url(app.config['SQLALCHEMY_DATABASE_URI'])}", file=sys.stderr)
     return 0
+
+
+def _manage_account(app, args) -> int:
+    """`account deactivate|reactivate|reset-link|delete EMAIL`, as an administrator does in the web pages."""
+    from facilitation.people import accounts
+    from facilitation.unit_of_work import unit_of_work
+
+    with app.app_context():
+        account = accounts.find(args.email)
+        if account is None:
+            print(f"No account {args.email} in {_safe_url(app.config['SQLALCHEMY_DATABASE_URI'])}", file=sys.stderr)
+            return 2
+        if args.action == "reset-link":
+            if not account.active:
+                print("The account is deactivated: reactivate it first", file=sys.stderr)
+                return 2
+            base = (app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/")
+            print(f"{base}/reset/{accounts.reset_token(account)}")
+            print(f"One use, valid {accounts.RESET_HOURS} hours; pass it on to {account.email}", file=sys.stderr)
+            return 0
+        email = account.email
+        if args.action == "delete" and not args.yes:
+            answer = input(f"Delete {email} for good? Type yes: ") if sys.stdin.isatty() else ""
+            if answer.strip().lower() != "yes":
+                print("Not deleted (give --yes without a terminal)", file=sys.stderr)
+                return 2
+        try:
+            with unit_of_work():
+                if args.action == "delete":
+                    accounts.delete_account(account)
+                else:
+                    accounts.set_active(account, args.action == "reactivate")
+        except accounts.AccountError as exc:
+            print(f"Not changed: {_ACCOUNT_REFUSALS.get(exc.code, exc.code)}", file=sys.stderr)
+            return 2
+        print(f"{email}: {args.action}d")
+    return 0
+
+
+_ACCOUNT_REFUSALS = {
+    "last_admin": "this is the last active administrator",
+    "owns_work": "it owns programmes or runs sessions; deactivate it instead",
+}
 
 
 def _safe_url(url: str) -> str:

@@ -25,7 +25,20 @@ import socketio as socketio_client
 
 ROOT = Path(__file__).resolve().parents[1]
 #: what the build needs; the copy keeps build/ and *.egg-info out of the checkout
-SOURCES = ("facilitation", "templates", "static", "sessions", "pyproject.toml", "setup.py", "MANIFEST.in", "README.md")
+SOURCES = (
+    "facilitation",
+    "templates",
+    "static",
+    "sessions",
+    "pyproject.toml",
+    "setup.py",
+    "MANIFEST.in",
+    "README.md",
+    "LICENSE",
+    "CHANGELOG.md",
+    "babel.cfg",
+    "app.py",
+)
 NAMESPACE = "/live"
 # the second half needs the real PostgreSQL and Redis; one test, so two xdist workers never build it twice
 pytestmark = pytest.mark.services

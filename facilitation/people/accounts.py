@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import sqlalchemy as sa
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from facilitation import config
 from facilitation.extensions import db
-from facilitation.models import Account, Role
+from facilitation.models import Account, Programme, Role, Session
 from facilitation.validation import INT_HIGH
 
 MIN_PASSWORD_LENGTH = 10
@@ -47,21 +51,11 @@ def end_sessions(account: Account) -> None:
     account.session_version = (account.session_version or 0) + 1
 
 
-def set_password(account: Account, current: str, new: str) -> None:
+def change_password(account: Account, current: str, new: str) -> None:
     """A new password for the account, given its current one; every earlier login ends (the caller commits)."""
     if not check_password_hash(account.password_hash, current or ""):
         raise AccountError("wrong_password")
-    if len(new or "") < MIN_PASSWORD_LENGTH:
-        raise AccountError("password_too_short")
-    account.password_hash = generate_password_hash(new)
-    end_sessions(account)
-
-
-def set_active(account: Account, active: bool) -> None:
-    """Deactivating ends every login at once; the account's sessions, programmes and history stay."""
-    account.active = active
-    if not active:
-        end_sessions(account)
+    set_password(account, new)
 
 
 def load(user_id: str) -> Account | None:
@@ -90,3 +84,78 @@ def authenticate(email: str, password: str) -> Account | None:
 
 
 _DUMMY_HASH = generate_password_hash("not a real password")
+
+#: hours a password-reset link stays valid
+RESET_HOURS = 24
+
+
+def find(email: str) -> Account | None:
+    return db.session.scalar(sa.select(Account).where(Account.email == (email or "").strip().lower()))
+
+
+def _other_active_admins(account: Account) -> int:
+    query = sa.select(sa.func.count(Account.id)).where(
+        Account.role == Role.ADMIN.value, Account.active.is_(True), Account.id != account.id
+    )
+    return db.session.scalar(query)
+
+
+def set_active(account: Account, active: bool, by: Account | None = None) -> None:
+    """Deactivate (the account can no longer log in; everything it made stays) or reactivate it."""
+    if not active:
+        if by is not None and by.id == account.id:
+            raise AccountError("own_account")
+        if account.is_admin and not _other_active_admins(account):
+            raise AccountError("last_admin")
+    account.active = active
+    if not active:
+        end_sessions(account)  # every login of it ends at once, also an open console
+
+
+def delete_account(account: Account, by: Account | None = None) -> None:
+    """Delete an account that runs no session and owns no programme (those would lose their facilitator:
+    deactivate it instead, or hand them over first). Its memberships go with it; audit entries and register
+    links keep their rows without the name."""
+    if by is not None and by.id == account.id:
+        raise AccountError("own_account")
+    if account.is_admin and not _other_active_admins(account):
+        raise AccountError("last_admin")
+    owns = db.session.scalar(sa.select(sa.func.count(Programme.id)).where(Programme.owner_id == account.id))
+    runs = db.session.scalar(sa.select(sa.func.count(Session.id)).where(Session.facilitator_id == account.id))
+    if owns or runs:
+        raise AccountError("owns_work")
+    db.session.delete(account)
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(config.setting("SECRET_KEY"), salt="password-reset")
+
+
+def _fingerprint(account: Account) -> str:
+    # the link names the password it replaces: once used (or the password changed) it no longer works
+    return hashlib.sha256(account.password_hash.encode()).hexdigest()[:16]
+
+
+def reset_token(account: Account) -> str:
+    """A one-time token for a password-reset link, valid RESET_HOURS hours."""
+    return _reset_serializer().dumps({"id": account.id, "fp": _fingerprint(account)})
+
+
+def account_for_reset(token: str) -> Account | None:
+    """The active account a reset token is for, if it is genuine, unused and not expired."""
+    try:
+        data = _reset_serializer().loads(token, max_age=RESET_HOURS * 3600)
+    except BadSignature:
+        return None
+    account = db.session.get(Account, data.get("id")) if isinstance(data, dict) else None
+    if account is None or not account.active or data.get("fp") != _fingerprint(account):
+        return None
+    return account
+
+
+def set_password(account: Account, password: str) -> None:
+    """A new password (a reset link, the command line, or change_password); every earlier login ends."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise AccountError("password_too_short")
+    account.password_hash = generate_password_hash(password)
+    end_sessions(account)

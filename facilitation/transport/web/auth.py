@@ -25,6 +25,12 @@ def account_error(code: str) -> str:
         "password_too_short": _("The password must be at least 10 characters long."),
         "email_taken": _("There is already an account with this e-mail address."),
         "wrong_password": _("Your current password is not right."),
+        "own_account": _("You cannot do this to your own account."),
+        "last_admin": _("This is the last active administrator: make another administrator first."),
+        "owns_work": _(
+            "This account owns programmes or runs sessions. Deactivate it instead: it can no longer log in, "
+            "and what it made stays."
+        ),
     }[code]
 
 
@@ -144,8 +150,12 @@ def manage_accounts():
             error = account_error(exc.code)
         except ValueError:
             error = _("Choose one of the roles.")
+    return _accounts_page(error=error)
+
+
+def _accounts_page(error: str | None = None, reset: tuple[Account, str] | None = None):
     rows = db.session.scalars(sa.select(Account).order_by(Account.name)).all()
-    return render_template("auth/accounts.html", accounts=rows, roles=translated(ROLES), error=error)
+    return render_template("auth/accounts.html", accounts=rows, roles=translated(ROLES), error=error, reset=reset)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -159,7 +169,7 @@ def change_password():
         else:
             try:
                 with unit_of_work():
-                    accounts.set_password(
+                    accounts.change_password(
                         current_user, request.form.get("current_password", ""), request.form.get("password", "")
                     )
             except accounts.AccountError as exc:
@@ -173,23 +183,84 @@ def change_password():
     return render_template("auth/password.html", error=error), status
 
 
-@bp.post("/admin/accounts/<int:account_id>/active")
-@login_required
-def set_active(account_id: int):
-    """Deactivate (every login of it ends at once) or reactivate an account; never one's own."""
+def _managed_account(account_id: int) -> Account:
     if not current_user.is_admin:
         abort(403)
     account = db.session.get(Account, account_id)
     if account is None:
         abort(404)
-    if account.id == current_user.id:
-        flash(_("You cannot deactivate your own account."), "error")
-        return redirect(url_for("auth.manage_accounts"))
+    return account
+
+
+@bp.post("/admin/accounts/<int:account_id>/active")
+@login_required
+def set_account_active(account_id: int):
+    """Deactivate (no more logging in; what the account made stays) or reactivate an account."""
+    account = _managed_account(account_id)
     active = request.form.get("active") == "1"
-    with unit_of_work():
-        accounts.set_active(account, active)
-    if active:
-        flash(_("%(name)s can log in again.", name=account.name))
+    try:
+        with unit_of_work():
+            accounts.set_active(account, active, by=current_user)
+    except accounts.AccountError as exc:
+        flash(account_error(exc.code), "error")
     else:
-        flash(_("%(name)s can no longer log in; every login of this account has ended.", name=account.name))
+        if active:
+            flash(_("%(email)s can log in again.", email=account.email))
+        else:
+            flash(_("%(email)s is deactivated: every login of this account has ended.", email=account.email))
     return redirect(url_for("auth.manage_accounts"))
+
+
+@bp.post("/admin/accounts/<int:account_id>/reset")
+@login_required
+def issue_reset_link(account_id: int):
+    """A one-time link to choose a new password, shown to the administrator to pass on."""
+    account = _managed_account(account_id)
+    if not account.active:
+        flash(_("Reactivate the account first."), "error")
+        return redirect(url_for("auth.manage_accounts"))
+    link = url_for("auth.reset_password", token=accounts.reset_token(account), _external=True)
+    current_app.logger.info("password reset link issued for account %s", account.id)
+    return _accounts_page(reset=(account, link))
+
+
+@bp.post("/admin/accounts/<int:account_id>/delete")
+@login_required
+def delete_account(account_id: int):
+    account = _managed_account(account_id)
+    if request.form.get("confirm") != "1":
+        flash(_("Tick the box to confirm that the account is deleted."), "error")
+        return redirect(url_for("auth.manage_accounts"))
+    email = account.email
+    try:
+        with unit_of_work():
+            accounts.delete_account(account, by=current_user)
+    except accounts.AccountError as exc:
+        flash(account_error(exc.code), "error")
+    else:
+        flash(_("The account %(email)s is deleted.", email=email))
+    return redirect(url_for("auth.manage_accounts"))
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Where a password-reset link leads: choose a new password, once."""
+    account = accounts.account_for_reset(token)
+    if account is None:
+        return render_template("auth/reset.html", invalid=True), 404
+    error = None
+    if request.method == "POST":
+        password = request.form.get("password", "")
+        if password != request.form.get("password_again", ""):
+            error = _("The two passwords are not the same.")
+        else:
+            try:
+                with unit_of_work():
+                    accounts.set_password(account, password)
+            except accounts.AccountError as exc:
+                error = account_error(exc.code)
+            else:
+                logout_user()
+                flash(_("Your new password is set. Log in with it."))
+                return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", invalid=False, account=account, error=error), (400 if error else 200)
