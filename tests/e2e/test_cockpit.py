@@ -159,6 +159,11 @@ def test_a_learning_table_runs_from_the_cockpit_at_1366x768(server, new_context)
     expect(phones[0].locator("#ballot")).to_be_visible()
     expect(projector.locator("#votes-view")).to_be_visible()
     cockpit_in_view(console, console.locator("#vote-console h3"))
+    # and on a full HD screen
+    console.set_viewport_size({"width": 1920, "height": 1080})
+    cockpit_in_view(console, console.locator("#vote-console-results li").first)
+    shot(console, "4-vote-1920")
+    console.set_viewport_size(LAPTOP)
     phones[0].locator(".ballot-item").first.get_by_role("button", name=re.compile("^Stip erbij")).tap()
     expect(console.locator("#vote-console")).to_contain_text("1 persoon heeft gestemd")
     shot(console, "4-vote")
@@ -175,6 +180,14 @@ def test_a_learning_table_runs_from_the_cockpit_at_1366x768(server, new_context)
     expect(console.locator("#projector-now")).to_have_text("Automatisch: Niveaukaart")
     cockpit_in_view(console, console.locator("#console-level-map .lane h3").first)
     in_view(console, console.locator("#console-level-map .chip").first)
+    # a chip never overflows its lane, also with its keyboard control open
+    chip = console.locator("#console-level-map .chip").first
+    chip.locator("select").focus()
+    lane, box = (
+        console.locator("#console-level-map .lane").filter(has=console.locator(".chip")).first.bounding_box(),
+        chip.bounding_box(),
+    )
+    assert lane["x"] <= box["x"] and box["x"] + box["width"] <= lane["x"] + lane["width"], (lane, box)
     shot(console, "5-causes")
 
     # --- commitments: proposals and confirmed ones
@@ -320,3 +333,14 @@ def test_set_up_from_login_to_a_projected_qr_code_takes_at_most_six_actions(serv
     code = page.locator("code").first.inner_text()
     assert decode_qr(projector) == f"{server.url}/j/{code}"
     assert len(actions) <= 6, actions
+
+    # the same console in English, before the session starts
+    english = new_context(locale="en-GB", viewport=LAPTOP).new_page()
+    log_in(english, server)
+    english.goto(page.url)
+    expect(english.locator("#start-session")).to_have_text("Start session")
+    expect(english.locator("#phase-guide")).to_contain_text("open the projector")
+    assert_accessible(english, "cockpit before the start (en)")
+    english.keyboard.press("?")
+    expect(english.locator("#shortcuts-heading")).to_have_text("Keyboard shortcuts")
+    assert_accessible(english, "shortcuts list (en)")

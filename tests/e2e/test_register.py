@@ -114,8 +114,8 @@ def test_facilitator_confirms_a_suggested_link_and_sees_the_register(server, new
     expect(row).to_contain_text("Gezin centraal Zwolle · Leertafel Zwolle")
     expect(row).to_contain_text("Schuldhulp Deventer · Leertafel Deventer")
     expect(row.locator("[data-status]")).to_have_text("Open")
-    expect(page.locator("#register-trend thead")).to_contain_text("2026-Q1")
-    expect(page.locator("#register-trend thead")).to_contain_text("2026-Q2")
+    expect(page.locator("#register-trend thead")).to_contain_text("1e kwartaal 2026")
+    expect(page.locator("#register-trend thead")).to_contain_text("2e kwartaal 2026")
     assert_accessible(page, "register (nl)")
 
     # the entry page, and a person's verdict on the status

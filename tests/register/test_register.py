@@ -406,7 +406,7 @@ def test_organisers_read_only_their_programmes_and_change_nothing(two_programmes
     assert page.status_code == 200
     assert "Gezin centraal Zwolle" in html and "Leertafel Zwolle 1" in html
     assert "Schuldhulp Deventer" not in html and "Leertafel Deventer 1" not in html
-    assert "1 time in another programme" in html or "1 keer in een ander programma" in html
+    assert "1 time in another programme" in html or "1 keer in een ander leertraject" in html
     assert trend(html)[("total", "2026-Q2")] == 1  # counted, without where
     entry_html = organiser.get(f"/register/{entry_id}").get_data(as_text=True)
     assert "Lange wachttijden jeugdhulp" not in entry_html and "Leertafel Deventer 1" not in entry_html
@@ -453,7 +453,7 @@ def test_a_facilitator_links_only_clusters_of_programmes_they_can_see(two_progra
     response = other.post("/register/suggestions/confirm", data={"a": mine, "b": t["wait_a"]}, follow_redirects=True)
     assert "programme you cannot see" in response.get_data(
         as_text=True
-    ) or "programma dat u niet kunt zien" in response.get_data(as_text=True)
+    ) or "leertraject dat je niet kunt zien" in response.get_data(as_text=True)
     assert world.count(RegisterEntry) == 0 and world.count(RegisterLink) == 0
     # the owner links theirs with the other's programme once a member of it
     world.member(own, t["fid"])

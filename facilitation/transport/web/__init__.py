@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf
 
+from facilitation.text import dates
 from facilitation.transport.web import api, audit, auth, facilitator, participant, projector, reports
 from facilitation.transport.web import register as register_pages
 
@@ -23,6 +24,10 @@ def register_blueprints(app: Flask) -> None:
     app.context_processor(
         lambda: {"csp_nonce": g.get("csp_nonce", ""), "current_locale": str(get_locale()), "csrf_token": generate_csrf}
     )
+    # dates and quarters in the reader's language on every page, never ISO
+    app.add_template_filter(dates.long_date, "long_date")
+    app.add_template_filter(dates.date_time, "date_time")
+    app.add_template_filter(dates.quarter_label, "quarter")
 
     @app.errorhandler(404)
     def not_found(error):

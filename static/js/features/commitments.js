@@ -64,8 +64,16 @@ function clusterTitles(state, ids) {
   return (ids || []).map((id) => (state.clusters || []).find((c) => c.id === id)).filter(Boolean).map((c) => c.title);
 }
 
+// "1 maart 2026", in the page's language (as the Word report writes it), never the ISO form
+function readableDate(iso) {
+  const [year, month, day] = String(iso).split("-").map(Number);
+  if (!year || !month || !day) return iso;
+  const options = { day: "numeric", month: "long", year: "numeric" };
+  return new Intl.DateTimeFormat(document.documentElement.lang || "nl", options).format(new Date(year, month - 1, day));
+}
+
 function dueLabel(commitment, w) {
-  return commitment.due_date ? fill(w.due, { date: commitment.due_date }) : "";
+  return commitment.due_date ? fill(w.due, { date: readableDate(commitment.due_date) }) : "";
 }
 
 
