@@ -362,8 +362,8 @@ def test_timeline_appendix_only_when_asked_and_without_texts(app, finished_sessi
     with app.app_context():
         events = db.session.scalar(sa.text("select count(*) from events"))
     assert len(rows) - 1 == events
-    assert ["Sessie gestart", "Facilitator", "Introductie van de casus"] == rows[1][2:]
-    assert any(row[2:] == ["Reflectie verborgen", "Facilitator", ""] for row in rows)
+    assert ["Sessie gestart", "Begeleider", "Introductie van de casus"] == rows[1][2:]
+    assert any(row[2:] == ["Reflectie verborgen", "Begeleider", ""] for row in rows)
     assert HIDDEN not in xml_parts(content) and SECRET_NAME not in xml_parts(content)
 
 
