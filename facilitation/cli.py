@@ -27,6 +27,15 @@ def build_parser() -> argparse.ArgumentParser:
         prog=_program_name(),
         description="Live learning tables and fishbowl sessions. Without a command: run the server.",
     )
+    _global_options(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _serve_command(commands)
+    _account_commands(commands)
+    _report_command(commands)
+    return parser
+
+
+def _global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--version", action="version", version=f"Leertafels {__version__}")
     parser.add_argument(
         "--env-file",
@@ -51,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--instance", help="folder for the SQLite database, secret key and exports (default: instance/)"
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+
+def _serve_command(commands) -> None:
     serve = commands.add_parser(
         "serve", help="run the production server: gevent, many WebSocket connections per process (see docs/deploy.md)"
     )
@@ -69,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="trust one proxy's X-Forwarded-For/-Proto/-Host headers (nginx in front)",
     )
+
+
+def _account_commands(commands) -> None:
+    """create-account and account, and the two maintenance commands migrate and purge."""
     account = commands.add_parser("create-account", help="create an account (the first one can also be made at /setup)")
     account.add_argument("--email", required=True)
     account.add_argument("--name", default="")
@@ -86,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "purge", help="delete every session whose retention period has passed (for cron); prints how many"
     )
+
+
+def _report_command(commands) -> None:
     report = commands.add_parser(
         "report", help="write a session's or a programme's report (Word, PDF, Markdown, JSON, CSV)"
     )
@@ -110,7 +128,6 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["nl", "en"],
         help="programme report language (default: the language most of its sessions use)",
     )
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -395,30 +412,11 @@ def _address(args) -> tuple[str, int]:
     return args.serve_host or args.host, args.serve_port or args.port
 
 
-def _run_workers(overrides: dict, args) -> int:
-    """Bring the database up to date (in a short-lived process), then start the workers and wait. This
-    parent holds no app, so it stays small. One worker that stops ends them all, so a service manager
-    sees the failure and restarts the whole set."""
-    import signal
-    import subprocess
-    import time
+def _worker_environment(settings: dict, args) -> tuple[dict, list[str]]:
+    """The workers get what this parent found, so they agree on the key, the database and the queue (in the
+    environment, not the command line, where `ps` would show a password in the database URL)."""
     from pathlib import Path
 
-    from facilitation import config
-
-    if args.workers < 1:
-        print("--workers must be at least 1", file=sys.stderr)
-        return 2
-    instance = config.instance_folder(overrides)
-    instance.mkdir(parents=True, exist_ok=True)
-    settings = config.load(overrides, instance)
-    if not settings.get("SOCKETIO_MESSAGE_QUEUE"):
-        print("Several workers need a message queue: set REDIS_URL (e.g. redis://127.0.0.1:6379/0)", file=sys.stderr)
-        return 2
-    if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        print("Warning: several workers on SQLite take turns writing; use PostgreSQL (DATABASE_URL)", file=sys.stderr)
-    # the workers get what this parent found, so they agree on the key, the database and the queue
-    # (in the environment, not the command line, where `ps` would show a password in the database URL)
     env = dict(
         os.environ,
         REDIS_URL=settings["SOCKETIO_MESSAGE_QUEUE"],
@@ -434,14 +432,14 @@ def _run_workers(overrides: dict, args) -> int:
         command += ["--instance", args.instance]
     if args.public_url:
         command += ["--public-url", args.public_url]
-    migrated = subprocess.run([*command, "migrate"], env=env)
-    if migrated.returncode:
-        return migrated.returncode
-    host, port = _address(args)
-    command += ["serve", "--host", host]
-    if args.behind_proxy:
-        command.append("--behind-proxy")
-    children = [subprocess.Popen([*command, "--port", str(port + i)], env=env) for i in range(args.workers)]
+    return env, command
+
+
+def _wait_for_workers(children: list) -> bool:
+    """Wait until a worker stops or the service manager asks to stop; then stop them all. True when asked."""
+    import signal
+    import subprocess
+    import time
 
     asked_to_stop = []
 
@@ -464,7 +462,38 @@ def _run_workers(overrides: dict, args) -> int:
                 child.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 child.kill()
-    if asked_to_stop:
+    return bool(asked_to_stop)
+
+
+def _run_workers(overrides: dict, args) -> int:
+    """Bring the database up to date (in a short-lived process), then start the workers and wait. This
+    parent holds no app, so it stays small. One worker that stops ends them all, so a service manager
+    sees the failure and restarts the whole set."""
+    import subprocess
+
+    from facilitation import config
+
+    if args.workers < 1:
+        print("--workers must be at least 1", file=sys.stderr)
+        return 2
+    instance = config.instance_folder(overrides)
+    instance.mkdir(parents=True, exist_ok=True)
+    settings = config.load(overrides, instance)
+    if not settings.get("SOCKETIO_MESSAGE_QUEUE"):
+        print("Several workers need a message queue: set REDIS_URL (e.g. redis://127.0.0.1:6379/0)", file=sys.stderr)
+        return 2
+    if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        print("Warning: several workers on SQLite take turns writing; use PostgreSQL (DATABASE_URL)", file=sys.stderr)
+    env, command = _worker_environment(settings, args)
+    migrated = subprocess.run([*command, "migrate"], env=env)
+    if migrated.returncode:
+        return migrated.returncode
+    host, port = _address(args)
+    command += ["serve", "--host", host]
+    if args.behind_proxy:
+        command.append("--behind-proxy")
+    children = [subprocess.Popen([*command, "--port", str(port + i)], env=env) for i in range(args.workers)]
+    if _wait_for_workers(children):
         return 0  # a service manager's stop: the workers were told to go
     failed = [child.returncode for child in children if child.returncode]
     return (failed[0] if failed[0] > 0 else 1) if failed else 0  # negative: killed by a signal

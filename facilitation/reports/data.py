@@ -313,51 +313,124 @@ def _day(session_: Session) -> date | None:
     return session_.scheduled_at.date() if session_.scheduled_at else None
 
 
+@dataclass(frozen=True)
+class _People:
+    """Who joined a session, as the report may show them."""
+
+    total: int
+    #: people without a phone, whose reflections and votes the facilitator entered
+    proxies: frozenset[int]
+    level_of: dict[int, str | None]
+    names: dict[int, str | None]
+    #: levels fewer than the threshold joined at: never shown with a reflection or counted on their own
+    small: frozenset[str]
+
+
+def _people(sid: int) -> _People:
+    rows = db.session.execute(
+        sa.select(Participant.id, Participant.level, Participant.display_name, Participant.proxy).where(
+            Participant.session_id == sid
+        )
+    ).all()
+    level_of = {row.id: row.level for row in rows}
+    return _People(
+        total=len(rows),
+        proxies=frozenset(row.id for row in rows if row.proxy),
+        level_of=level_of,
+        names={row.id: row.display_name for row in rows},
+        small=frozenset(small_levels(Counter(level_of.values()))),
+    )
+
+
 def gather_session(session_: Session, *, timeline: bool = False) -> SessionReport:
     """Everything a session report shows, in a fixed number of queries whatever the session's size."""
     fmt = formats.installed().get(session_.format_key)
     language = session_.language
     sid = session_.id
+    people = _people(sid)
+    level_of, proxies, small = people.level_of, people.proxies, people.small
+    reflections, written = _reflection_items(sid, people)
+    votes, dots_by_level = _vote_counts(sid, level_of)
+    clusters = _cluster_items(sid, reflections, votes)
+    commitments = _commitment_items(sid, clusters)
+    joined = Counter(level_of.values())
+    participation = _participation(joined, written, dots_by_level, small)
 
-    participants = db.session.execute(
-        sa.select(Participant.id, Participant.level, Participant.display_name, Participant.proxy).where(
-            Participant.session_id == sid
-        )
-    ).all()
-    # people without a phone, whose reflections and votes the facilitator entered
-    proxies = {row.id for row in participants if row.proxy}
-    level_of = {row.id: row.level for row in participants}
-    names = {row.id: row.display_name for row in participants}
-    # levels fewer than the threshold joined at: never shown with a reflection or counted on their own
-    small = small_levels(Counter(level_of.values()))
+    facilitator = db.session.get(Account, session_.facilitator_id)
+    case: Case | None = db.session.get(Case, session_.case_id) if session_.case_id else None
+    programme = db.session.get(Programme, session_.programme_id)
+    phases = tuple(PhaseItem(key=p.key, title=p.title.get(language)) for p in fmt.phases) if fmt else ()
+    return SessionReport(
+        id=sid,
+        title=session_.title,
+        language=language,
+        status=session_.status,
+        join_code=session_.join_code,
+        programme_id=programme.id,
+        programme_title=programme.title,
+        format_key=session_.format_key,
+        format_title=fmt.title.get(language) if fmt else session_.format_key,
+        format_mode=fmt.mode if fmt else "",
+        facilitator_name=facilitator.name if facilitator else "",
+        scheduled_at=session_.scheduled_at,
+        started_at=session_.started_at,
+        closed_at=session_.closed_at,
+        levels_invited=tuple(level for level in LEVEL_ORDER if level in (session_.levels or [])),
+        levels_present=tuple(level for level in LEVEL_ORDER if joined[level]),
+        case_title=case.title if case else None,
+        case_markdown=case.description if case else None,
+        phases=phases,
+        participation=participation,
+        participants_total=people.total,
+        facilitator_reflections=sum(1 for r in reflections if r.by_facilitator),
+        reflections=tuple(reflections),
+        clusters=tuple(clusters),
+        commitments=commitments,
+        day=_day(session_),
+        timeline=_timeline(session_, {k: v for k, v in level_of.items() if v not in small}, fmt) if timeline else None,
+        fishbowl=_fishbowl(session_, fmt),
+        followup=_followup(session_),
+        carried=_carried(session_),
+        disciplines=session_groups(sid, for_report=True),
+        proxy_participants=len(proxies),
+        moments=_moment_items(sid, reflections),
+    )
 
+
+def _reflection_items(sid: int, people: _People) -> tuple[list[ReflectionItem], Counter]:
+    """The reflections a report may show, and how many each level wrote. Hidden reflections and those said
+    "for the room only" never reach a report or export."""
     reflections = []
     written: Counter = Counter()
-    # hidden reflections and those said "for the room only" never reach a report or export
     for r in db.session.scalars(
         sa.select(Reflection)
         .where(Reflection.session_id == sid, Reflection.hidden.is_(False), Reflection.room_only.is_(False))
         .order_by(Reflection.created_at, Reflection.id)
     ):
-        author = names.get(r.participant_id) if r.show_name else None
+        author = people.names.get(r.participant_id) if r.show_name else None
+        own_small_level = r.level in people.small and r.level == people.level_of.get(r.participant_id)
         reflections.append(
             ReflectionItem(
                 id=r.id,
                 kind=r.kind,
                 text=r.text,
-                level=None if r.level in small and r.level == level_of.get(r.participant_id) else r.level,
+                level=None if own_small_level else r.level,
                 phase_key=r.phase_key,
                 author=author or None,
-                by_facilitator=r.participant_id is None or r.participant_id in proxies,
+                by_facilitator=r.participant_id is None or r.participant_id in people.proxies,
                 cluster_id=r.cluster_id,
                 created_at=r.created_at,
                 moment_id=r.moment_id,
             )
         )
         if r.participant_id is not None:
-            written[level_of.get(r.participant_id)] += 1
+            written[people.level_of.get(r.participant_id)] += 1
+    return reflections, written
 
-    # the report weighs by the last round of dot voting (a later round re-weighs the earlier ones)
+
+def _vote_counts(sid: int, level_of: dict) -> tuple[dict[int, tuple[int, int]], Counter]:
+    """Per cluster (dots, voters), and dots given per level. The report weighs by the last round of dot
+    voting (a later round re-weighs the earlier ones)."""
     last_round = db.session.scalar(
         sa.select(VotingRound.id).where(VotingRound.session_id == sid).order_by(VotingRound.number.desc()).limit(1)
     )
@@ -380,7 +453,10 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
         .group_by(Vote.participant_id)
     ):
         dots_by_level[level_of.get(row.participant_id)] += int(row.dots or 0)
+    return votes, dots_by_level
 
+
+def _cluster_items(sid: int, reflections: list[ReflectionItem], votes: dict) -> list[ClusterItem]:
     in_cluster: dict[int, list[ReflectionItem]] = {}
     for item in reflections:
         if item.cluster_id is not None:
@@ -401,8 +477,11 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
             sa.select(Cluster).where(Cluster.session_id == sid).order_by(Cluster.position, Cluster.id)
         )
     ]
-    cluster_titles = {c.id: c.title for c in clusters}
+    return clusters
 
+
+def _commitment_items(sid: int, clusters: list[ClusterItem]) -> tuple[CommitmentItem, ...]:
+    cluster_titles = {c.id: c.title for c in clusters}
     # proposals nobody confirmed are not commitments
     made = list(
         db.session.scalars(
@@ -448,61 +527,22 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
                 updates=tuple(updates.get(c.id, ())),
             )
         )
-    commitments = tuple(commitments)
+    return tuple(commitments)
 
-    joined = Counter(level_of.values())
-    participation = _participation(joined, written, dots_by_level, small)
 
-    facilitator = db.session.get(Account, session_.facilitator_id)
-    case: Case | None = db.session.get(Case, session_.case_id) if session_.case_id else None
-    programme = db.session.get(Programme, session_.programme_id)
-    phases = tuple(PhaseItem(key=p.key, title=p.title.get(language)) for p in fmt.phases) if fmt else ()
-    return SessionReport(
-        id=sid,
-        title=session_.title,
-        language=language,
-        status=session_.status,
-        join_code=session_.join_code,
-        programme_id=programme.id,
-        programme_title=programme.title,
-        format_key=session_.format_key,
-        format_title=fmt.title.get(language) if fmt else session_.format_key,
-        format_mode=fmt.mode if fmt else "",
-        facilitator_name=facilitator.name if facilitator else "",
-        scheduled_at=session_.scheduled_at,
-        started_at=session_.started_at,
-        closed_at=session_.closed_at,
-        levels_invited=tuple(level for level in LEVEL_ORDER if level in (session_.levels or [])),
-        levels_present=tuple(level for level in LEVEL_ORDER if joined[level]),
-        case_title=case.title if case else None,
-        case_markdown=case.description if case else None,
-        phases=phases,
-        participation=participation,
-        participants_total=len(participants),
-        facilitator_reflections=sum(1 for r in reflections if r.by_facilitator),
-        reflections=tuple(reflections),
-        clusters=tuple(clusters),
-        commitments=commitments,
-        day=_day(session_),
-        timeline=_timeline(session_, {k: v for k, v in level_of.items() if v not in small}, fmt) if timeline else None,
-        fishbowl=_fishbowl(session_, fmt),
-        followup=_followup(session_),
-        carried=_carried(session_),
-        disciplines=session_groups(sid, for_report=True),
-        proxy_participants=len(proxies),
-        moments=tuple(
-            MomentItem(
-                id=m.id,
-                kind=m.kind,
-                title=m.title,
-                when=m.when or "",
-                description=m.description or "",
-                reflections=tuple(r for r in reflections if r.moment_id == m.id),
-            )
-            for m in db.session.scalars(
-                sa.select(Moment).where(Moment.session_id == sid).order_by(Moment.position, Moment.id)
-            )
-        ),
+def _moment_items(sid: int, reflections: list[ReflectionItem]) -> tuple[MomentItem, ...]:
+    return tuple(
+        MomentItem(
+            id=m.id,
+            kind=m.kind,
+            title=m.title,
+            when=m.when or "",
+            description=m.description or "",
+            reflections=tuple(r for r in reflections if r.moment_id == m.id),
+        )
+        for m in db.session.scalars(
+            sa.select(Moment).where(Moment.session_id == sid).order_by(Moment.position, Moment.id)
+        )
     )
 
 
