@@ -154,6 +154,11 @@ def test_a_whole_learning_table_from_qr_code_to_word_report(server, new_context,
     proposer = phones[2]
     expect(proposer.locator("#commit-form")).to_be_visible()
     assert_accessible(proposer, "phone, commitments phase")
+    # a person's name is warned about as in a reflection (issue 20), and nothing is sent yet
+    proposer.fill("#mine-what", "Jan Jansen belt de school")
+    proposer.locator("#commit-form button.send").tap()
+    expect(proposer.locator("#commit-pii-warning")).to_contain_text("naam van een persoon")
+    expect(proposer.locator("#my-commitments .state")).to_have_count(0)
     proposer.fill("#mine-what", "Ik / mijn team gaat één gezinsregisseur aanwijzen")
     proposer.fill("#mine-owner", "Teamleider wijkteam Zuid")
     proposer.fill("#mine-due", "2026-03-01")

@@ -4,6 +4,7 @@
 // with a dated note. The console also starts a session from bottlenecks of earlier sessions (carried forward).
 import { currentPhase, fill, h, newId, upsert } from "../live.js";
 import { Drafts, LEVEL_ORDER, isParticipant, rebuild } from "./board.js";
+import { personalDataGuard } from "./pii-warning.js";
 
 const $ = (id) => document.getElementById(id);
 const drafts = new Drafts();
@@ -326,6 +327,8 @@ export function setup(ctx) {
   } else if (ctx.audience === "participant") {
     const form = $("commit-form");
     if (!form) return;
+    // a name, address or number in "what" or "who" is warned about as in a reflection; Propose again sends it
+    const privacy = personalDataGuard($("commit-pii-warning"), ctx.settings);
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const values = readFields("mine", ctx.live.state);
@@ -333,6 +336,7 @@ export function setup(ctx) {
         $("mine-what").focus();
         return;
       }
+      if (privacy.hold(`${values.what}\n${values.owner || ""}`)) return;
       const ack = await ctx.send("commitment.propose", values, newId());
       if (ack && ack.ok) {
         upsert(ctx.live.state.commitments, { ...ack.data.commitment, mine: true });
