@@ -152,7 +152,9 @@ function renderProjectorNow(state) {
 
 function renderWall(state) {
   const phase = currentPhase(state);
-  const prompts = phase ? phase.prompts : {};
+  // before the start: the first phase's prompts, to check them while preparing
+  const shownPrompts = phase || (state.status === "draft" ? state.format.phases[0] : null);
+  const prompts = shownPrompts ? shownPrompts.prompts : {};
   $("prompts").replaceChildren(...Object.entries(prompts).flatMap(([level, text]) => [
     h("dt", { text: settings.levels[level] || t.other_levels }), h("dd", { text }),
   ]));

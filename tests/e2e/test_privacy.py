@@ -96,6 +96,7 @@ def test_facilitator_sets_retention_and_deletes_a_session(server, new_context):
     page = new_context().new_page()
     log_in(page, server)
     create_session(page, server, title="Weg ermee")
+    page.click("#tab-more")  # one click away on the console
     page.click("text=Gegevens en bewaartermijn")
     page.wait_for_url("**/data")
     assert_accessible(page, "data and retention page")

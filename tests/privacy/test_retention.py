@@ -39,8 +39,9 @@ def populate(app, owner_id, make_session, join, *, close=True, retention_days=No
         assert ack["ok"], ack
         reflection_id = ack["data"]["id"]
     cluster = run(app, session_id, owner_id, "cluster.create", {"title": "Regie", "reflection_ids": [reflection_id]})
-    run(app, session_id, owner_id, "phase.goto", {"index": 3})
+    # a round of its own budget before the voting phase, whose entry then opens none (leaving it open asks)
     voting_round = run(app, session_id, owner_id, "vote.open", {"budget": 2})
+    run(app, session_id, owner_id, "phase.goto", {"index": 3, "confirm": True})
     ack = phone.post(
         api,
         json={
