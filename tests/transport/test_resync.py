@@ -61,11 +61,13 @@ class Screen:
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
-    async def connect(self) -> None:
+    async def connect(self, first_delay: float = 0.0) -> None:
         """Connect, and on failure try again as the browser's Socket.IO client does (0.5 s doubling to 4 s,
-        randomised by half), until it is in."""
+        randomised by half), until it is in. After a dropped connection its first try comes after
+        `first_delay` (0.25 to 0.75 s in a browser)."""
         import socketio
 
+        await asyncio.sleep(first_delay)
         delay, deadline = 0.5, time.monotonic() + 120
         while True:
             sio = socketio.AsyncClient(reconnection=False)
@@ -434,7 +436,7 @@ async def _storm(bases: list[str], code: str, tokens: list[str], postgres_url: s
         for _ in range(2):
             await asyncio.sleep(2.0)
             await asyncio.gather(*(p.drop() for p in storming))
-            await asyncio.gather(*(p.connect() for p in storming))
+            await asyncio.gather(*(p.connect(first_delay=random.uniform(0.25, 0.75)) for p in storming))
             print(f"storm over at {time.monotonic() - started:.1f} s")
         await asyncio.sleep(1.0)
         stop.set()
