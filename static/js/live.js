@@ -173,7 +173,7 @@ export class Live {
       // up to twice as long at random: a room of phones that all missed one message does not ask at once
       this.gapTimer = setTimeout(() => {
         this.gapTimer = null;
-        if (this.behind()) this.resume();
+        if (this.behind() && this.socket.connected) this.resume(); // offline: the reconnect resumes
       }, this.gapWaitMs * (1 + Math.random()));
     }
   }
