@@ -360,7 +360,8 @@ def _disconnect_later(sid: str) -> None:
 
 
 class Heartbeat:
-    """Every LIVE_HEARTBEAT_SECONDS, each screen this worker holds hears its session's latest seq.
+    """Every LIVE_HEARTBEAT_SECONDS, each screen this worker holds hears its session's latest seq (as of the
+    beat before).
 
     A screen that is behind it fetches what it missed (live.js waits a moment for a late batch first). This
     worker sends it itself, not through the message queue: while that is down, events committed on another
@@ -381,6 +382,9 @@ class Heartbeat:
         socketio.start_background_task(self._beat, app, interval)
 
     def _beat(self, app, interval: float) -> None:
+        # each beat tells the seq read one beat earlier: those events had a whole interval to arrive, so a
+        # busy worker or queue does not send hundreds of screens after events that are merely on their way
+        previous: dict[int, int] = {}
         while True:
             socketio.sleep(interval)
             with self._lock:
@@ -389,10 +393,13 @@ class Heartbeat:
                     if self._app is app:
                         self._app = None
                     return
-            for session_id, seq in self._latest(app, session_ids):
-                socketio.emit(
-                    "heartbeat", {"seq": seq}, to=room_all(session_id), namespace=NAMESPACE, ignore_queue=True
-                )
+            latest = dict(self._latest(app, session_ids))
+            for session_id, seq in previous.items():
+                if session_id in latest:
+                    socketio.emit(
+                        "heartbeat", {"seq": seq}, to=room_all(session_id), namespace=NAMESPACE, ignore_queue=True
+                    )
+            previous = latest
 
     @staticmethod
     def _latest(app, session_ids: set[int]) -> list:

@@ -170,10 +170,11 @@ export class Live {
       clearTimeout(this.gapTimer);
       this.gapTimer = null;
     } else if (!this.gapTimer) {
+      // up to twice as long at random: a room of phones that all missed one message does not ask at once
       this.gapTimer = setTimeout(() => {
         this.gapTimer = null;
-        if (this.behind()) this.resume();
-      }, this.gapWaitMs);
+        if (this.behind() && this.socket.connected) this.resume(); // offline: the reconnect resumes
+      }, this.gapWaitMs * (1 + Math.random()));
     }
   }
 

@@ -138,7 +138,7 @@ def test_a_reconnect_does_not_wait_for_a_resume_lost_with_the_old_connection(pag
         const { live, socket } = screen("console");
         socket.fire("event", ev(11));
         socket.fire("event", ev(13));
-        await sleep(WAIT * 2);                                      // a resume goes out, then the line drops
+        await sleep(WAIT * 3);                                      // a resume goes out, then the line drops
         socket.fire("disconnect");
         socket.fire("connect");
         const resumes = socket.resumes();
@@ -157,13 +157,13 @@ def test_a_heartbeat_ahead_of_the_screen_makes_it_fetch_what_it_missed(page):
         """async () => {
         const { live, socket } = screen("participant");
         socket.fire("heartbeat", { seq: 10 });                          // up to date: nothing to do
-        await sleep(WAIT * 2);
+        await sleep(WAIT * 3);
         const quiet = socket.resumes().length;
         socket.fire("heartbeat", { seq: 14 });
-        await sleep(WAIT * 2);
+        await sleep(WAIT * 3);
         const asked = socket.resumes()[1].payload;
         socket.resumes()[1].cb(null, { ok: true, seq: 14, events: [ev(12), ev(14)] });  // 11, 13 not for it
-        await sleep(WAIT * 2);
+        await sleep(WAIT * 3);
         return { quiet, asked, log: live.state.log, seq: live.seq, resumes: socket.resumes().length };
     }"""
     )
@@ -178,7 +178,7 @@ def test_a_batch_that_overtakes_the_snapshot_is_kept_and_applied_after_it(page):
         const { live, socket } = screen("participant", null);
         socket.fire("batch", { events: [ev(10), ev(11)] });             // before the snapshot (seq 10)
         socket.resumes()[0].cb(null, snap(10));
-        await sleep(WAIT * 2);
+        await sleep(WAIT * 3);
         return { log: live.state.log, seq: live.seq, resumes: socket.resumes().length };
     }"""
     )
