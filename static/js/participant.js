@@ -1,5 +1,6 @@
 // The phone: the phase and prompt for my level, writing with an offline outbox, my reflections and their state.
-import { Live, baseReduce, boot, clock, currentPhase, fill, h, newId, remainingMs, statusBadge } from "./live.js";
+import { Live, baseReduce, boot, currentPhase, fill, h, newId, statusBadge } from "./live.js";
+import { timerView } from "./timer.js";
 import { reflectionCard } from "./cards.js";
 import * as clustering from "./features/clustering.js";
 import * as voting from "./features/voting.js";
@@ -119,10 +120,7 @@ function updateCounter() {
 function tick() {
   const state = live.state;
   if (!state) return;
-  const ms = state.status === "live" ? remainingMs(state, live.now()) : null;
-  const el = $("timer");
-  el.textContent = ms === null ? "" : clock(ms);
-  el.dataset.state = ms === 0 ? "up" : "running";
+  timerView($("timer"), state, live.now(), t);
 }
 
 // Send what waits, one at a time and in order; a timeout leaves it waiting for the next try.
