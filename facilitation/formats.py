@@ -43,6 +43,8 @@ class Phase:
     kinds: tuple[str, ...]
     #: prompt per level, with "default" for levels without their own
     prompts: dict[str, Text] = field(default_factory=dict)
+    #: the projector's wall shows only counts per kind until the facilitator reveals it (silent writing)
+    covered: bool = False
 
     def prompt(self, level: str | None, language: str) -> str:
         text = self.prompts.get(level or "") or self.prompts.get("default")
@@ -183,6 +185,7 @@ def _parse_phase(reader: _Reader, raw: Any, index: int) -> Phase:
         actions=frozenset(actions),
         kinds=tuple(kinds),
         prompts=prompts,
+        covered=reader.get(raw, "covered", bool, where, default=False),
     )
 
 

@@ -10,6 +10,7 @@ from facilitation.live import (
     carry,
     clustering,
     commitments,
+    covering,
     disciplines,
     fishbowl,
     houserules,
@@ -38,6 +39,7 @@ SECTIONS: list = [
     disciplines.snapshot_section,
     hybrid.snapshot_section,
     journey.snapshot_section,
+    covering.snapshot_section,
 ]
 
 
@@ -57,6 +59,7 @@ def format_view(session_: Session, level: str | None) -> dict:
                 "duration": p.duration,
                 "actions": sorted(p.actions),
                 "kinds": list(p.kinds),
+                "covered": p.covered,
                 # staff screens get every level's prompt, a phone only its own
                 "prompts": ({lvl: p.prompt(lvl, lang) for lvl in session_.levels} | {"default": p.prompt(None, lang)})
                 if level is None

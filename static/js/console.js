@@ -11,6 +11,7 @@ import { editPanel } from "./features/moderation.js";
 import * as disciplines from "./features/disciplines.js";
 import * as hybrid from "./features/hybrid.js";
 import * as journey from "./features/journey.js";
+import * as covering from "./features/covering.js";
 import * as houserules from "./features/houserules.js";
 
 // Features add their own part of the console: each may export reduce(state, event) and render(state, ctx).
@@ -24,6 +25,7 @@ const FEATURES = [
   houserules,
   hybrid,
   journey,
+  covering,
 ];
 
 const settings = boot();

@@ -83,8 +83,15 @@ function renderKinds(phase) {
   box.dataset.phase = phase.key;
   const legend = box.querySelector("legend");
   box.replaceChildren(legend, ...phase.kinds.map((kind, index) => h("label", {},
-    h("input", { type: "radio", name: "kind", value: kind, checked: index === 0 }),
+    h("input", { type: "radio", name: "kind", value: kind, checked: index === 0, onchange: sendLabel }),
     settings.kinds[kind])));
+  sendLabel();
+}
+
+// The button says what is sent ("Knelpunt versturen"), so a bottleneck is not logged as a success by mistake.
+function sendLabel() {
+  const kind = document.querySelector("input[name=kind]:checked");
+  $("send-reflection").textContent = kind ? fill(t.send_kind, { kind: settings.kinds[kind.value] || kind.value }) : t.send;
 }
 
 function stateLabel(state) {
@@ -215,5 +222,7 @@ $("write").addEventListener("submit", (event) => {
   text.value = "";
   updateCounter();
   render(live.state);
+  // ready for the next one: the box is empty and keeps the focus, the confirmation shows in "Your reflections"
+  text.focus();
   flush();
 });

@@ -1,6 +1,6 @@
 // The projector: phase, prompt and countdown in large type, the join panel, and one view at a time that always
 // fits the screen (fit.js pages what does not fit). Type scales with the screen in the stylesheet.
-import { Live, announcer, baseReduce, boot, currentPhase, statusBadge } from "./live.js";
+import { Live, announcer, baseReduce, boot, currentPhase, h, statusBadge } from "./live.js";
 import { reflectionCard } from "./cards.js";
 import { Pager, narrowWide } from "./fit.js";
 import { timerView } from "./timer.js";
@@ -12,6 +12,7 @@ import * as fishbowl from "./features/fishbowl.js";
 import * as disciplines from "./features/disciplines.js";
 import * as hybrid from "./features/hybrid.js";
 import * as journey from "./features/journey.js";
+import * as covering from "./features/covering.js";
 
 // Features add their own part of the projector: each may export reduce(state, event) and render(state, ctx).
 const FEATURES = [
@@ -23,6 +24,7 @@ const FEATURES = [
   disciplines,
   hybrid,
   journey,
+  covering,
 ];
 
 const settings = boot();
@@ -46,16 +48,32 @@ function render(state) {
   $("phase-title").textContent = state.status === "closed" ? t.closed : phase ? phase.title : state.session.title;
   $("prompt").textContent = state.status === "draft" ? t.lobby : phase ? phase.prompts.default || "" : "";
   $("prompt").hidden = !$("prompt").textContent;
-  // oldest first: a new card takes the next free place and the rest stay where they are
-  const visible = state.reflections.filter((r) => !r.hidden);
-  $("wall-empty").hidden = visible.length > 0 || state.status === "draft";
-  $("wall").replaceChildren(...visible.map((r) => reflectionCard(r, settings)));
+  renderWall(state);
   for (const feature of FEATURES) if (feature.render) feature.render(state, ctx);
   $("wall-view").hidden = $("wall").hidden || mode === "big";
   if ($("case-view")) $("case-view").hidden = state.projector_view !== "case";
   $("stage-body").hidden = mode === "big";
   tick();
   fit();
+}
+
+// Oldest first, so a new card takes the next free place and the rest stay where they are; a covered phase
+// shows only counts per kind, and once revealed its cards grouped by kind in a fixed shuffled order.
+function renderWall(state) {
+  const covered = covering.isCovered(state);
+  const visible = covered ? [] : covering.wallOrder(state.reflections.filter((r) => !r.hidden), state);
+  $("wall-covered").hidden = !covered;
+  if (covered) {
+    $("kind-counts").replaceChildren(...covering.counts(state).map(({ kind, n }) => h("li", { "data-kind": kind },
+      h("span", { class: "kind-name", text: settings.kinds[kind] || kind }), h("span", { class: "kind-count", text: String(n) }))));
+  }
+  $("wall-empty").hidden = covered || visible.length > 0 || state.status === "draft";
+  const known = new Set([...$("wall").children].map((li) => li.dataset.id));
+  $("wall").replaceChildren(...visible.map((r) => {
+    const card = reflectionCard(r, settings);
+    if (known.size && !known.has(String(r.id))) card.classList.add("arrived");
+    return card;
+  }));
 }
 
 // The books of whichever view is on screen, for the pager.

@@ -97,6 +97,8 @@ def js_strings() -> dict[str, str]:
         "edit": _("Edit"),
         "save": _("Save"),
         "cancel": _("Cancel"),
+        "reveal_wall": _("Show the wall to the room (%(n)s reflections)"),
+        "send_kind": _("Send: %(kind)s"),
     }
 
 
