@@ -148,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         config["SQLALCHEMY_DATABASE_URI"] = args.database_url
     if args.public_url:
         config["PUBLIC_URL"] = args.public_url
+    if args.command in (None, "serve"):
+        config["LISTEN_HOST"] = _address(args)[0] if args.command == "serve" else args.host
     if args.instance:
         config["INSTANCE_PATH"] = args.instance
     if args.command is None and not os.environ.get("FACILITATION_SESSION_COOKIE_SECURE"):

@@ -47,6 +47,9 @@ class Defaults:
     LIVE_HEARTBEAT_SECONDS: float = 5
     #: the address phones reach the server at; by default the host the console was opened on
     PUBLIC_URL: str | None = None
+    #: the address the server listens on (set by `python app.py --host`); on 0.0.0.0 or :: the join address
+    #: uses this computer's network address where the console was opened on 127.0.0.1 or localhost
+    LISTEN_HOST: str | None = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     #: on by default; `python app.py` on plain http turns it off for the laptop path

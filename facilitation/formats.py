@@ -72,6 +72,9 @@ class Phase:
                 return workspace
         return "case"
 
+    #: the projector's wall shows only counts per kind until the facilitator reveals it (silent writing)
+    covered: bool = False
+
     def prompt(self, level: str | None, language: str) -> str:
         text = self.prompts.get(level or "") or self.prompts.get("default")
         return text.get(language) if text else ""
@@ -221,6 +224,7 @@ def _parse_phase(reader: _Reader, raw: Any, index: int) -> Phase:
         projector=_one_of(reader, raw, "projector", PROJECTOR_VIEWS, where),
         start_timer=reader.get(raw, "start_timer", bool, where, default=True),
         open_vote=reader.get(raw, "open_vote", bool, where, default="vote" in actions),
+        covered=reader.get(raw, "covered", bool, where, default=False),
     )
 
 

@@ -20,7 +20,7 @@ DESCRIPTION_MAX = 500
 #: what the projector can show; None (sent as "auto") lets the projector choose (projectorView() in
 #: static/js/features/clustering.js): the circle in a fishbowl phase, the vote while a round is open or in
 #: a voting phase, else the clusters once there are any, else the wall
-PROJECTOR_VIEWS = ("wall", "clusters", "votes", "levels", "fishbowl", "journey")
+PROJECTOR_VIEWS = ("wall", "clusters", "votes", "levels", "fishbowl", "journey", "join", "case")
 
 
 def cluster_view(cluster: Cluster) -> dict:

@@ -10,6 +10,7 @@ from facilitation.live import (
     carry,
     clustering,
     commitments,
+    covering,
     disciplines,
     door,
     fishbowl,
@@ -40,6 +41,7 @@ SECTIONS: list = [
     hybrid.snapshot_section,
     journey.snapshot_section,
     door.snapshot_section,
+    covering.snapshot_section,
 ]
 
 
@@ -65,6 +67,7 @@ def format_view(session_: Session, level: str | None) -> dict:
                 "open_vote": p.open_vote,
                 # the facilitator's script; phones do not need it
                 "guide": p.guide.get(lang) if p.guide and level is None else "",
+                "covered": p.covered,
                 # staff screens get every level's prompt, a phone only its own
                 "prompts": ({lvl: p.prompt(lvl, lang) for lvl in session_.levels} | {"default": p.prompt(None, lang)})
                 if level is None

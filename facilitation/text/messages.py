@@ -27,6 +27,7 @@ ERRORS = {
     "kind_not_allowed": N_("This kind of reflection is not asked for in this phase."),
     "already_started": N_("The session has already started."),
     "no_change": N_("Nothing to change."),
+    "not_covered": N_("The wall of this phase is not covered."),
     "timer_empty": N_("The timer has no time left; extend it first."),
     "duplicate_client_id": N_("This was sent twice with the same id."),
     "conflict": N_("Someone else changed this at the same moment; please try again."),

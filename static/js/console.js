@@ -12,6 +12,7 @@ import { editPanel } from "./features/moderation.js";
 import * as disciplines from "./features/disciplines.js";
 import * as hybrid from "./features/hybrid.js";
 import * as journey from "./features/journey.js";
+import * as covering from "./features/covering.js";
 import * as houserules from "./features/houserules.js";
 import * as door from "./features/door.js";
 
@@ -27,6 +28,7 @@ const FEATURES = [
   hybrid,
   journey,
   door,
+  covering,
 ];
 
 const settings = boot();

@@ -1,5 +1,6 @@
 // The phone: the phase and prompt for my level, writing with an offline outbox, my reflections and their state.
-import { Live, baseReduce, boot, clock, currentPhase, fill, h, newId, remainingMs, statusBadge } from "./live.js";
+import { Live, baseReduce, boot, currentPhase, fill, h, newId, statusBadge } from "./live.js";
+import { timerView } from "./timer.js";
 import { reflectionCard } from "./cards.js";
 import * as clustering from "./features/clustering.js";
 import * as voting from "./features/voting.js";
@@ -84,8 +85,15 @@ function renderKinds(phase) {
   box.dataset.phase = phase.key;
   const legend = box.querySelector("legend");
   box.replaceChildren(legend, ...phase.kinds.map((kind, index) => h("label", {},
-    h("input", { type: "radio", name: "kind", value: kind, checked: index === 0 }),
+    h("input", { type: "radio", name: "kind", value: kind, checked: index === 0, onchange: sendLabel }),
     settings.kinds[kind])));
+  sendLabel();
+}
+
+// The button says what is sent ("Knelpunt versturen"), so a bottleneck is not logged as a success by mistake.
+function sendLabel() {
+  const kind = document.querySelector("input[name=kind]:checked");
+  $("send-reflection").textContent = kind ? fill(t.send_kind, { kind: settings.kinds[kind.value] || kind.value }) : t.send;
 }
 
 function stateLabel(state) {
@@ -121,10 +129,7 @@ function updateCounter() {
 function tick() {
   const state = live.state;
   if (!state) return;
-  const ms = state.status === "live" ? remainingMs(state, live.now()) : null;
-  const el = $("timer");
-  el.textContent = ms === null ? "" : clock(ms);
-  el.dataset.state = ms === 0 ? "up" : "running";
+  timerView($("timer"), state, live.now(), t);
 }
 
 // Send what waits, one at a time and in order; a timeout leaves it waiting for the next try.
@@ -219,5 +224,7 @@ $("write").addEventListener("submit", (event) => {
   text.value = "";
   updateCounter();
   render(live.state);
+  // ready for the next one: the box is empty and keeps the focus, the confirmation shows in "Your reflections"
+  text.focus();
   flush();
 });

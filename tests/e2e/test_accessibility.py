@@ -47,6 +47,9 @@ def test_live_screens_have_no_wcag_violations(server, new_context, language):
     projector = console.context.new_page()
     projector.set_viewport_size({"width": 1920, "height": 1080})
     projector.goto(console.url.replace("/console", "/projector"))
+    expect(projector.locator("#kind-counts li")).to_have_count(3)
+    assert_accessible(projector, "projector, wall covered")
+    console.click("#wall-reveal")
     expect(projector.locator("#wall .reflection")).to_have_count(1)
     assert_accessible(projector, "projector")
 

@@ -105,8 +105,11 @@ def test_a_whole_learning_table_from_qr_code_to_word_report(server, new_context,
     for phone, text in zip(phones, TEXTS):
         expect(phone.locator("#write")).to_be_visible()
         post(phone, text, kind="bottleneck")
-    for screen in (projector, console):
-        expect(screen.locator("#wall .reflection")).to_have_count(5)
+    # silent writing: the projector counts until the facilitator reveals the wall
+    expect(console.locator("#wall .reflection")).to_have_count(5)
+    expect(projector.locator("#kind-counts li[data-kind=bottleneck] .kind-count")).to_have_text("5")
+    console.click("#wall-reveal")
+    expect(projector.locator("#wall .reflection")).to_have_count(5)
     expect(phones[0].locator("#mine .state[data-state=confirmed]")).to_have_count(1)
     assert "Niemand had de regie" in projector.locator("#wall").inner_text()
     screenshots(projector=projector, phone=phones[0], console=console)

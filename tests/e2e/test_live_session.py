@@ -80,8 +80,11 @@ def test_phones_join_through_the_qr_code_and_the_wall_updates_live(server, new_c
     post(phones[0], "Niemand had de regie over het gezin", kind="bottleneck")
     post(phones[1], "Korte lijnen met school werkten goed", kind="success")
     post(phones[2], "De Wmo-regels passen niet bij dit gezin", kind="bottleneck")
-    for screen in (projector, console):
-        expect(screen.locator("#wall .reflection")).to_have_count(3)
+    # silent writing: the projector counts, the console sees every card; the facilitator reveals the wall
+    expect(console.locator("#wall .reflection")).to_have_count(3)
+    expect(projector.locator("#kind-counts .kind-count")).to_have_text(["1", "2", "0"])
+    console.click("#wall-reveal")
+    expect(projector.locator("#wall .reflection")).to_have_count(3)
     assert "Niemand had de regie over het gezin" in projector.locator("#wall").inner_text()
     phones[0].wait_for_selector("#mine .state[data-state=confirmed]")
     # the learning table does not share reflections between phones

@@ -31,6 +31,7 @@ def test_house_rules_are_accepted_on_the_phone(server, new_context):
     expect(phone.locator("#join-rules")).to_contain_text("blijft in deze ruimte")
     assert_accessible(phone, "join page with house rules")
     phone.check("input[name=level][value=policy]")
+    phone.locator("#join-optional summary").click()  # name and discipline are optional, folded away
     phone.select_option("#discipline", "school")
     phone.get_by_role("button", name="Akkoord en meedoen").click()
     phone.wait_for_url("**/p/*")

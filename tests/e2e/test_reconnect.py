@@ -16,6 +16,8 @@ def test_reflections_written_while_the_server_is_down_arrive_exactly_once(server
     create_session(console, server)
     console.click("#start-session")
     console.click("#phase-next")
+    # the writing phase starts covered on the projector; shown at once here, so the projector has cards to recover
+    console.click("#wall-reveal")
     code = console.locator("code").first.inner_text()
     projector = console.context.new_page()
     projector.goto(console.url.replace("/console", "/projector"))

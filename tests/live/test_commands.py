@@ -53,6 +53,8 @@ PAYLOADS = {
     "cluster.split": lambda ctx: {"id": ctx["cluster_id"], "reflection_ids": [ctx["reflection_id"]], "title": "Apart"},
     "cluster.delete": lambda ctx: {"id": ctx["cluster_id"]},
     "projector.show": lambda ctx: {"view": "levels"},
+    # the world's session is in the learning table's writing phase, whose wall is covered
+    "wall.reveal": lambda ctx: {},
     "vote.open": lambda ctx: {"budget": 2},
     "vote.close": lambda ctx: {},
     "vote.reveal": lambda ctx: {},

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import zxingcpp
 from PIL import Image, ImageDraw
 
 from facilitation.live import sessions
+from tests.conftest import PASSWORD
 
 
 def rasterise(svg: str, scale: int = 8) -> Image.Image:
@@ -51,3 +53,37 @@ def test_public_url_setting_wins_over_the_request_host(make_app, make_account, l
 def test_join_codes_avoid_look_alikes():
     assert not set(sessions.JOIN_ALPHABET) & set("0O1IL")
     assert sessions.normalise_code(" abc-23x ") == "ABC23X"
+
+
+def console_at(app, base: str, email: str, session_id: int) -> str:
+    """The console as opened at `base` (the login cookie belongs to that host)."""
+    http = app.test_client()
+    response = http.post("/login", data={"email": email, "password": PASSWORD}, base_url=base)
+    assert response.status_code == 302
+    return http.get(f"/sessions/{session_id}/console", base_url=base).get_data(as_text=True)
+
+
+def test_the_console_warns_when_phones_cannot_reach_the_join_address(app, make_account, make_session):
+    account_id, email = make_account()
+    session_id, code = make_session(account_id)
+    for base in ("http://127.0.0.1:5000", "http://localhost:5000"):
+        page = console_at(app, base, email, session_id)
+        assert 'id="join-address-warning"' in page and "--public-url" in page and "--host 0.0.0.0" in page
+    assert 'id="join-address-warning"' not in console_at(app, "http://192.168.1.20:5000", email, session_id)
+
+
+def test_listening_on_all_interfaces_puts_the_network_address_in_the_qr_code(make_app, make_account, make_session):
+    from facilitation.transport.web.live import lan_address
+
+    lan = lan_address()
+    if lan is None:
+        pytest.fail("this machine has no network address to test with")
+    app = make_app(LISTEN_HOST="0.0.0.0")
+    account_id, email = make_account()
+    session_id, code = make_session(account_id)
+    console = console_at(app, "http://127.0.0.1:5000", email, session_id)
+    assert 'id="join-address-warning"' not in console
+    http = app.test_client()
+    http.post("/login", data={"email": email, "password": PASSWORD}, base_url="http://127.0.0.1:5000")
+    svg = http.get(f"/sessions/{session_id}/qr.svg", base_url="http://127.0.0.1:5000").get_data(as_text=True)
+    assert [r.text for r in zxingcpp.read_barcodes(rasterise(svg))] == [f"http://{lan}:5000/j/{code}"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import socket
 import struct
 import subprocess
@@ -98,14 +99,16 @@ def _run_server(tmp_path, *args: str) -> str:
 
 
 def test_development_server_logs_requests_without_the_client_address(tmp_path):
-    output = _run_server(tmp_path)
+    output = re.sub(r"\x1b\[[0-9;]*m", "", _run_server(tmp_path))  # werkzeug colours the request line
     assert '"GET /nope HTTP/1.1" 404' in output  # the request log is on, and this is it
     assert CLIENT not in output, output
 
 
 def test_production_server_logs_no_client_address(tmp_path):
     output = _run_server(tmp_path, "serve")
-    assert "Invalid HTTP method" in output  # gevent did write about the malformed request
+    # the access log is on (gevent's "Invalid HTTP method" for the malformed request is filtered out as the
+    # noise of closed WebSockets, transport/operations.py; its redaction is tested below on such lines)
+    assert "GET / 302" in output
     assert CLIENT not in output, output
 
 

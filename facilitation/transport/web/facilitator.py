@@ -34,7 +34,7 @@ from facilitation.text.labels import (
 from facilitation.text.markdown import render_markdown
 from facilitation.text.messages import error_message
 from facilitation.transport import bounds
-from facilitation.transport.web.live import live_boot
+from facilitation.transport.web.live import join_address_warning, live_boot
 from facilitation.unit_of_work import unit_of_work
 from facilitation.validation import CommandError
 
@@ -346,6 +346,7 @@ def console(session_id: int):
         level_keys=Level.values(),
         moment_kinds=translated(MOMENT_KINDS),
         journey_open=formats.of(session_).lays_out_journey,
+        join_warning=join_address_warning(),
     )
 
 

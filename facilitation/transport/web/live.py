@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+from urllib.parse import urlsplit, urlunsplit
+
 from flask import current_app, request
 from flask_babel import gettext as _
 
@@ -9,10 +12,47 @@ from facilitation.live import sessions
 from facilitation.models import Session
 from facilitation.text.labels import COMMITMENT_STATUSES, KINDS, LEVELS, MOMENT_KINDS, PERSONAL_DATA, TAGS, translated
 
+LOOPBACK = ("127.", "localhost", "::1", "[::1]")
+ALL_INTERFACES = ("0.0.0.0", "::")
+
 
 def public_base_url() -> str:
-    """Where phones reach this server: PUBLIC_URL when set, else the address the page was opened at."""
-    return current_app.config.get("PUBLIC_URL") or request.host_url
+    """Where phones reach this server: PUBLIC_URL when set, else the address the page was opened at; a
+    console opened at 127.0.0.1 of a server listening on all interfaces gives this computer's network address."""
+    configured = current_app.config.get("PUBLIC_URL")
+    if configured:
+        return configured
+    url = urlsplit(request.host_url)
+    if url.hostname and url.hostname.startswith(LOOPBACK) and current_app.config.get("LISTEN_HOST") in ALL_INTERFACES:
+        lan = lan_address()
+        if lan:
+            return urlunsplit((url.scheme, f"{lan}:{url.port}" if url.port else lan, url.path, "", ""))
+    return request.host_url
+
+
+def lan_address() -> str | None:
+    """This computer's address on the local network: the one a packet to the outside would leave from (a UDP
+    "connect" sends nothing). None without a network."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed anywhere, only looked up in the table
+            address = probe.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith(LOOPBACK) or address == "0.0.0.0" else address
+
+
+def join_address_warning() -> str | None:
+    """For the console: a join address no phone can reach (this computer's own), with how to fix it."""
+    host = urlsplit(public_base_url()).hostname or ""
+    if not host.startswith(LOOPBACK):
+        return None
+    return _(
+        "Phones cannot reach %(address)s: that is this computer's own address. Start the app with "
+        "--host 0.0.0.0 so phones on the same network can join (the QR code then shows this computer's network "
+        "address), or give the address phones use with --public-url (or the PUBLIC_URL setting).",
+        address=public_base_url().rstrip("/"),
+    )
 
 
 def join_url(session_: Session) -> str:
@@ -57,6 +97,8 @@ def js_strings() -> dict[str, str]:
         "edit": _("Edit"),
         "save": _("Save"),
         "cancel": _("Cancel"),
+        "reveal_wall": _("Show the wall to the room (%(n)s reflections)"),
+        "send_kind": _("Send: %(kind)s"),
     }
 
 

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, render_template
 from flask_login import login_required
 
 from facilitation.live import sessions
+from facilitation.text.markdown import render_markdown
 from facilitation.transport.web.facilitator import facilitated_session
 from facilitation.transport.web.live import join_url, live_boot
 
@@ -23,6 +24,7 @@ def projector(session_id: int):
         join_url=url,
         qr_svg=sessions.qr_svg(url),
         boot=live_boot(session_, "projector"),
+        case_html=render_markdown(session_.case.description) if session_.case else None,
     )
 
 

@@ -373,16 +373,18 @@ function renderProjector(state, ctx) {
   const totals = publicTotals(state);
   const columns = state.clusters.map((cluster) => {
     const cards = visible.filter((r) => r.cluster_id === cluster.id);
+    // the heading block is one piece for the projector's pager, shown again where a page starts mid-cluster
     return h("section", { class: "column", "data-cluster-id": cluster.id, "aria-labelledby": `p-cluster-${cluster.id}` },
-      h("h3", { id: `p-cluster-${cluster.id}`, text: cluster.title }),
-      h("p", { class: "meta", text: clusterMeta(cluster, cards.length, totals, ctx, Object.keys(totals).length > 0) }),
-      cluster.description ? h("p", { class: "description", text: cluster.description }) : null,
+      h("div", { class: "column-head" },
+        h("h3", { id: `p-cluster-${cluster.id}`, text: cluster.title }),
+        h("p", { class: "meta", text: clusterMeta(cluster, cards.length, totals, ctx, Object.keys(totals).length > 0) }),
+        cluster.description ? h("p", { class: "description", text: cluster.description }) : null),
       h("ul", { class: "cards" }, cards.map((r) => reflectionCard(r, ctx.settings))));
   });
   const loose = visible.filter((r) => r.cluster_id === null);
   if (loose.length) {
     columns.push(h("section", { class: "column unclustered", "aria-labelledby": "p-cluster-loose" },
-      h("h3", { id: "p-cluster-loose", text: b.not_clustered_yet }),
+      h("div", { class: "column-head" }, h("h3", { id: "p-cluster-loose", text: b.not_clustered_yet })),
       h("ul", { class: "cards" }, loose.map((r) => reflectionCard(r, ctx.settings)))));
   }
   if (!columns.length) columns.push(h("p", { class: "prompt", text: b.no_clusters }));
