@@ -36,6 +36,6 @@ def test_an_administrator_resets_a_password_and_deactivates_an_account(server, n
     sam.wait_for_url(f"{server.url}/")
 
     admin.goto(f"{server.url}/admin/accounts")
-    admin.locator("tr", has_text="sam@example.org").locator("button", has_text="Op inactief zetten").click()
+    admin.locator("tr", has_text="sam@example.org").locator("button", has_text="Deactiveren").click()
     expect(admin.locator("tr", has_text="sam@example.org")).to_contain_text("Inactief")
     assert_accessible(admin, "accounts with a deactivated account")
