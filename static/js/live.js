@@ -64,6 +64,14 @@ export function currentPhase(state) {
   return state && state.phase_index !== null ? state.format.phases[state.phase_index] : null;
 }
 
+// Whether the current phase lets participants do `action` ("write", "vote", "fishbowl", "commit" ...). The
+// server decides (commands._participant_may refuses anything else); screens only show or hide the controls,
+// and all of them ask here rather than each working the rule out.
+export function phaseAllows(state, action) {
+  const phase = currentPhase(state);
+  return Boolean(state.status === "live" && phase && phase.actions.includes(action));
+}
+
 export function remainingMs(state, now) {
   const timer = state && state.timer;
   if (!timer) return null;

@@ -2,7 +2,7 @@
 // rejects them or records them directly, the projector shows the confirmed ones. In a follow-up phase every screen
 // shows the programme's earlier commitments and the console (or the phone that proposed one) updates their status
 // with a dated note. The console also starts a session from bottlenecks of earlier sessions (carried forward).
-import { currentPhase, fill, h, newId, upsert } from "../live.js";
+import { fill, h, newId, phaseAllows, upsert } from "../live.js";
 import { Drafts, LEVEL_ORDER, isParticipant, rebuild } from "./board.js";
 import { personalDataGuard } from "./pii-warning.js";
 
@@ -56,10 +56,6 @@ export function reduce(state, event) {
   return state;
 }
 
-function phaseHas(state, action) {
-  const phase = currentPhase(state);
-  return Boolean(state.status === "live" && phase && phase.actions.includes(action));
-}
 
 function clusterTitles(state, ids) {
   return (ids || []).map((id) => (state.clusters || []).find((c) => c.id === id)).filter(Boolean).map((c) => c.title);
@@ -218,7 +214,7 @@ function renderConsole(state, ctx) {
   const w = ctx.settings.commit;
   const proposals = state.commitments.filter((c) => c.pending);
   const confirmed = state.commitments.filter((c) => !c.pending);
-  $("commit-phase-hint").hidden = phaseHas(state, "commit");
+  $("commit-phase-hint").hidden = phaseAllows(state, "commit");
   $("commit-record").disabled = state.status !== "live";
   rebuild($("commit-record-fields"), fields("rec", {}, state, ctx));
   rebuild($("proposals"), proposals.length ? proposals.map((c) => proposalItem(c, state, ctx))
@@ -251,8 +247,8 @@ function renderProjector(state, ctx) {
   const view = $("commitments-view");
   if (!view) return;
   const w = ctx.settings.commit;
-  const committing = phaseHas(state, "commit");
-  const following = phaseHas(state, "followup");
+  const committing = phaseAllows(state, "commit");
+  const following = phaseAllows(state, "followup");
   const show = !state.projector_view && (committing || following);
   view.hidden = !show;
   if (!show) return;
@@ -271,8 +267,8 @@ function renderPhone(state, ctx) {
   const section = $("commit");
   if (!section) return;
   const w = ctx.settings.commit;
-  const committing = phaseHas(state, "commit");
-  const following = phaseHas(state, "followup");
+  const committing = phaseAllows(state, "commit");
+  const following = phaseAllows(state, "followup");
   section.hidden = !committing && !following;
   $("commit-form").hidden = !committing;
   if (committing) rebuild($("commit-fields"), fields("mine", {}, state, ctx, { levelDefault: state.me ? state.me.level : "" }));

@@ -1,7 +1,7 @@
 // Fishbowl: phones ask for the empty chair, withdraw or leave the circle; the console seats and frees chairs,
 // sets the topic and the chairs; the projector draws the circle, the queue, the round clock and speaking time
 // per level. The server decides everything; this module shows its state and adds the running turns' time.
-import { clock, currentPhase, fill, h } from "../live.js";
+import { clock, currentPhase, fill, h, phaseAllows } from "../live.js";
 import { reflectionCard } from "../cards.js";
 import { LEVEL_ORDER, rebuild } from "./board.js";
 import { projectorView } from "./clustering.js";
@@ -20,8 +20,7 @@ export function reduce(state, event) {
 }
 
 function inPhase(state) {
-  const phase = currentPhase(state);
-  return Boolean(state.status === "live" && phase && phase.actions.includes("fishbowl"));
+  return phaseAllows(state, "fishbowl");
 }
 
 // A person as the room sees them: the name they chose, else their level.

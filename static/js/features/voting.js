@@ -1,6 +1,6 @@
 // Dot voting: the console opens, shows and closes rounds; phones put dots on clusters within the budget
 // (the server has the last word); the projector shows progress, a live bar chart when shown, the final ranking.
-import { fill, h, currentPhase } from "../live.js";
+import { fill, h, currentPhase, phaseAllows } from "../live.js";
 import { bars, dotsLabel, isParticipant, isPublic, latestRound, openRound, plural, rebuild, rounds } from "./board.js";
 
 const $ = (id) => document.getElementById(id);
@@ -163,8 +163,7 @@ function ballotItem(cluster, round, state, left, ctx) {
 function renderPhone(state, ctx) {
   const b = ctx.settings.board;
   const round = openRound(state);
-  const phase = currentPhase(state);
-  const canVote = Boolean(state.status === "live" && round && phase && phase.actions.includes("vote"));
+  const canVote = Boolean(round && phaseAllows(state, "vote"));
   $("ballot").hidden = !canVote;
   if (canVote) {
     const used = Object.values(state.voting.mine || {}).reduce((sum, n) => sum + n, 0);
