@@ -208,6 +208,16 @@ def unhide_reflection(ctx, payload: dict) -> dict:
     )
 
 
+def reportable_reflections(session_id: int) -> sa.Select:
+    """The reflections a report or export may hold, oldest first: hidden ones and those said "for the room
+    only" never leave the room."""
+    return (
+        sa.select(Reflection)
+        .where(Reflection.session_id == session_id, Reflection.hidden.is_(False), Reflection.room_only.is_(False))
+        .order_by(Reflection.created_at, Reflection.id)
+    )
+
+
 def list_reflections(
     session_id: int, *, include_hidden: bool, participant_id: int | None = None, only_own: bool = False
 ) -> list[dict]:

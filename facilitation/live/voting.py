@@ -76,6 +76,16 @@ def my_dots(round_id: int, participant_id: int) -> dict[int, int]:
     return {cluster_id: dots for cluster_id, dots in rows if dots}
 
 
+def report_round_id(session_id: int) -> int | None:
+    """The round a report weighs by: the last one (a later round re-weighs the earlier ones)."""
+    return db.session.scalar(
+        sa.select(VotingRound.id)
+        .where(VotingRound.session_id == session_id)
+        .order_by(VotingRound.number.desc())
+        .limit(1)
+    )
+
+
 def latest_public_totals(session_id: int) -> tuple[VotingRound | None, dict[int, int]]:
     """The round the room last saw results of, and its totals: what the level map and reports weigh by."""
     rounds = db.session.scalars(

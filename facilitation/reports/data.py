@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from facilitation import config, formats
 from facilitation.extensions import db
-from facilitation.live import fishbowl
+from facilitation.live import fishbowl, participation, voting
 from facilitation.live.disciplines import DisciplineGroup, min_group, session_groups, small_levels
 from facilitation.models import (
     Account,
@@ -33,7 +33,6 @@ from facilitation.models import (
     Reflection,
     Session,
     Vote,
-    VotingRound,
     utcnow,
 )
 from facilitation.text.dates import zone
@@ -398,15 +397,11 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
 
 
 def _reflection_items(sid: int, people: _People) -> tuple[list[ReflectionItem], Counter]:
-    """The reflections a report may show, and how many each level wrote. Hidden reflections and those said
-    "for the room only" never reach a report or export."""
+    """The reflections a report may show (participation.reportable_reflections), and how many each level
+    wrote."""
     reflections = []
     written: Counter = Counter()
-    for r in db.session.scalars(
-        sa.select(Reflection)
-        .where(Reflection.session_id == sid, Reflection.hidden.is_(False), Reflection.room_only.is_(False))
-        .order_by(Reflection.created_at, Reflection.id)
-    ):
+    for r in db.session.scalars(participation.reportable_reflections(sid)):
         author = people.names.get(r.participant_id) if r.show_name else None
         own_small_level = r.level in people.small and r.level == people.level_of.get(r.participant_id)
         reflections.append(
@@ -431,9 +426,7 @@ def _reflection_items(sid: int, people: _People) -> tuple[list[ReflectionItem], 
 def _vote_counts(sid: int, level_of: dict) -> tuple[dict[int, tuple[int, int]], Counter]:
     """Per cluster (dots, voters), and dots given per level. The report weighs by the last round of dot
     voting (a later round re-weighs the earlier ones)."""
-    last_round = db.session.scalar(
-        sa.select(VotingRound.id).where(VotingRound.session_id == sid).order_by(VotingRound.number.desc()).limit(1)
-    )
+    last_round = voting.report_round_id(sid)
     votes = {
         row.cluster_id: (int(row.dots or 0), int(row.voters))
         for row in db.session.execute(
@@ -632,13 +625,9 @@ def _carried(session_: Session) -> tuple[CarriedItem, ...]:
                 break
             seen.add(earlier.id)
             home = db.session.get(Session, earlier.session_id)
-            texts = tuple(
-                db.session.scalars(
-                    sa.select(Reflection.text)
-                    .where(Reflection.cluster_id == earlier.id, Reflection.hidden.is_(False))
-                    .order_by(Reflection.created_at, Reflection.id)
-                )
-            )
+            # the same rule as the session's own reflections: nothing hidden or said "for the room only"
+            reportable = participation.reportable_reflections(earlier.session_id)
+            texts = tuple(r.text for r in db.session.scalars(reportable.where(Reflection.cluster_id == earlier.id)))
             steps.append(
                 ThreadStep(
                     session_title=home.title if home else "",

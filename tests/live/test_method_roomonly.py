@@ -202,3 +202,28 @@ def test_the_command_line_report_is_logged(app, facilitator, make_session, tmp_p
         session_id,
         None,
     )
+
+
+def test_a_bottleneck_carried_forward_does_not_bring_its_room_only_words_into_a_later_report(
+    app, facilitator, make_session, join, connect
+):
+    from tests.live.test_commitments import new_session
+
+    client, account_id = facilitator
+    session_id, code = make_session(account_id, phase="write")
+    phone = connect(join(code), code, "participant")
+    # the room-only one first: a carried thread quotes its cluster's first reflection
+    secret = command(
+        phone, "reflection.post", {"kind": "bottleneck", "text": SAID_IN_THE_ROOM, "room_only": True}, uuid.uuid4().hex
+    )
+    kept = command(phone, "reflection.post", {"kind": "bottleneck", "text": FOR_THE_REPORT}, uuid.uuid4().hex)
+    ids = [kept["data"]["id"], secret["data"]["id"]]
+    cluster_id = run(app, session_id, account_id, "cluster.create", {"title": "Wachtlijsten", "reflection_ids": ids})
+    run(app, session_id, account_id, "session.close")
+    programme_id = programme_of(app, session_id)
+    later_id, _ = new_session(app, programme_id, account_id, "Vervolg")
+    assert run(app, later_id, account_id, "cluster.carry", {"ids": [cluster_id.data["cluster"]["id"]]}).ok
+
+    report = client.get(f"/sessions/{later_id}/report/md").get_data(as_text=True)
+    assert "Wachtlijsten" in report and FOR_THE_REPORT in report  # the thread and its words are there
+    assert SAID_IN_THE_ROOM not in report
