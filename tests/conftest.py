@@ -43,6 +43,19 @@ def _fresh_schema(base: str, prefix: str, where: str):
         engine.dispose()
 
 
+def pytest_collection_modifyitems(config, items):
+    """A test marked `database("postgresql")` or `database("sqlite")` is about that database alone: the run on
+    the other database leaves it out (deselected, not skipped; CI runs the suite on both)."""
+    running = "postgresql" if os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql") else "sqlite"
+    kept, left_out = [], []
+    for item in items:
+        marker = item.get_closest_marker("database")
+        (left_out if marker and marker.args[0] != running else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
 @pytest.fixture
 def database_url(tmp_path):
     """SQLite file per test by default; with TEST_DATABASE_URL, a fresh PostgreSQL schema per test."""

@@ -80,9 +80,8 @@ def test_purge_and_delete_keep_what_is_declared_to_survive(app, facilitator, mak
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 2
 
 
+@pytest.mark.database("sqlite")
 def test_sqlite_purge_leaves_no_purged_text_in_the_database_files(app, make_account, make_session, join):
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        pytest.skip("SQLite's files only")
     owner_id, _ = make_account()
     doomed, code = make_session(owner_id, phase="write")
     phone = join(code)
@@ -105,10 +104,9 @@ def test_sqlite_purge_leaves_no_purged_text_in_the_database_files(app, make_acco
     assert not wal.exists() or wal.stat().st_size == 0
 
 
+@pytest.mark.database("postgresql")
 def test_one_purge_at_a_time_on_postgresql(app, make_account, make_session):
     """Workers and a cron job may purge at the same moment: while one holds the lock, another skips the round."""
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        pytest.skip("the advisory lock is PostgreSQL's")
     owner_id, _ = make_account()
     session_id, _ = make_session(owner_id, start=True)
     run(app, session_id, owner_id, "session.close")
