@@ -302,7 +302,7 @@ document.addEventListener("keydown", (event) => {
   if (!dialog.hidden) return;
   // a control another part of the console adds (cover the wall, the join screen) names its own key
   const marked = !event.altKey && [...document.querySelectorAll("[data-shortcut]")].find((el) => el.dataset.shortcut === event.key);
-  if (marked && !marked.disabled) {
+  if (marked && !marked.disabled && !marked.hidden) {
     event.preventDefault();
     marked.click();
     return;

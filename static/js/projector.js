@@ -45,6 +45,8 @@ function render(state) {
   const mode = joinMode(state);
   $("stage").dataset.join = mode;
   $("participant-count").textContent = state.participants;
+  const word = $("participant-word");
+  word.textContent = state.participants === 1 ? word.dataset.one : word.dataset.many;
   $("phase-title").textContent = state.status === "closed" ? t.closed : phase ? phase.title : state.session.title;
   $("prompt").textContent = state.status === "draft" ? t.lobby : phase ? phase.prompts.default || "" : "";
   $("prompt").hidden = !$("prompt").textContent;
