@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from facilitation import create_app
 from facilitation.demo import CASE_TEXT, CASE_TITLE
 from facilitation.extensions import db
-from facilitation.live import commands, sessions
+from facilitation.live import commands, sessions, voting
 from facilitation.models import Account
-from facilitation.programmes import manage as programmes
+from facilitation.programmes import manage
 
 LEVELS = ("execution", "management", "policy", "governance")
 #: realistic Dutch of the social domain, with the long compounds that break narrow columns
@@ -59,9 +59,9 @@ class Room:
         self.app = create_app({"INSTANCE_PATH": str(instance), "RETENTION_PURGE_INTERVAL": 0})
         with self.app.app_context():
             owner = db.session.scalar(sa.select(Account).order_by(Account.id))
-            programme = programmes.create_programme(owner, f"Leertraject {title}")
+            programme = manage.create_programme(owner, f"Leertraject {title}")
             db.session.flush()
-            case = programmes.create_case(programme, CASE_TITLE, CASE_TEXT)
+            case = manage.create_case(programme, CASE_TITLE, CASE_TEXT)
             db.session.flush()
             session_ = sessions.create_session(
                 programme=programme,
@@ -121,8 +121,9 @@ def big_learning_table(instance: Path, reflections: int = 120) -> Room:
         cluster = room.run("cluster.create", {"title": title, "reflection_ids": mine})["cluster"]
         clusters.append(cluster["id"])
         room.run("cluster.set_level", {"id": cluster["id"], "level": LEVELS[rng.randrange(4)]})
-    room.phase("vote")
-    round_id = room.run("vote.open", {"budget": 3})["round"]["id"]
+    room.phase("vote")  # entering the voting phase opens a round with the format's budget
+    with room.app.app_context():
+        round_id = voting.open_round(room.id).id
     for person in room.people:
         room.run("vote.set", {"round_id": round_id, "cluster_id": rng.choice(clusters), "dots": 3}, person)
     room.run("vote.close", {})

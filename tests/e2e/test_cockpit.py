@@ -107,7 +107,7 @@ def test_a_learning_table_runs_from_the_cockpit_at_1366x768(server, new_context)
     )
     assert console.locator("#tab-journey").count() == 0 and console.locator("#tab-fishbowl").count() == 0
     expect(console.locator(".view-choice")).to_have_text(
-        ["Automatisch", "Muur", "Clusters", "Stemuitslag", "Niveaukaart"]
+        ["Automatisch", "Muur", "Clusters", "Stemuitslag", "Niveaukaart", "Groot aanmeldscherm", "Casus op het scherm"]
     )
     expect(console.locator(".cockpit-preview iframe")).to_be_visible()
     shot(console, "0-ready")
