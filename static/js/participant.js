@@ -60,6 +60,8 @@ function render(state) {
   lobby.hidden = state.status === "live";
   lobby.textContent = state.status === "closed" ? t.closed : t.lobby;
   $("phase").hidden = state.status !== "live";
+  const casePanel = $("case-panel");
+  if (casePanel) casePanel.hidden = !(state.status === "live" && phase && phase.actions.includes("read"));
   if (phase) {
     $("phase-title").textContent = phase.title;
     $("prompt").textContent = phase.prompts.mine || "";
