@@ -74,6 +74,8 @@ class Phase:
 
     #: the projector's wall shows only counts per kind until the facilitator reveals it (silent writing)
     covered: bool = False
+    #: the kind a phone selects at the start of the phase; without it a phone with several kinds selects none
+    default_kind: str | None = None
 
     def prompt(self, level: str | None, language: str) -> str:
         text = self.prompts.get(level or "") or self.prompts.get("default")
@@ -206,6 +208,9 @@ def _parse_phase(reader: _Reader, raw: Any, index: int) -> Phase:
             raise reader.fail(f"{where}kinds", f"unknown kind {kind!r}; known: {', '.join(ReflectionKind.values())}")
     if "write" in actions and not kinds:
         raise reader.fail(f"{where}kinds", "a phase with 'write' needs at least one reflection kind")
+    default_kind = reader.get(raw, "default_kind", str, where, default=None)
+    if default_kind is not None and default_kind not in kinds:
+        raise reader.fail(f"{where}default_kind", f"must be one of the phase's kinds: {', '.join(kinds)}")
     prompts: dict[str, Text] = {}
     raw_prompts = reader.get(raw, "prompt", dict, where, default={})
     for level in raw_prompts:
@@ -225,6 +230,7 @@ def _parse_phase(reader: _Reader, raw: Any, index: int) -> Phase:
         start_timer=reader.get(raw, "start_timer", bool, where, default=True),
         open_vote=reader.get(raw, "open_vote", bool, where, default="vote" in actions),
         covered=reader.get(raw, "covered", bool, where, default=False),
+        default_kind=default_kind,
     )
 
 

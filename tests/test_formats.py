@@ -45,6 +45,15 @@ def test_a_level_without_its_own_prompt_gets_the_default(tmp_path):
     assert phase.prompt("policy", "nl") == "Waar schuurt beleid?"
 
 
+def test_a_phase_may_preselect_one_of_its_kinds(tmp_path):
+    path = tmp_path / "test.toml"
+    two_kinds = 'kinds = ["success", "bottleneck"]\ndefault_kind = "bottleneck"'
+    path.write_text(GOOD.replace('kinds = ["bottleneck"]', two_kinds))
+    assert parse_format(path).phases[0].default_kind == "bottleneck"
+    path.write_text(GOOD)
+    assert parse_format(path).phases[0].default_kind is None
+
+
 BROKEN = [
     ('mode = "learning-table"\ntitle = "x"', "title", "must be a table"),
     (GOOD.replace('mode = "learning-table"', 'mode = "party"'), "mode", "must be one of"),
@@ -53,6 +62,7 @@ BROKEN = [
     (GOOD.replace('"read", "write"', '"read", "dance"'), "actions", "unknown action 'dance'"),
     (GOOD.replace('kinds = ["bottleneck"]', 'kinds = ["rant"]'), "kinds", "unknown kind 'rant'"),
     (GOOD.replace('kinds = ["bottleneck"]\n', ""), "kinds", "needs at least one reflection kind"),
+    (GOOD.replace("kinds = [", 'default_kind = "success"\nkinds = ['), "default_kind", "one of the phase's kinds"),
     (GOOD.replace('en = "Writing"', 'en = ""'), "title.en", "is empty"),
     (GOOD.replace(', en = "Writing"', ""), "phases[0] (write).title.en", "is missing"),
     (GOOD.replace("prompt.policy", "prompt.mayor"), "prompt.mayor", "unknown level"),

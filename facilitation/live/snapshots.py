@@ -68,6 +68,7 @@ def format_view(session_: Session, level: str | None) -> dict:
                 # the facilitator's script; phones do not need it
                 "guide": p.guide.get(lang) if p.guide and level is None else "",
                 "covered": p.covered,
+                "default_kind": p.default_kind,
                 # staff screens get every level's prompt, a phone only its own
                 "prompts": ({lvl: p.prompt(lvl, lang) for lvl in session_.levels} | {"default": p.prompt(None, lang)})
                 if level is None

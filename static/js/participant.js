@@ -31,6 +31,7 @@ const OUTBOX_KEY = `outbox:${settings.code}`;
 let outbox = loadOutbox();
 const mine = new Set(); // client ids of my confirmed reflections
 let flushing = false;
+let lastSent = null; // the reflection sent last from this screen: its state shows right under the send button
 
 function loadOutbox() {
   try {
@@ -59,6 +60,8 @@ function render(state) {
   lobby.hidden = state.status === "live";
   lobby.textContent = state.status === "closed" ? t.closed : t.lobby;
   $("phase").hidden = state.status !== "live";
+  const casePanel = $("case-panel");
+  if (casePanel) casePanel.hidden = !(state.status === "live" && phase && phase.actions.includes("read"));
   if (phase) {
     $("phase-title").textContent = phase.title;
     $("prompt").textContent = phase.prompts.mine || "";
@@ -84,16 +87,25 @@ function renderKinds(phase) {
   if (box.dataset.phase === phase.key) return;
   box.dataset.phase = phase.key;
   const legend = box.querySelector("legend");
-  box.replaceChildren(legend, ...phase.kinds.map((kind, index) => h("label", {},
-    h("input", { type: "radio", name: "kind", value: kind, checked: index === 0, onchange: sendLabel }),
+  // nothing is preselected when the phase offers several kinds (unless the format names a default), so a
+  // bottleneck is not logged as a success because the first button happened to be on
+  const chosen = phase.default_kind || (phase.kinds.length === 1 ? phase.kinds[0] : null);
+  box.replaceChildren(legend, ...phase.kinds.map((kind) => h("label", {},
+    h("input", { type: "radio", name: "kind", value: kind, checked: kind === chosen, onchange: sendLabel }),
     settings.kinds[kind])));
   sendLabel();
 }
 
-// The button says what is sent ("Knelpunt versturen"), so a bottleneck is not logged as a success by mistake.
+// The button says what is sent ("Knelpunt versturen"), and cannot be pressed before a kind is chosen.
 function sendLabel() {
   const kind = document.querySelector("input[name=kind]:checked");
-  $("send-reflection").textContent = kind ? fill(t.send_kind, { kind: settings.kinds[kind.value] || kind.value }) : t.send;
+  const button = $("send-reflection");
+  button.disabled = !kind;
+  button.textContent = kind ? fill(t.send_kind, { kind: kindLabel(kind.value) }) : t.choose_kind;
+}
+
+function kindLabel(kind) {
+  return settings.kinds[kind] || kind;
 }
 
 function stateLabel(state) {
@@ -112,6 +124,17 @@ function renderMine(state) {
     s === "refused" ? h("button", { type: "button", onclick: () => dismiss(item.client_id) }, "OK") : null,
   ]));
   $("mine").replaceChildren(...cards);
+  renderSentStatus();
+}
+
+// The confirmation sits under the button, inside the first screen, so nobody has to scroll to see it arrived.
+function renderSentStatus() {
+  const box = $("sent-status");
+  if (!lastSent) return;
+  const item = outbox.find((x) => x.client_id === lastSent.client_id);
+  const s = item ? item.state : mine.has(lastSent.client_id) ? "confirmed" : null;
+  box.dataset.state = s || "";
+  box.textContent = s ? `${kindLabel(lastSent.kind)}: ${stateLabel(s)}` : "";
 }
 
 function dismiss(clientId) {
@@ -215,8 +238,9 @@ $("write").addEventListener("submit", (event) => {
   }
   const showName = $("show-name");
   const roomOnly = $("room-only");
+  lastSent = { client_id: newId(), kind: kind.value };
   outbox.push({
-    client_id: newId(), kind: kind.value, text: value, show_name: Boolean(showName && showName.checked),
+    client_id: lastSent.client_id, kind: kind.value, text: value, show_name: Boolean(showName && showName.checked),
     room_only: roomOnly.checked, moment_id: Number($("moment").value) || null, state: "waiting",
   });
   roomOnly.checked = false;
@@ -224,7 +248,7 @@ $("write").addEventListener("submit", (event) => {
   text.value = "";
   updateCounter();
   render(live.state);
-  // ready for the next one: the box is empty and keeps the focus, the confirmation shows in "Your reflections"
+  // ready for the next one: the box is empty and keeps the focus, the confirmation shows under the button
   text.focus();
   flush();
 });

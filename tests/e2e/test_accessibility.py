@@ -37,6 +37,14 @@ def test_live_screens_have_no_wcag_violations(server, new_context, language):
     console.click("#start-session")
     console.click("#phase-next")
     expect(phone.locator("#write")).to_be_visible()
+    # several kinds and none preselected: the person chooses, the button waits until then
+    expect(phone.locator("#send-reflection")).to_be_disabled()
+    choose, send = ("Kies eerst een soort", "Knelpunt versturen")
+    if language == "en":
+        choose, send = ("Choose a kind first", "Send: Bottleneck")
+    expect(phone.locator("#send-reflection")).to_have_text(choose)
+    phone.check("input[name=kind][value=bottleneck]")
+    expect(phone.locator("#send-reflection")).to_have_text(send)
     phone.fill("#text", "Beleid zat in de weg")
     phone.click("#write button.send")
     expect(phone.locator("#mine .state[data-state=confirmed]")).to_have_count(1)

@@ -45,8 +45,11 @@ def join_by_phone(new_context, url, level, name=None):
 
 
 def post(phone, text, kind=None):
+    # nothing is preselected when a phase offers several kinds: a person picks one (here the first, if not named)
     if kind:
         phone.check(f"input[name=kind][value={kind}]")
+    else:
+        phone.locator("input[name=kind]").first.check()
     phone.fill("#text", text)
     phone.click("#write button.send")
 

@@ -37,6 +37,7 @@ def test_house_rules_are_accepted_on_the_phone(server, new_context):
     phone.wait_for_url("**/p/*")
     expect(phone.locator("#write")).to_be_visible()
     expect(phone.locator("#rules")).to_be_hidden()
+    phone.check("input[name=kind][value=bottleneck]")
     phone.fill("#text", "Regels van de Wmo zaten in de weg")
     phone.click("#write button.send")
     expect(phone.locator("#mine .state[data-state=confirmed]")).to_have_count(1)

@@ -38,6 +38,7 @@ def test_participant_pages_stay_on_this_host_and_under_100_kb(server, new_contex
     phone.check("input[name=level][value=policy]")
     phone.click("button.send")
     expect(phone.locator("#write")).to_be_visible()
+    phone.check("input[name=kind][value=bottleneck]")
     phone.fill("#text", "De wachtlijst was te lang")
     phone.click("#write button.send")
     expect(phone.locator("#mine .state[data-state=confirmed]")).to_have_count(1)

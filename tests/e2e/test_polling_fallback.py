@@ -40,6 +40,7 @@ def test_a_phone_whose_websockets_are_blocked_still_takes_part(server, new_conte
     phone.click("button.send")
     phone.wait_for_selector("#write:not([hidden])")
     expect(phone.locator("#live-status")).to_have_attribute("data-state", "online", timeout=20_000)
+    phone.check("input[name=kind][value=success]")
     phone.fill("#text", "Via polling verstuurd")
     phone.click("#write button.send")
     expect(phone.locator("#mine .state[data-state=confirmed]")).to_have_count(1)

@@ -26,6 +26,7 @@ def test_phone_warns_about_a_bsn_and_the_console_flags_what_was_sent_anyway(serv
     phone.wait_for_selector("#write:not([hidden])")
 
     # a number that passes the eleven-test: warned, nothing sent, the text stays to be edited
+    phone.check("input[name=kind][value=bottleneck]")
     phone.fill("#text", "Moeder gaf haar BSN 123456782 aan de balie")
     phone.click("#write button.send")
     warning = phone.locator("#pii-warning")

@@ -27,6 +27,7 @@ def test_reflections_written_while_the_server_is_down_arrive_exactly_once(server
     phone.check("input[name=level][value=execution]")
     phone.click("button.send")
     phone.wait_for_selector("#write:not([hidden])")
+    phone.check("input[name=kind][value=success]")
     phone.fill("#text", "Voor de storing")
     phone.click("#write button.send")
     expect(phone.locator("#mine .state[data-state=confirmed]")).to_have_count(1)

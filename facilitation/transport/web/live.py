@@ -99,6 +99,7 @@ def js_strings() -> dict[str, str]:
         "cancel": _("Cancel"),
         "reveal_wall": _("Show the wall to the room (%(n)s reflections)"),
         "send_kind": _("Send: %(kind)s"),
+        "choose_kind": _("Choose a kind first"),
     }
 
 

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from facilitation.live import commands, disciplines, houserules, sessions
 from facilitation.models import Session, Status
 from facilitation.text.labels import LEVELS, translated
+from facilitation.text.markdown import render_markdown
 from facilitation.text.messages import error_message
 from facilitation.transport import identity, ratelimit
 from facilitation.transport.identity import participant_cookie
@@ -139,4 +140,5 @@ def screen(code: str):
         # fewer than the threshold at their level: told that their level is not shown with what they write
         level_alone=participant.level in disciplines.session_small_levels(session_.id),
         min_group=disciplines.min_group(),
+        case_html=render_markdown(session_.case.description) if session_.case else None,
     )
