@@ -36,6 +36,7 @@ def join_by_phone(new_context, url, level, name=None):
     phone.goto(url)
     phone.check(f"input[name=level][value={level}]")
     if name:
+        phone.locator("#join-optional summary").click()  # the optional name is folded away on the join page
         phone.fill("#name", name)
     phone.click("button.send")
     phone.wait_for_url("**/p/*")
