@@ -29,6 +29,7 @@ def test_close_the_door_and_remove_a_participant(server, new_context):
     post(other, "Korte lijnen met school werkten goed", kind="success")
     expect(console.locator("#wall .reflection")).to_have_count(2)
 
+    console.click("#tab-more")  # the door is in the console's "more" workspace
     console.click("#door summary")
     expect(console.locator("#door-count")).to_have_text("2")
     expect(console.locator("#door-state")).to_contain_text("open")
