@@ -1,5 +1,5 @@
 // The phone: the phase and prompt for my level, writing with an offline outbox, my reflections and their state.
-import { Live, baseReduce, boot, currentPhase, fill, h, newId, statusBadge } from "./live.js";
+import { Live, baseReduce, boot, currentPhase, fill, h, newId, phaseAllows, statusBadge } from "./live.js";
 import { timerView } from "./timer.js";
 import { reflectionCard } from "./cards.js";
 import * as clustering from "./features/clustering.js";
@@ -67,7 +67,7 @@ function render(state) {
     $("prompt").textContent = phase.prompts.mine || "";
   }
   // nothing is written before the house rules are accepted (the server refuses it too)
-  const canWrite = state.status === "live" && phase && phase.actions.includes("write") && houserules.accepted(state);
+  const canWrite = phaseAllows(state, "write") && houserules.accepted(state);
   const form = $("write");
   form.hidden = !canWrite;
   if (canWrite) renderKinds(phase);
