@@ -77,5 +77,5 @@ def render_programme(programme: Programme, fmt: str = "docx", *, language: str |
         content = exports.programme_csv(report)
     else:
         raise ValueError(f"unknown report format {fmt!r}; known: {', '.join(FORMATS)}")
-    prefix = "programmaverslag" if report.language == "nl" else "programme-report"
+    prefix = "leertrajectverslag" if report.language == "nl" else "programme-report"
     return Export(content, _MIMETYPES[fmt], f"{file_stem(prefix, report.title)}.{_EXTENSIONS[fmt]}")

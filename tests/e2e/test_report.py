@@ -69,5 +69,5 @@ def test_facilitator_downloads_the_word_report_from_the_console(server, new_cont
         console.click("#programme-report-docx")
     path = tmp_path / info.value.suggested_filename
     info.value.save_as(path)
-    assert path.name == "programmaverslag-leertraject-e2e.docx"
+    assert path.name == "leertrajectverslag-leertraject-e2e.docx"
     assert headings(path)[:3] == ["Leertraject e2e", "Samenvatting", "Sessies"]

@@ -414,7 +414,7 @@ def test_programme_report_follows_bottlenecks_and_commitments_across_sessions(ap
         db.session.commit()
         export = reports.render_programme(db.session.get(Programme, first.programme_id))
     doc = Document(io.BytesIO(export.content))
-    assert export.filename == "programmaverslag-programme.docx"
+    assert export.filename == "leertrajectverslag-programme.docx"
     assert [t for s, t in headings(doc) if s == "Heading 1"] == [
         "Samenvatting",
         "Sessies",
