@@ -24,6 +24,11 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(unicodedata.normalize("NFC", text).lower())
 
 
+def cased_tokens(text: str) -> list[str]:
+    """The words and numbers of tokens(), as written."""
+    return _TOKEN.findall(unicodedata.normalize("NFC", text))
+
+
 @dataclass(frozen=True)
 class Concept:
     key: str
@@ -49,6 +54,10 @@ class Lexicon:
     _memo: dict[str, frozenset[int]] = field(default_factory=dict)
 
     def _pattern(self, word: str) -> int:
+        if word.isupper():
+            # An acronym that is also a common Dutch word (OM/om, MEE/mee) counts only when typed in capitals.
+            return self._patterns.setdefault(("upper", word.lower()), len(self._patterns))
+        word = word.lower()
         if word.startswith("*") and word.endswith("*") and len(word) > 2:
             key = ("infix", word[1:-1])
         elif word.endswith("*"):
@@ -60,7 +69,7 @@ class Lexicon:
         return self._patterns.setdefault(key, len(self._patterns))
 
     def add_form(self, form: str, concept: str | None) -> None:
-        words = form.lower().split()
+        words = form.split()
         ids = tuple(self._pattern(p) for w in words for p in _split_pattern(w))
         if ids:
             self._forms.setdefault(ids[0], []).append((ids, concept))
@@ -68,7 +77,7 @@ class Lexicon:
     def finish(self) -> None:
         for forms in self._forms.values():
             forms.sort(key=lambda f: -len(f[0]))  # longest match first
-        by_kind: dict[str, dict[str, int]] = {"exact": {}, "prefix": {}, "suffix": {}, "infix": {}}
+        by_kind: dict[str, dict[str, int]] = {"exact": {}, "prefix": {}, "suffix": {}, "infix": {}, "upper": {}}
         for (kind, word), pid in self._patterns.items():
             by_kind[kind][word] = pid
         self._by_kind = by_kind
@@ -94,8 +103,13 @@ class Lexicon:
     def analyse(self, text: str) -> tuple[list[str], list[tuple[int, str]]]:
         """(concept keys in order of appearance, remaining tokens with their position). The longest form wins
         where forms overlap; tokens of a concept or of a theme-less phrase are not remaining words."""
-        words = tokens(text)
-        matched = [self._matches(w) for w in words]
+        written = cased_tokens(text)
+        words = [w.lower() for w in written]
+        upper = self._by_kind["upper"]
+        matched = [
+            self._matches(w) | {upper[w]} if w in upper and c.isupper() else self._matches(w)
+            for w, c in zip(words, written)
+        ]
         concepts: list[str] = []
         rest: list[tuple[int, str]] = []
         i = 0
@@ -124,7 +138,9 @@ class Lexicon:
 def _split_pattern(word: str) -> list[str]:
     # A form word like "jeugd-ggz" or "18-/18+" is split as the text is; wildcards stay on the outer parts.
     head, tail = word.startswith("*"), word.endswith("*") and len(word) > 1
-    parts = tokens(word.strip("*"))
+    parts = cased_tokens(word.strip("*"))
+    if not word.isupper():
+        parts = [p.lower() for p in parts]
     if not parts:
         return []
     if head:
