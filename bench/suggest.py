@@ -1,8 +1,9 @@
 """Benchmark of the cluster suggestions (facilitation.live.grouping) on the labelled sets of bench/data/suggest and
 tests/data, side by side with plain TF-IDF, plus the time for 1,000 reflections on one core.
 
-Run as `python bench/suggest.py` (`--tuning-only` skips the held-aside set, for use while developing); the last line printed is one JSON object. ARI = adjusted Rand index, V =
-V-measure, both against the themes a person gave; reflections left out of every suggestion count as singletons.
+Run as `python bench/suggest.py` (`--tuning-only` skips the held-aside set, for use while developing); the last
+line printed is one JSON object. ARI = adjusted Rand index, V = V-measure, both against the themes a person gave;
+reflections left out of every suggestion count as singletons.
 "plain_tfidf": scikit-learn TfidfVectorizer (stop words of the language) + k-means told the true number of
 themes; "previous": the word-overlap engine this replaced (issue #19).
 `oudere_wmo_schulden` is held aside: reported, never used to tune.

@@ -29,6 +29,18 @@ def cased_tokens(text: str) -> list[str]:
     return _TOKEN.findall(unicodedata.normalize("NFC", text))
 
 
+def capitalised_inside_sentence(text: str) -> list[bool]:
+    """Per token of tokens(): written with a capital first letter (not all capitals) and not opening a sentence;
+    in Dutch that is a name (Petra, Spanje), not a common noun."""
+    text = unicodedata.normalize("NFC", text)
+    out = []
+    for m in _TOKEN.finditer(text):
+        word, before = m.group(), text[: m.start()].rstrip()
+        opens = not before or before[-1] in ".!?:;\"'(\n-*"
+        out.append(word[:1].isupper() and not word.isupper() and not opens)
+    return out
+
+
 @dataclass(frozen=True)
 class Concept:
     key: str

@@ -96,9 +96,16 @@ class _Analyser:
         return self._stem[word]
 
     def doc(self, rid: int, text: str, kind: str | None) -> _Doc:
-        found, rest = self.lexicon.analyse(text[:MAX_TEXT_CHARS] if isinstance(text, str) else "")
+        text = text[:MAX_TEXT_CHARS] if isinstance(text, str) else ""
+        found, rest = self.lexicon.analyse(text)
         stop = _stop_words()
-        words = [w for _, w in rest if len(w) >= MIN_WORD_CHARS and w.isalpha() and w not in stop]
+        # A name of the case (Petra, Spanje) turns up in every theme of a session: no content word.
+        names = lex.capitalised_inside_sentence(text)
+        words = [
+            w
+            for i, w in rest
+            if len(w) >= MIN_WORD_CHARS and w.isalpha() and w not in stop and not (i < len(names) and names[i])
+        ]
         return _Doc(rid, _side(kind), found, words, [self.stem(w) for w in words])
 
 
