@@ -34,6 +34,10 @@ KIND_PENALTY = 1.0
 EXAMPLE_MIN = 0.5
 # A member whose mean cosine similarity to the rest of its group is below this is left out (stays alone).
 MIN_MEMBER_SIMILARITY = 0.08
+# A group from the cut whose members are on average less similar than this is split along the tree, down to
+# coherent subgroups: otherwise a diffuse session (few shared concepts) came back as one big group of unrelated
+# reflections, which the outlier rule then dissolved entirely, leaving nothing suggested.
+MIN_GROUP_COHESION = 0.15
 MAX_TEXT_CHARS = 1000
 MAX_TITLE_CHARS = 60
 MIN_WORD_CHARS = 3
@@ -209,6 +213,49 @@ def _cut(tree: np.ndarray, k: int) -> np.ndarray:
     return cut_tree(tree, n_clusters=k).ravel() + 1
 
 
+def _refine(tree: np.ndarray, labels: np.ndarray, sim: np.ndarray) -> np.ndarray:
+    """Split each incoherent group of the cut into the two branches of the tree below it, again and again, until
+    every part is coherent (mean pairwise similarity at least MIN_GROUP_COHESION) or has fewer than 4 members."""
+    n = len(labels)
+    children = {n + i: (int(a), int(b)) for i, (a, b, _, _) in enumerate(tree)}
+    parent = {c: node for node, pair in children.items() for c in pair}
+    size = {n + i: int(row[3]) for i, row in enumerate(tree)}
+
+    def leaves(node: int) -> list[int]:
+        out, stack = [], [node]
+        while stack:
+            x = stack.pop()
+            if x < n:
+                out.append(x)
+            else:
+                stack.extend(children[x])
+        return out
+
+    parts: list[list[int]] = []
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        node = int(members[0])
+        while size.get(node, 1) < len(members):
+            node = parent[node]
+        todo = [node]
+        while todo:
+            node = todo.pop()
+            group = leaves(node)
+            if len(group) < 4 or _cohesion(group, sim) >= MIN_GROUP_COHESION:
+                parts.append(group)
+            else:
+                todo.extend(children[node])
+    out = np.empty(n, dtype=int)
+    for k, group in enumerate(parts):
+        out[group] = k + 1
+    return out
+
+
+def _cohesion(members: list[int], sim: np.ndarray) -> float:
+    block = sim[np.ix_(members, members)]
+    return float((block.sum() - np.trace(block)) / (len(members) * (len(members) - 1)))
+
+
 def _detach_outliers(labels: np.ndarray, sim: np.ndarray) -> np.ndarray:
     """A member that shares next to nothing with the rest of its group stays alone (an off-topic remark), whatever
     the number of groups asked for."""
@@ -376,7 +423,7 @@ def _cluster(rest, matrix, docs, an, idf, granularity, min_size) -> list[Group]:
     np.fill_diagonal(distance, 0.0)
     tree = linkage(squareform(distance, checks=False), method="average")
     k = _choose_k(tree, len(rest), granularity, distance)
-    labels = _detach_outliers(_cut(tree, k), sim)
+    labels = _detach_outliers(_refine(tree, _cut(tree, k), sim), sim)
     out = []
     for label in np.unique(labels):
         local = np.flatnonzero(labels == label).tolist()
