@@ -122,21 +122,13 @@ class Lexicon:
             self._matches(w) | {upper[w]} if w in upper and c.isupper() else self._matches(w)
             for w, c in zip(words, written)
         ]
+        exact = self._by_kind["exact"]
+        literal = [exact.get(w, -1) for w in words]
         concepts: list[str] = []
         rest: list[tuple[int, str]] = []
         i = 0
         while i < len(words):
-            best = None
-            for pid in matched[i]:
-                for ids, concept in self._forms.get(pid, ()):
-                    n = len(ids)
-                    if (
-                        (best is None or n > len(best[0]))
-                        and i + n <= len(words)
-                        and all(ids[j] in matched[i + j] for j in range(1, n))
-                    ):
-                        best = (ids, concept)
-                        break  # forms are sorted longest first
+            best = self._best_form(i, matched, literal)
             if best is None:
                 rest.append((i, words[i]))
                 i += 1
@@ -145,6 +137,23 @@ class Lexicon:
                 concepts.append(best[1])
             i += len(best[0])
         return concepts, rest
+
+    def _best_form(self, i: int, matched: list[frozenset[int]], literal: list[int]):
+        """The form starting at word i: the longest; among equally long ones the one whose words are written
+        exactly so in the text ("hulpverleners" is the form "hulpverleners" before "hulpverlener" + s), so that
+        which concept wins does not depend on the order the lexicon files were read in."""
+        best, best_key = None, (0, 0)
+        for pid in matched[i]:
+            for ids, concept in self._forms.get(pid, ()):
+                n = len(ids)
+                if n < best_key[0]:
+                    break  # forms are sorted longest first
+                if i + n > len(matched) or not all(ids[j] in matched[i + j] for j in range(1, n)):
+                    continue
+                key = (n, sum(ids[j] == literal[i + j] for j in range(n)))
+                if key > best_key or (key == best_key and best is not None and concept and concept < (best[1] or "")):
+                    best, best_key = (ids, concept), key
+        return best
 
 
 def _split_pattern(word: str) -> list[str]:
