@@ -33,11 +33,14 @@ def capitalised_inside_sentence(text: str) -> list[bool]:
     """Per token of tokens(): written with a capital first letter (not all capitals) and not opening a sentence;
     in Dutch that is a name (Petra, Spanje), not a common noun."""
     text = unicodedata.normalize("NFC", text)
-    out = []
+    out, end = [], 0
+    opens = True
     for m in _TOKEN.finditer(text):
-        word, before = m.group(), text[: m.start()].rstrip()
-        opens = not before or before[-1] in ".!?:;\"'(\n-*"
+        between = text[end : m.start()].strip()
+        opens = (opens and not between) or (bool(between) and between[-1] in ".!?:;\"'(\n-*")
+        word, end = m.group(), m.end()
         out.append(word[:1].isupper() and not word.isupper() and not opens)
+        opens = False
     return out
 
 
@@ -142,18 +145,20 @@ class Lexicon:
         """The form starting at word i: the longest; among equally long ones the one whose words are written
         exactly so in the text ("hulpverleners" is the form "hulpverleners" before "hulpverlener" + s), so that
         which concept wins does not depend on the order the lexicon files were read in."""
-        best, best_key = None, (0, 0)
+        longest, ties = 0, []
         for pid in matched[i]:
             for ids, concept in self._forms.get(pid, ()):
                 n = len(ids)
-                if n < best_key[0]:
+                if n < longest:
                     break  # forms are sorted longest first
                 if i + n > len(matched) or not all(ids[j] in matched[i + j] for j in range(1, n)):
                     continue
-                key = (n, sum(ids[j] == literal[i + j] for j in range(n)))
-                if key > best_key or (key == best_key and best is not None and concept and concept < (best[1] or "")):
-                    best, best_key = (ids, concept), key
-        return best
+                if n > longest:
+                    longest, ties = n, []
+                ties.append((ids, concept))
+        if len(ties) <= 1:
+            return ties[0] if ties else None
+        return max(ties, key=lambda f: (sum(f[0][j] == literal[i + j] for j in range(longest)), f[1] or ""))
 
 
 def _split_pattern(word: str) -> list[str]:
