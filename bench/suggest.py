@@ -1,8 +1,9 @@
 """Benchmark of the cluster suggestions (facilitation.live.grouping) on the labelled sets of bench/data/suggest and
 tests/data, side by side with plain TF-IDF, plus the time for 1,000 reflections on one core.
 
-Run as `python bench/suggest.py`; the last line printed is one JSON object. ARI = adjusted Rand index, V =
-V-measure, both against the themes a person gave; reflections left out of every suggestion count as singletons.
+Run as `python bench/suggest.py` (`--tuning-only` skips the held-aside set, for use while developing); the last
+line printed is one JSON object. ARI = adjusted Rand index, V = V-measure, both against the themes a person gave;
+reflections left out of every suggestion count as singletons.
 "plain_tfidf": scikit-learn TfidfVectorizer (stop words of the language) + k-means told the true number of
 themes; "previous": the word-overlap engine this replaced (issue #19).
 `oudere_wmo_schulden` is held aside: reported, never used to tune.
@@ -100,8 +101,11 @@ def timing() -> float:
 
 
 def main() -> None:
-    out: dict = {"sets": {}}
+    tuning_only = "--tuning-only" in sys.argv[1:]
+    out: dict = {"sets": {}, "tuning_only": tuning_only}
     for name, s in load_sets().items():
+        if tuning_only and s["held_aside"]:
+            continue  # not even loaded into the engine: development decisions see the tuning sets only
         rows = s["rows"]
         groups = suggest_groups([(r[0], r[1], r[2]) for r in rows], s["language"])
         engine = score(rows, [g.reflection_ids for g in groups])

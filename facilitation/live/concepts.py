@@ -24,6 +24,26 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(unicodedata.normalize("NFC", text).lower())
 
 
+def cased_tokens(text: str) -> list[str]:
+    """The words and numbers of tokens(), as written."""
+    return _TOKEN.findall(unicodedata.normalize("NFC", text))
+
+
+def capitalised_inside_sentence(text: str) -> list[bool]:
+    """Per token of tokens(): written with a capital first letter (not all capitals) and not opening a sentence;
+    in Dutch that is a name (Petra, Spanje), not a common noun."""
+    text = unicodedata.normalize("NFC", text)
+    out, end = [], 0
+    opens = True
+    for m in _TOKEN.finditer(text):
+        between = text[end : m.start()].strip()
+        opens = (opens and not between) or (bool(between) and between[-1] in ".!?:;\"'(\n-*")
+        word, end = m.group(), m.end()
+        out.append(word[:1].isupper() and not word.isupper() and not opens)
+        opens = False
+    return out
+
+
 @dataclass(frozen=True)
 class Concept:
     key: str
@@ -49,6 +69,10 @@ class Lexicon:
     _memo: dict[str, frozenset[int]] = field(default_factory=dict)
 
     def _pattern(self, word: str) -> int:
+        if word.isupper():
+            # An acronym that is also a common Dutch word (OM/om, MEE/mee) counts only when typed in capitals.
+            return self._patterns.setdefault(("upper", word.lower()), len(self._patterns))
+        word = word.lower()
         if word.startswith("*") and word.endswith("*") and len(word) > 2:
             key = ("infix", word[1:-1])
         elif word.endswith("*"):
@@ -60,7 +84,7 @@ class Lexicon:
         return self._patterns.setdefault(key, len(self._patterns))
 
     def add_form(self, form: str, concept: str | None) -> None:
-        words = form.lower().split()
+        words = form.split()
         ids = tuple(self._pattern(p) for w in words for p in _split_pattern(w))
         if ids:
             self._forms.setdefault(ids[0], []).append((ids, concept))
@@ -68,7 +92,7 @@ class Lexicon:
     def finish(self) -> None:
         for forms in self._forms.values():
             forms.sort(key=lambda f: -len(f[0]))  # longest match first
-        by_kind: dict[str, dict[str, int]] = {"exact": {}, "prefix": {}, "suffix": {}, "infix": {}}
+        by_kind: dict[str, dict[str, int]] = {"exact": {}, "prefix": {}, "suffix": {}, "infix": {}, "upper": {}}
         for (kind, word), pid in self._patterns.items():
             by_kind[kind][word] = pid
         self._by_kind = by_kind
@@ -94,23 +118,20 @@ class Lexicon:
     def analyse(self, text: str) -> tuple[list[str], list[tuple[int, str]]]:
         """(concept keys in order of appearance, remaining tokens with their position). The longest form wins
         where forms overlap; tokens of a concept or of a theme-less phrase are not remaining words."""
-        words = tokens(text)
-        matched = [self._matches(w) for w in words]
+        written = cased_tokens(text)
+        words = [w.lower() for w in written]
+        upper = self._by_kind["upper"]
+        matched = [
+            self._matches(w) | {upper[w]} if w in upper and c.isupper() else self._matches(w)
+            for w, c in zip(words, written)
+        ]
+        exact = self._by_kind["exact"]
+        literal = [exact.get(w, -1) for w in words]
         concepts: list[str] = []
         rest: list[tuple[int, str]] = []
         i = 0
         while i < len(words):
-            best = None
-            for pid in matched[i]:
-                for ids, concept in self._forms.get(pid, ()):
-                    n = len(ids)
-                    if (
-                        (best is None or n > len(best[0]))
-                        and i + n <= len(words)
-                        and all(ids[j] in matched[i + j] for j in range(1, n))
-                    ):
-                        best = (ids, concept)
-                        break  # forms are sorted longest first
+            best = self._best_form(i, matched, literal)
             if best is None:
                 rest.append((i, words[i]))
                 i += 1
@@ -120,11 +141,32 @@ class Lexicon:
             i += len(best[0])
         return concepts, rest
 
+    def _best_form(self, i: int, matched: list[frozenset[int]], literal: list[int]):
+        """The form starting at word i: the longest; among equally long ones the one whose words are written
+        exactly so in the text ("hulpverleners" is the form "hulpverleners" before "hulpverlener" + s), so that
+        which concept wins does not depend on the order the lexicon files were read in."""
+        longest, ties = 0, []
+        for pid in matched[i]:
+            for ids, concept in self._forms.get(pid, ()):
+                n = len(ids)
+                if n < longest:
+                    break  # forms are sorted longest first
+                if i + n > len(matched) or not all(ids[j] in matched[i + j] for j in range(1, n)):
+                    continue
+                if n > longest:
+                    longest, ties = n, []
+                ties.append((ids, concept))
+        if len(ties) <= 1:
+            return ties[0] if ties else None
+        return max(ties, key=lambda f: (sum(f[0][j] == literal[i + j] for j in range(longest)), f[1] or ""))
+
 
 def _split_pattern(word: str) -> list[str]:
     # A form word like "jeugd-ggz" or "18-/18+" is split as the text is; wildcards stay on the outer parts.
     head, tail = word.startswith("*"), word.endswith("*") and len(word) > 1
-    parts = tokens(word.strip("*"))
+    parts = cased_tokens(word.strip("*"))
+    if not word.isupper():
+        parts = [p.lower() for p in parts]
     if not parts:
         return []
     if head:

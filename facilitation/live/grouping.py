@@ -14,7 +14,7 @@ from functools import cache
 import numpy as np
 import snowballstemmer
 import stopwordsiso
-from scipy.cluster.hierarchy import cut_tree, linkage
+from scipy.cluster.hierarchy import linkage
 from scipy.sparse import csr_matrix
 from scipy.spatial.distance import squareform
 
@@ -34,6 +34,10 @@ KIND_PENALTY = 1.0
 EXAMPLE_MIN = 0.5
 # A member whose mean cosine similarity to the rest of its group is below this is left out (stays alone).
 MIN_MEMBER_SIMILARITY = 0.08
+# A group from the cut whose members are on average less similar than this is split along the tree, down to
+# coherent subgroups: otherwise a diffuse session (few shared concepts) came back as one big group of unrelated
+# reflections, which the outlier rule then dissolved entirely, leaving nothing suggested.
+MIN_GROUP_COHESION = 0.15
 MAX_TEXT_CHARS = 1000
 MAX_TITLE_CHARS = 60
 MIN_WORD_CHARS = 3
@@ -96,9 +100,16 @@ class _Analyser:
         return self._stem[word]
 
     def doc(self, rid: int, text: str, kind: str | None) -> _Doc:
-        found, rest = self.lexicon.analyse(text[:MAX_TEXT_CHARS] if isinstance(text, str) else "")
+        text = text[:MAX_TEXT_CHARS] if isinstance(text, str) else ""
+        found, rest = self.lexicon.analyse(text)
         stop = _stop_words()
-        words = [w for _, w in rest if len(w) >= MIN_WORD_CHARS and w.isalpha() and w not in stop]
+        # A name of the case (Petra, Spanje) turns up in every theme of a session: no content word.
+        names = lex.capitalised_inside_sentence(text)
+        words = [
+            w
+            for i, w in rest
+            if len(w) >= MIN_WORD_CHARS and w.isalpha() and w not in stop and not (i < len(names) and names[i])
+        ]
         return _Doc(rid, _side(kind), found, words, [self.stem(w) for w in words])
 
 
@@ -154,7 +165,7 @@ K_METHOD = "silhouette"  # "gap": largest jump in merge height (kept for compari
 def _silhouette_k(tree: np.ndarray, distance: np.ndarray, lo: int, hi: int) -> int:
     best_k, best = lo, -2.0
     ks = list(range(lo, hi + 1))
-    cuts = cut_tree(tree, n_clusters=ks)  # one pass for every candidate count
+    cuts = _cuts(tree, ks)  # one pass for every candidate count
     for column, k in enumerate(ks):
         score = _silhouette(distance, cuts[:, column])
         if score > best + 1e-9:
@@ -199,7 +210,74 @@ def _choose_k(tree: np.ndarray, n: int, granularity: int, distance: np.ndarray |
 def _cut(tree: np.ndarray, k: int) -> np.ndarray:
     # By number of merges, not by height: groups sharing nothing all merge at distance exactly 1, and a cut by
     # height (fcluster maxclust) cannot separate such ties, so 64 reflections could come back as 2 groups.
-    return cut_tree(tree, n_clusters=k).ravel() + 1
+    return _cuts(tree, [k])[:, 0] + 1
+
+
+def _cuts(tree: np.ndarray, ks: list[int]) -> np.ndarray:
+    """Labels (n x len(ks)) after the first n-k merges of the tree for each k: what scipy's cut_tree gives,
+    with a union-find instead of its per-node traversals (the slow part for a thousand reflections)."""
+    n = len(tree) + 1
+    root = list(range(2 * n - 1))
+
+    def find(x: int) -> int:
+        while root[x] != x:
+            root[x] = root[root[x]]
+            x = root[x]
+        return x
+
+    out = np.zeros((n, len(ks)), dtype=int)
+    order = sorted(range(len(ks)), key=lambda c: -ks[c])  # most clusters (fewest merges) first
+    done = 0
+    for column in order:
+        for i in range(done, max(done, n - ks[column])):
+            a, b = int(tree[i, 0]), int(tree[i, 1])
+            root[find(a)] = root[find(b)] = n + i
+        done = max(done, n - ks[column])
+        out[:, column] = np.unique([find(x) for x in range(n)], return_inverse=True)[1]
+    return out
+
+
+def _refine(tree: np.ndarray, labels: np.ndarray, sim: np.ndarray) -> np.ndarray:
+    """Split each incoherent group of the cut into the two branches of the tree below it, again and again, until
+    every part is coherent (mean pairwise similarity at least MIN_GROUP_COHESION) or has fewer than 4 members."""
+    n = len(labels)
+    children = {n + i: (int(a), int(b)) for i, (a, b, _, _) in enumerate(tree)}
+    parent = {c: node for node, pair in children.items() for c in pair}
+    size = {n + i: int(row[3]) for i, row in enumerate(tree)}
+
+    def leaves(node: int) -> list[int]:
+        out, stack = [], [node]
+        while stack:
+            x = stack.pop()
+            if x < n:
+                out.append(x)
+            else:
+                stack.extend(children[x])
+        return out
+
+    parts: list[list[int]] = []
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        node = int(members[0])
+        while size.get(node, 1) < len(members):
+            node = parent[node]
+        todo = [node]
+        while todo:
+            node = todo.pop()
+            group = leaves(node)
+            if len(group) < 4 or _cohesion(group, sim) >= MIN_GROUP_COHESION:
+                parts.append(group)
+            else:
+                todo.extend(children[node])
+    out = np.empty(n, dtype=int)
+    for k, group in enumerate(parts):
+        out[group] = k + 1
+    return out
+
+
+def _cohesion(members: list[int], sim: np.ndarray) -> float:
+    block = sim[np.ix_(members, members)]
+    return float((block.sum() - np.trace(block)) / (len(members) * (len(members) - 1)))
 
 
 def _detach_outliers(labels: np.ndarray, sim: np.ndarray) -> np.ndarray:
@@ -369,7 +447,7 @@ def _cluster(rest, matrix, docs, an, idf, granularity, min_size) -> list[Group]:
     np.fill_diagonal(distance, 0.0)
     tree = linkage(squareform(distance, checks=False), method="average")
     k = _choose_k(tree, len(rest), granularity, distance)
-    labels = _detach_outliers(_cut(tree, k), sim)
+    labels = _detach_outliers(_refine(tree, _cut(tree, k), sim), sim)
     out = []
     for label in np.unique(labels):
         local = np.flatnonzero(labels == label).tolist()
