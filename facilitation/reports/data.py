@@ -35,7 +35,8 @@ from facilitation.models import (
     Vote,
     utcnow,
 )
-from facilitation.text.dates import zone
+from facilitation.register.goals import LevelGoals, goals_by_level
+from facilitation.text.dates import today, zone
 
 #: the order levels appear in everywhere: from the work floor to the board
 LEVEL_ORDER = tuple(Level.values())
@@ -290,6 +291,13 @@ class ProgrammeReport:
     language: str
     sessions: tuple[SessionReport, ...]
     cases: tuple[CaseItem, ...] = field(default_factory=tuple)
+    #: the four levels with the programme's goals, the commitments serving them, and the bottlenecks no
+    #: commitment answers (register.goals)
+    goals: tuple[LevelGoals, ...] = field(default_factory=tuple)
+
+    @property
+    def has_goals(self) -> bool:
+        return any(level.goals for level in self.goals)
 
     @property
     def first_day(self) -> date | None:
@@ -726,4 +734,5 @@ def gather_programme(programme: Programme, *, language: str | None = None) -> Pr
         language=language or session_language_of(sessions, config.setting("BABEL_DEFAULT_LOCALE")),
         sessions=tuple(reports),
         cases=cases,
+        goals=goals_by_level(programme.id, today()),
     )
