@@ -17,10 +17,10 @@ from tests.e2e.test_learning_table import go_to_phase
 SHOTS = os.environ.get("GOALS_SCREENSHOTS")
 
 
-def _shot(page, tmp_path: Path, name: str) -> None:
+def _shot(page, tmp_path: Path, name: str, *, full_page: bool = False) -> None:
     folder = Path(SHOTS) if SHOTS else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"))
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)
 
 
 def add_goal(page, level: str, title: str, kind: str = "change", description: str = "") -> None:
@@ -51,7 +51,9 @@ def test_goals_on_the_programme_page_and_a_commitment_serving_one_from_the_conso
     expect(policy.locator(".goal-title")).to_have_text(["Zien waar beleid schuurt", "Eén budget voor maatwerk"])
     # the second goal up: the order is the programme lead's
     policy.locator(".goal", has_text="Eén budget").get_by_role("button", name="Omhoog").click()
-    expect(page.locator("#goals-policy .goal-title")).to_have_text(["Eén budget voor maatwerk", "Zien waar beleid schuurt"])
+    expect(page.locator("#goals-policy .goal-title")).to_have_text(
+        ["Eén budget voor maatwerk", "Zien waar beleid schuurt"]
+    )
 
     # the console offers the programme's goals when a commitment is recorded
     page.goto(console_url)
@@ -102,6 +104,7 @@ def test_the_demo_programme_has_goals_on_every_level(server, new_context, tmp_pa
     expect(page.locator("#goals .goal-commitments li")).to_have_count(5)
     expect(page.locator("#goals-policy .goal-open")).to_contain_text("Wachtlijst jeugd-GGZ")
     _shot(page, tmp_path, "goals-demo-1366")
+    _shot(page, tmp_path, "goals-demo-1366-whole-page", full_page=True)
     page.set_viewport_size({"width": 360, "height": 740})
     _shot(page, tmp_path, "goals-demo-360")
     assert_accessible(page, "the demo programme's page")
