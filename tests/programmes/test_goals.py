@@ -306,3 +306,37 @@ def test_the_page_shows_per_level_the_commitments_serving_each_goal_and_the_bott
     assert "Geen actieafspraak dient dit doel nog." in execution and "Geen regie" in execution
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Cluster.id))) == 3
+
+
+def test_a_phone_proposal_gets_its_goal_from_the_facilitator_and_a_merge_keeps_it(app, facilitator, join, connect):
+    from tests.conftest import command
+
+    client, account_id = facilitator
+    programme_id, session_id = _programme_session(app, client, account_id)
+    add(client, programme_id, "Eén regisseur per gezin", level="execution")
+    goal = goal_id(app, "Eén regisseur per gezin")
+    run(app, session_id, account_id, "phase.goto", {"index": 5})  # the learning table's commitments phase
+    with app.app_context():
+        code = db.session.get(Session, session_id).join_code
+    phone = connect(join(code), code, "participant")
+    # a phone does not choose the goal: the field is left aside
+    ack = command(
+        phone,
+        "commitment.propose",
+        {"what": "Ik bel school", "owner": "Consulent", "goal_id": goal},
+        "proposal-one-0001",
+    )
+    assert ack["ok"], ack
+    assert ack["data"]["commitment"]["goal_id"] is None
+    proposal = ack["data"]["commitment"]["id"]
+    other = command(phone, "commitment.propose", {"what": "Ik bel ook", "owner": "Consulent"}, "proposal-two-0002")[
+        "data"
+    ]
+    confirmed = _apply(app, session_id, account_id, "commitment.confirm", {"id": proposal, "goal_id": goal})
+    assert confirmed.ok and confirmed.data["commitment"]["goal_id"] == goal
+    # the one that stays served no goal; the merged proposal's goal is kept
+    merged = _apply(
+        app, session_id, account_id, "commitment.merge", {"into": other["commitment"]["id"], "ids": [proposal]}
+    )
+    assert merged.ok and merged.data["commitment"]["goal_id"] == goal
+    assert _commitments(app, session_id) == [("Ik bel ook", goal)]
