@@ -3,6 +3,8 @@ order, which commitments serve them (through the live commands), and what the pa
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import sqlalchemy as sa
@@ -306,6 +308,14 @@ def test_the_page_shows_per_level_the_commitments_serving_each_goal_and_the_bott
     assert "Geen actieafspraak dient dit doel nog." in execution and "Geen regie" in execution
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Cluster.id))) == 3
+    # the commitments dashboard and its CSV name the goal each commitment serves
+    board = client.get(f"/programmes/{programme_id}/commitments").get_data(as_text=True)
+    row = re.search(rf'data-commitment-id="{commitment}">(.*?)</tr>', board, flags=re.S).group(1)
+    assert "<td>Eén budget voor maatwerk</td>" in row
+    text = client.get(f"/programmes/{programme_id}/commitments.csv").get_data(as_text=True).lstrip("\ufeff")
+    table = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert table[0][-1] == "goal"
+    assert {r[1]: r[-1] for r in table[1:]} == {"Budgetten bundelen": "Eén budget voor maatwerk", "Zonder doel": ""}
 
 
 def test_a_phone_proposal_gets_its_goal_from_the_facilitator_and_a_merge_keeps_it(app, facilitator, join, connect):
