@@ -66,9 +66,13 @@ def test_goals_on_the_programme_page_and_a_commitment_serving_one_from_the_conso
     page.select_option("#rec-level", "policy")
     page.select_option("#rec-goal", label="Beleid: Eén budget voor maatwerk (Veranderdoel)")
     assert_accessible(page, "console, recording a commitment with a goal")
+    page.locator("#rec-goal").scroll_into_view_if_needed()
+    _shot(page, tmp_path, "goals-console-record-1366")
     page.click("#commit-record")
     served = page.locator("#confirmed-commitments .commitment", has_text="Budgetten van jeugd")
     expect(served.locator(".goal-served")).to_have_text("Dient: Beleid: Eén budget voor maatwerk (Veranderdoel)")
+    served.scroll_into_view_if_needed()
+    _shot(page, tmp_path, "goals-console-served-1366")
 
     page.goto(programme_url)
     budget = page.locator("#goals-policy .goal", has_text="Eén budget voor maatwerk")
