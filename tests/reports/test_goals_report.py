@@ -204,3 +204,20 @@ def test_a_programme_without_goals_has_no_goals_section(app, facilitator):
     assert "Doelen per niveau" not in client.get(f"/programmes/{programme_id}/report/md").get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Session, session_id).programme_id == programme_id
+
+
+def test_the_english_report_names_goals_and_kinds_in_english(app, programme):
+    from facilitation import reports
+    from facilitation.models import Programme
+
+    _, programme_id = programme
+    with app.app_context():
+        export = reports.render_programme(db.session.get(Programme, programme_id), "docx", language="en")
+    items = body_in_order(Document(io.BytesIO(export.content)))
+    goals = section(items, "Goals per level")
+    # the titles stay as the programme lead wrote them; the kinds are in the report's language
+    assert ("Heading 3", "Change goal: Eén budget voor maatwerk") in goals
+    assert ("Heading 3", "Learning goal: Bestuurders horen het verhaal zelf") in goals
+    assert ("Heading 3", "Bottlenecks without a commitment") in goals
+    assert next(rows for kind, rows in goals if kind == "table")[0] == ["Commitment", "Who", "By", "Status", "Session"]
+    assert docx_problems(export.content) == []
