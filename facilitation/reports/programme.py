@@ -82,6 +82,7 @@ def summary(doc: DocxDocument, report: ProgrammeReport) -> None:
                 done=done,
             )
         )
+    sentences += _goal_sentences(report)
     word.heading(doc, _("Summary"), 1)
     word.paragraph(doc, " ".join(sentences))
     summary_levels(doc, [c for _s, c in found], [c for _s, c in made], report.language)
@@ -146,6 +147,22 @@ def _goal(doc: DocxDocument, goal, lang: str) -> None:
             for c in goal.commitments
         ],
     )
+
+
+def _goal_sentences(report: ProgrammeReport) -> list[str]:
+    """How many goals the programme set and how many a commitment serves, for the management summary."""
+    goals = [goal for level in report.goals for goal in level.goals]
+    if not goals:
+        return []
+    served = sum(1 for goal in goals if goal.commitments)
+    return [
+        ngettext(
+            "It set %(num)d goal; %(served)d of them is served by a commitment.",
+            "It set %(num)d goals; %(served)d of them are served by a commitment.",
+            len(goals),
+            served=served,
+        )
+    ]
 
 
 def sessions(doc: DocxDocument, report: ProgrammeReport) -> None:

@@ -140,6 +140,8 @@ def test_the_word_report_shows_goals_per_level_with_commitments_and_bottlenecks_
     assert response.status_code == 200
     doc = Document(io.BytesIO(response.data))
     items = body_in_order(doc)
+    summary = " ".join(text for kind, text in section(items, "Samenvatting") if kind == "text")
+    assert "Het leertraject stelde 4 doelen; 3 daarvan worden gediend door een actieafspraak." in summary
     goals = section(items, "Doelen per niveau")
     # the levels that have goals or open bottlenecks, from the work floor to the board
     assert [text for kind, text in goals if kind == "Heading 2"] == ["Uitvoering", "Management", "Beleid", "Bestuur"]
