@@ -30,6 +30,7 @@ from facilitation.models import (
     Moment,
     Participant,
     Programme,
+    ProgrammeGoal,
     Reflection,
     Session,
     Vote,
@@ -115,6 +116,8 @@ class CommitmentItem:
     cluster_titles: tuple[str, ...]
     created_at: datetime
     updates: tuple[UpdateItem, ...] = ()
+    #: the programme goal it serves, as the programme lead wrote it
+    goal_title: str | None = None
 
     @property
     def cluster_title(self) -> str | None:
@@ -510,6 +513,13 @@ def _commitment_items(sid: int, clusters: list[ClusterItem]) -> tuple[Commitment
         updates.setdefault(update.commitment_id, []).append(
             UpdateItem(status=update.status, note=update.note or "", at=update.created_at, session_title=title)
         )
+    goals = dict(
+        db.session.execute(
+            sa.select(Commitment.id, ProgrammeGoal.title)
+            .join(ProgrammeGoal, ProgrammeGoal.id == Commitment.goal_id)
+            .where(Commitment.session_id == sid)
+        ).all()
+    )
     position = {c.id: index for index, c in enumerate(clusters)}
     commitments = []
     for c in made:
@@ -526,6 +536,7 @@ def _commitment_items(sid: int, clusters: list[ClusterItem]) -> tuple[Commitment
                 cluster_titles=tuple(cluster_titles[i] for i in linked),
                 created_at=c.created_at,
                 updates=tuple(updates.get(c.id, ())),
+                goal_title=goals.get(c.id),
             )
         )
     return tuple(commitments)

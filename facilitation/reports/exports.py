@@ -260,8 +260,9 @@ def _md_commitments(r: SessionReport) -> list[str]:
     lang = r.language
     lines: list[str] = []
     lines += [f"## {_('Commitments')}", ""]
+    goals = any(c.goal_title for c in r.commitments)
     lines += _md_table(
-        [_("What"), _("Who"), _("Level"), _("By"), _("Status"), _("Bottleneck")],
+        [_("What"), _("Who"), _("Level"), _("By"), _("Status"), _("Bottleneck")] + ([_("Goal")] if goals else []),
         [
             [
                 c.what,
@@ -271,6 +272,7 @@ def _md_commitments(r: SessionReport) -> list[str]:
                 words.status(c.status),
                 c.cluster_title or "",
             ]
+            + ([c.goal_title or ""] if goals else [])
             for c in r.commitments
         ],
     )
@@ -603,9 +605,9 @@ def _table_rows(r: SessionReport) -> dict[str, tuple[list[str], list[list]]]:
             ],
         ),
         "commitments": (
-            ["id", "what", "owner", "level", "due_date", "status", "bottleneck"],
+            ["id", "what", "owner", "level", "due_date", "status", "bottleneck", "goal"],
             [
-                [c.id, c.what, c.owner, c.level or "", c.due_date, c.status, c.cluster_title or ""]
+                [c.id, c.what, c.owner, c.level or "", c.due_date, c.status, c.cluster_title or "", c.goal_title or ""]
                 for c in r.commitments
             ],
         ),

@@ -223,3 +223,26 @@ def test_the_english_report_names_goals_and_kinds_in_english(app, programme):
     assert ("Heading 3", "Bottlenecks without a commitment") in goals
     assert next(rows for kind, rows in goals if kind == "table")[0] == ["Commitment", "Who", "By", "Status", "Session"]
     assert docx_problems(export.content) == []
+
+
+def test_the_session_report_names_the_goal_each_commitment_serves(app, programme):
+    client, _ = programme
+    with app.app_context():
+        session_id = db.session.scalar(sa.select(Session.id).where(Session.title == "Leertafel 1"))
+    doc = Document(io.BytesIO(client.get(f"/sessions/{session_id}/report/docx").data))
+    commitments = section(body_in_order(doc), "Actieafspraken")
+    table = next(rows for kind, rows in commitments if kind == "table")
+    assert table[0] == ["Wat", "Wie", "Niveau", "Uiterlijk", "Status", "Knelpunt", "Doel"]
+    goal_of = {row[0]: row[-1] for row in table[1:]}
+    assert goal_of == {
+        "Binnen vijf werkdagen één gezinsregisseur": "Eén gezinsplan, één regisseur",
+        "Maandelijks casusoverleg": "Weten wat de andere loketten doen",
+        "Zonder doel": "",
+    }
+    markdown = client.get(f"/sessions/{session_id}/report/md").get_data(as_text=True)
+    assert "| Status | Knelpunt | Doel |" in markdown
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/sessions/{session_id}/report/csv").data))
+    rows = list(csv.reader(io.StringIO(archive.read("commitments.csv").decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][-1] == "goal" and {r[1]: r[-1] for r in rows[1:]}["Maandelijks casusoverleg"] == (
+        "Weten wat de andere loketten doen"
+    )
