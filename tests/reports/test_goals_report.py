@@ -194,6 +194,12 @@ def test_markdown_and_csv_carry_the_goals_too(app, programme):
     served = {(r[3], r[6], r[8]) for r in rows[1:]}
     assert ("Eén gezinsplan, één regisseur", "Binnen vijf werkdagen één gezinsregisseur", "done") in served
     assert ("Bestuurders horen het verhaal zelf", "", "") in served
+    # JSON keeps the stored codes
+    data = client.get(f"/programmes/{programme_id}/report/json").get_json()
+    policy = next(level for level in data["goals"] if level["level"] == "policy")
+    assert [(g["kind"], g["title"]) for g in policy["goals"]] == [("change", "Eén budget voor maatwerk")]
+    assert policy["goals"][0]["commitments"][0]["status"] == "open"
+    assert [b["title"] for b in policy["unanswered"]] == ["Wachtlijst jeugd-GGZ"]
 
 
 def test_a_programme_without_goals_has_no_goals_section(app, facilitator):
