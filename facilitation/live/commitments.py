@@ -18,8 +18,10 @@ from facilitation.models import (
     CommitmentStatus,
     CommitmentUpdate,
     Level,
+    ProgrammeGoal,
     Session,
 )
+from facilitation.programmes import goals
 from facilitation.text import dates
 from facilitation.validation import CommandError
 
@@ -92,6 +94,7 @@ def commitment_view(
         "overdue": is_overdue(commitment, dates.today()),
         "pending": commitment.pending,
         "cluster_ids": cluster_ids,
+        "goal_id": commitment.goal_id,
         "updates": [update_view(u) for u in updates],
         "created_at": commitment.created_at.isoformat(),
     }
@@ -135,6 +138,14 @@ def programme_followup(session_: Session) -> list[dict]:
     return sorted(found, key=lambda c: c["status"] not in ACTIVE)
 
 
+def programme_goals(session_: Session) -> list[dict]:
+    """The goals of the session's programme a commitment can serve, from execution to governance."""
+    return [
+        {"id": g.id, "level": g.level, "kind": g.kind, "title": g.title}
+        for g in goals.list_goals(session_.programme_id)
+    ]
+
+
 def has_followup(fmt) -> bool:
     return any("followup" in phase.actions for phase in fmt.phases)
 
@@ -146,6 +157,9 @@ def snapshot_section(session_: Session, audience: str, participant) -> dict:
             session_.id, staff=staff, participant_id=participant.id if participant else None
         )
     }
+    if staff:
+        # only the facilitator links a commitment to a goal; phones need not know them
+        section["goals"] = programme_goals(session_)
     fmt = formats.installed().get(session_.format_key)
     if fmt is not None and has_followup(fmt):
         section["followup"] = programme_followup(session_)
@@ -209,6 +223,23 @@ def _cluster_ids(ctx, payload: dict) -> list[int] | None:
     return ids
 
 
+def _goal_id(ctx, payload: dict) -> int | None:
+    """The programme goal the commitment serves: an id of a goal of this session's programme, or null/empty
+    for none."""
+    value = payload["goal_id"]
+    if value is None or value == "":
+        return None
+    goal_id = v.field(payload, "goal_id", int)
+    found = db.session.scalar(
+        sa.select(ProgrammeGoal.id).where(
+            ProgrammeGoal.id == goal_id, ProgrammeGoal.programme_id == ctx.session.programme_id
+        )
+    )
+    if found is None:
+        raise CommandError("goal_not_found")
+    return goal_id
+
+
 def _fields(ctx, payload: dict, *, creating: bool) -> dict:
     """The editable fields present in the payload, checked; on creation `what` and `owner` are required."""
     values: dict = {}
@@ -226,6 +257,9 @@ def _fields(ctx, payload: dict, *, creating: bool) -> dict:
     clusters = _cluster_ids(ctx, payload)
     if clusters is not None:
         values["cluster_ids"] = clusters
+    # the goal is the facilitator's to choose: a phone's proposal is linked when it is confirmed
+    if "goal_id" in payload and ctx.participant is None:
+        values["goal_id"] = _goal_id(ctx, payload)
     return values
 
 
@@ -238,7 +272,7 @@ def _set_links(commitment: Commitment, cluster_ids: list[int]) -> None:
 def _apply_fields(commitment: Commitment, values: dict) -> bool:
     """Write the values; True when anything changed."""
     changed = False
-    for name in ("what", "owner", "level", "due_date"):
+    for name in ("what", "owner", "level", "due_date", "goal_id"):
         if name in values and getattr(commitment, name) != values[name]:
             setattr(commitment, name, values[name])
             changed = True
@@ -303,7 +337,8 @@ def propose(ctx, payload: dict) -> dict:
 
 
 def record(ctx, payload: dict) -> dict:
-    """The facilitator writes down a commitment made aloud; it is confirmed at once."""
+    """The facilitator writes down a commitment made aloud; it is confirmed at once. `goal_id` (optional) is the
+    programme goal it serves."""
     values = _fields(ctx, payload, creating=True)
     commitment = Commitment(
         session_id=ctx.session.id,
@@ -311,6 +346,7 @@ def record(ctx, payload: dict) -> dict:
         owner=values["owner"],
         level=values.get("level"),
         due_date=values.get("due_date"),
+        goal_id=values.get("goal_id"),
         status=CommitmentStatus.OPEN.value,
         pending=False,
         created_at=ctx.now,
@@ -332,7 +368,7 @@ def confirm(ctx, payload: dict) -> dict:
 
 
 def edit(ctx, payload: dict) -> dict:
-    """Change any of `what`, `owner`, `level`, `due_date`, `cluster_ids` of a proposal or commitment."""
+    """Change any of `what`, `owner`, `level`, `due_date`, `cluster_ids`, `goal_id` of a proposal or commitment."""
     commitment = _commitment(ctx, payload)
     if not _apply_fields(commitment, _fields(ctx, payload, creating=False)):
         raise CommandError("no_change")
@@ -354,6 +390,8 @@ def merge(ctx, payload: dict) -> dict:
     linked = links([into.id, *ids])
     clusters = list(dict.fromkeys([*linked[into.id], *(c for i in ids for c in linked[i])]))
     values.setdefault("cluster_ids", clusters)
+    # a goal one of the proposals served is kept when the one that stays serves none
+    values.setdefault("goal_id", into.goal_id or next((s.goal_id for s in sources if s.goal_id), None))
     _apply_fields(into, values)
     for source in sources:
         db.session.delete(source)

@@ -8,7 +8,7 @@ from facilitation.models.commitments import Commitment, CommitmentCluster, Commi
 from facilitation.models.fishbowl import Fishbowl, FishbowlRequest, FishbowlRound, FishbowlSeating
 from facilitation.models.journal import Event
 from facilitation.models.journey import Moment
-from facilitation.models.programmes import Case, Programme, ProgrammeMember
+from facilitation.models.programmes import Case, GoalKind, Programme, ProgrammeGoal, ProgrammeMember
 from facilitation.models.reflections import Reflection
 from facilitation.models.register import RegisterDismissal, RegisterEntry, RegisterLink
 from facilitation.models.sessions import Participant, Session, SessionFacilitator, Status
@@ -29,10 +29,12 @@ __all__ = [
     "FishbowlRequest",
     "FishbowlRound",
     "FishbowlSeating",
+    "GoalKind",
     "Level",
     "Moment",
     "Participant",
     "Programme",
+    "ProgrammeGoal",
     "ProgrammeMember",
     "Reflection",
     "ReflectionKind",

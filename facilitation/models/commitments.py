@@ -40,6 +40,10 @@ class Commitment(Base):
     pending: Mapped[bool] = mapped_column(default=False)
     #: the phone that proposed it; it may update the status too
     participant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participants.id", ondelete="SET NULL"))
+    #: the programme goal (leerdoel or veranderdoel) it serves; a removed goal leaves the commitment without one
+    goal_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("programme_goals.id", ondelete="SET NULL"), index=True, default=None
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

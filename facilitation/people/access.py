@@ -36,6 +36,13 @@ def can_edit_programme(account: Account, programme: Programme) -> bool:
     return account.can_facilitate and can_view_programme(account, programme)
 
 
+def can_set_goals(account: Account, programme: Programme) -> bool:
+    """A programme's learning and change goals are set by whoever leads it: its owner, admins, and the
+    facilitators and organisers who are its members. Organisers otherwise only read, but the goals are
+    the programme lead's to set, and they change no session."""
+    return bool(account.active) and can_view_programme(account, programme)
+
+
 def can_read_session_report(account: Account, session_) -> bool:
     """The session's facilitator, admins, and everyone who may see its programme (organisers included)."""
     if session_.facilitator_id == account.id:

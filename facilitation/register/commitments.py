@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from facilitation.extensions import db
 from facilitation.live import voting
 from facilitation.live.commitments import is_overdue, links, updates_of
-from facilitation.models import Cluster, Commitment, CommitmentStatus, Level, Session
+from facilitation.models import Cluster, Commitment, CommitmentStatus, Level, ProgrammeGoal, Session
 from facilitation.text.csv import csv_cell
 
 
@@ -42,7 +42,12 @@ def programme_dashboard(programme_id: int, today: date) -> dict:
         )
     }
     linked = links([c.id for c in made])
-    rows = _rows(made, sessions, clusters, linked, today)
+    goals = dict(
+        db.session.execute(
+            sa.select(ProgrammeGoal.id, ProgrammeGoal.title).where(ProgrammeGoal.programme_id == programme_id)
+        ).all()
+    )
+    rows = _rows(made, sessions, clusters, linked, today, goals)
     counts = _counts(rows)
     return {
         "rows": rows,
@@ -55,7 +60,9 @@ def programme_dashboard(programme_id: int, today: date) -> dict:
     }
 
 
-def _rows(made: list[Commitment], sessions: dict, clusters: dict, linked: dict, today: date) -> list[dict]:
+def _rows(
+    made: list[Commitment], sessions: dict, clusters: dict, linked: dict, today: date, goals: dict[int, str]
+) -> list[dict]:
     updates = updates_of([c.id for c in made])
     rows = []
     for c in made:
@@ -68,6 +75,8 @@ def _rows(made: list[Commitment], sessions: dict, clusters: dict, linked: dict, 
                 "level": c.level,
                 "due_date": c.due_date,
                 "status": c.status,
+                "goal_id": c.goal_id,
+                "goal": goals.get(c.goal_id, "") if c.goal_id else "",
                 "session": sessions[c.session_id].title,
                 "bottlenecks": [clusters[i].title for i in linked[c.id] if i in clusters],
                 "overdue": is_overdue(c, today),
@@ -126,6 +135,7 @@ CSV_HEADERS = [
     "bottlenecks",
     "last_note",
     "last_update",
+    "goal",
 ]
 
 
@@ -151,6 +161,7 @@ def dashboard_csv(dashboard: dict, delimiter: str = ";") -> bytes:
                     "; ".join(row["bottlenecks"]),
                     row["last_note"],
                     row["last_update"],
+                    row["goal"],
                 )
             ]
         )

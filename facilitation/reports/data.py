@@ -30,12 +30,14 @@ from facilitation.models import (
     Moment,
     Participant,
     Programme,
+    ProgrammeGoal,
     Reflection,
     Session,
     Vote,
     utcnow,
 )
-from facilitation.text.dates import zone
+from facilitation.register.goals import LevelGoals, goals_by_level
+from facilitation.text.dates import today, zone
 
 #: the order levels appear in everywhere: from the work floor to the board
 LEVEL_ORDER = tuple(Level.values())
@@ -114,6 +116,8 @@ class CommitmentItem:
     cluster_titles: tuple[str, ...]
     created_at: datetime
     updates: tuple[UpdateItem, ...] = ()
+    #: the programme goal it serves, as the programme lead wrote it
+    goal_title: str | None = None
 
     @property
     def cluster_title(self) -> str | None:
@@ -290,6 +294,13 @@ class ProgrammeReport:
     language: str
     sessions: tuple[SessionReport, ...]
     cases: tuple[CaseItem, ...] = field(default_factory=tuple)
+    #: the four levels with the programme's goals, the commitments serving them, and the bottlenecks no
+    #: commitment answers (register.goals)
+    goals: tuple[LevelGoals, ...] = field(default_factory=tuple)
+
+    @property
+    def has_goals(self) -> bool:
+        return any(level.goals for level in self.goals)
 
     @property
     def first_day(self) -> date | None:
@@ -502,6 +513,13 @@ def _commitment_items(sid: int, clusters: list[ClusterItem]) -> tuple[Commitment
         updates.setdefault(update.commitment_id, []).append(
             UpdateItem(status=update.status, note=update.note or "", at=update.created_at, session_title=title)
         )
+    goals = dict(
+        db.session.execute(
+            sa.select(Commitment.id, ProgrammeGoal.title)
+            .join(ProgrammeGoal, ProgrammeGoal.id == Commitment.goal_id)
+            .where(Commitment.session_id == sid)
+        ).all()
+    )
     position = {c.id: index for index, c in enumerate(clusters)}
     commitments = []
     for c in made:
@@ -518,6 +536,7 @@ def _commitment_items(sid: int, clusters: list[ClusterItem]) -> tuple[Commitment
                 cluster_titles=tuple(cluster_titles[i] for i in linked),
                 created_at=c.created_at,
                 updates=tuple(updates.get(c.id, ())),
+                goal_title=goals.get(c.id),
             )
         )
     return tuple(commitments)
@@ -726,4 +745,5 @@ def gather_programme(programme: Programme, *, language: str | None = None) -> Pr
         language=language or session_language_of(sessions, config.setting("BABEL_DEFAULT_LOCALE")),
         sessions=tuple(reports),
         cases=cases,
+        goals=goals_by_level(programme.id, today()),
     )

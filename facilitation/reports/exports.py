@@ -260,8 +260,9 @@ def _md_commitments(r: SessionReport) -> list[str]:
     lang = r.language
     lines: list[str] = []
     lines += [f"## {_('Commitments')}", ""]
+    goals = any(c.goal_title for c in r.commitments)
     lines += _md_table(
-        [_("What"), _("Who"), _("Level"), _("By"), _("Status"), _("Bottleneck")],
+        [_("What"), _("Who"), _("Level"), _("By"), _("Status"), _("Bottleneck")] + ([_("Goal")] if goals else []),
         [
             [
                 c.what,
@@ -271,6 +272,7 @@ def _md_commitments(r: SessionReport) -> list[str]:
                 words.status(c.status),
                 c.cluster_title or "",
             ]
+            + ([c.goal_title or ""] if goals else [])
             for c in r.commitments
         ],
     )
@@ -425,12 +427,47 @@ def programme_markdown(report: ProgrammeReport) -> str:
         lines = [f"# {md(report.title)}", "", f"*{md(_('Programme report'))}*", ""]
         if report.description.strip():
             lines += [md(report.description), ""]
+        lines += _programme_goals_md(report)
         lines += _programme_sessions_md(report)
         for case in report.cases:
             lines += [f"## {md(_('Case'))}: {md(case.title)}", ""]
             lines += _md_blocks(blocks(case.markdown), 3)
         lines += _programme_bottlenecks_md(report) + _programme_commitments_md(report)
         return "\n".join(lines).rstrip() + "\n"
+
+
+def _programme_goals_md(report: ProgrammeReport) -> list[str]:
+    if not report.has_goals:
+        return []
+    lines = [f"## {_('Goals per level')}", ""]
+    for level in report.goals:
+        if level.empty:
+            continue
+        lines += [f"### {md(words.level(level.level))}", ""]
+        for goal in level.goals:
+            lines += [f"#### {md(words.goal_kind(goal.kind))}: {md(goal.title)}", ""]
+            if goal.description.strip():
+                lines += [md(goal.description), ""]
+            if not goal.commitments:
+                lines += [md(_("No commitment serves this goal yet.")), ""]
+                continue
+            lines += _md_table(
+                [_("Commitment"), _("Who"), _("By"), _("Status"), _("Session")],
+                [
+                    [
+                        c.what,
+                        c.owner,
+                        words.short_day(c.due_date, report.language),
+                        words.status(c.status) + (f" ({_('overdue')})" if c.overdue else ""),
+                        c.session,
+                    ]
+                    for c in goal.commitments
+                ],
+            )
+        if level.unanswered:
+            lines += [f"#### {md(_('Bottlenecks without a commitment'))}", ""]
+            lines += [f"- {md(b.title)} ({md(b.session)})" for b in level.unanswered] + [""]
+    return lines
 
 
 def _programme_sessions_md(report: ProgrammeReport) -> list[str]:
@@ -568,9 +605,9 @@ def _table_rows(r: SessionReport) -> dict[str, tuple[list[str], list[list]]]:
             ],
         ),
         "commitments": (
-            ["id", "what", "owner", "level", "due_date", "status", "bottleneck"],
+            ["id", "what", "owner", "level", "due_date", "status", "bottleneck", "goal"],
             [
-                [c.id, c.what, c.owner, c.level or "", c.due_date, c.status, c.cluster_title or ""]
+                [c.id, c.what, c.owner, c.level or "", c.due_date, c.status, c.cluster_title or "", c.goal_title or ""]
                 for c in r.commitments
             ],
         ),
@@ -661,4 +698,32 @@ def programme_csv(report: ProgrammeReport) -> bytes:
         )
     }
     files.update({f"{name}.csv": _csv(head, rows, delimiter) for name, (head, rows) in merged.items()})
+    if report.has_goals:
+        files["goals.csv"] = _csv(*_goal_rows(report), delimiter)
     return _zip(files)
+
+
+def _goal_rows(report: ProgrammeReport) -> tuple[list[str], list[list]]:
+    """One row per goal and commitment serving it (a goal no commitment serves has one row with empty
+    commitment columns), as stored codes (level, kind, status) like the other CSV files."""
+    head = [
+        "goal_id",
+        "level",
+        "kind",
+        "goal",
+        "description",
+        "commitment_id",
+        "commitment",
+        "owner",
+        "status",
+        "due_date",
+        "session",
+    ]
+    rows = []
+    for level in report.goals:
+        for goal in level.goals:
+            start = [goal.id, goal.level, goal.kind, goal.title, goal.description]
+            rows += [
+                start + [c.id, c.what, c.owner, c.status, c.due_date or "", c.session] for c in goal.commitments
+            ] or [start + ["", "", "", "", "", ""]]
+    return head, rows

@@ -82,10 +82,87 @@ def summary(doc: DocxDocument, report: ProgrammeReport) -> None:
                 done=done,
             )
         )
+    sentences += _goal_sentences(report)
     word.heading(doc, _("Summary"), 1)
     word.paragraph(doc, " ".join(sentences))
     summary_levels(doc, [c for _s, c in found], [c for _s, c in made], report.language)
     word.page_break(doc)
+
+
+def goals(doc: DocxDocument, report: ProgrammeReport) -> None:
+    """Per level: its learning and change goals with the commitments serving each and their status, and the
+    bottlenecks to be solved at that level that no commitment answers yet."""
+    if not report.has_goals:
+        return
+    word.heading(doc, _("Goals per level"), 1)
+    word.intro(
+        doc,
+        _(
+            "The programme's learning and change goals on each level, the commitments that serve them, and the "
+            "bottlenecks of each level that no commitment answers yet."
+        ),
+    )
+    for level in report.goals:
+        if level.empty:
+            continue
+        word.heading(doc, words.level(level.level), 2)
+        for goal in level.goals:
+            _goal(doc, goal, report.language)
+        if level.unserved:
+            word.paragraph(
+                doc,
+                ngettext(
+                    "%(num)d commitment at this level serves no goal.",
+                    "%(num)d commitments at this level serve no goal.",
+                    level.unserved,
+                ),
+                "Small Print",
+            )
+        if level.unanswered:
+            word.heading(doc, _("Bottlenecks without a commitment"), 3)
+            bullets = word.ListWriter(doc)
+            for item in level.unanswered:
+                dots = " · " + ngettext("%(num)d dot", "%(num)d dots", item.votes) if item.votes else ""
+                bullets.item(item.title, f" {item.session}{dots}")
+
+
+def _goal(doc: DocxDocument, goal, lang: str) -> None:
+    word.heading(doc, f"{words.goal_kind(goal.kind)}: {goal.title}", 3)
+    if goal.description.strip():
+        word.paragraph(doc, goal.description)
+    if not goal.commitments:
+        word.paragraph(doc, _("No commitment serves this goal yet."))
+        return
+    word.table(
+        doc,
+        [_("Commitment"), _("Who"), _("By"), _("Status"), _("Session")],
+        [
+            (
+                c.what,
+                c.owner,
+                words.short_day(c.due_date, lang),
+                words.status(c.status) + (f" ({_('overdue')})" if c.overdue else ""),
+                c.session,
+            )
+            for c in goal.commitments
+        ],
+    )
+
+
+def _goal_sentences(report: ProgrammeReport) -> list[str]:
+    """How many goals the programme set and how many a commitment serves, for the management summary."""
+    goals = [goal for level in report.goals for goal in level.goals]
+    if not goals:
+        return []
+    served = sum(1 for goal in goals if goal.commitments)
+    return [
+        ngettext(
+            "It set %(num)d goal; %(served)d of them is served by a commitment.",
+            "It set %(num)d goals; %(served)d of them are served by a commitment.",
+            len(goals),
+            served=served,
+        )
+    ]
 
 
 def sessions(doc: DocxDocument, report: ProgrammeReport) -> None:
@@ -224,6 +301,7 @@ def thread(doc: DocxDocument, report: ProgrammeReport) -> None:
 SECTIONS: list[Callable[[DocxDocument, ProgrammeReport], None]] = [
     title_page,
     summary,
+    goals,
     sessions,
     cases,
     bottlenecks,

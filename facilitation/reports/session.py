@@ -485,9 +485,11 @@ def commitments(doc: DocxDocument, report: SessionReport) -> None:
     word.heading(doc, _("Commitments"), 1)
     word.intro(doc, _("The concrete steps participants take in their own organisations."))
     lang = report.language
+    # the programme's goal each serves, as a column only once a commitment serves one
+    goals = any(c.goal_title for c in report.commitments)
     word.table(
         doc,
-        [_("What"), _("Who"), _("Level"), _("By"), _("Status"), _("Bottleneck")],
+        [_("What"), _("Who"), _("Level"), _("By"), _("Status"), _("Bottleneck")] + ([_("Goal")] if goals else []),
         [
             (
                 c.what,
@@ -497,6 +499,7 @@ def commitments(doc: DocxDocument, report: SessionReport) -> None:
                 words.status(c.status),
                 c.cluster_title or "",
             )
+            + ((c.goal_title or "",) if goals else ())
             for c in report.commitments
         ],
     )

@@ -36,6 +36,8 @@ COMMITMENT_STATUSES = {
     "done": N_("Done"),
     "dropped": N_("Dropped"),
 }
+#: a programme goal's kind (models.GoalKind)
+GOAL_KINDS = {"learning": N_("Learning goal"), "change": N_("Change goal")}
 STATUSES = {"draft": N_("Not started"), "live": N_("Live"), "closed": N_("Closed")}
 #: a bottleneck register entry's status (register/entries.STATUSES)
 REGISTER_STATUSES = {"open": N_("Open"), "commitment": N_("Commitment made"), "solved": N_("Solved")}

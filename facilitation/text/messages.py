@@ -68,6 +68,8 @@ ERRORS = {
         "This bottleneck is already linked to another entry of the register; unlink it there first."
     ),
     "no_such_facilitator": N_("There is no active facilitator account with that e-mail address."),
+    "goal_not_found": N_("That goal does not exist in this session's programme; choose one of its goals."),
+    "too_many_goals": N_("A programme has at most %(limit)s goals; remove one first."),
     "rules_not_accepted": N_("Please accept the house rules first; you find them at the top of your screen."),
 }
 

@@ -12,7 +12,14 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from facilitation.text.dates import zone
-from facilitation.text.labels import COMMITMENT_STATUSES, KINDS, LEVELS, MOMENT_KINDS, REGISTER_STATUSES
+from facilitation.text.labels import (
+    COMMITMENT_STATUSES,
+    GOAL_KINDS,
+    KINDS,
+    LEVELS,
+    MOMENT_KINDS,
+    REGISTER_STATUSES,
+)
 from facilitation.text.messages import N_
 
 KIND_PLURALS = {
@@ -93,6 +100,11 @@ def kinds(key: str) -> str:
 
 def status(key: str) -> str:
     return _(COMMITMENT_STATUSES[key]) if key in COMMITMENT_STATUSES else key
+
+
+def goal_kind(key: str) -> str:
+    """Learning goal (leerdoel) or change goal (veranderdoel)."""
+    return _(GOAL_KINDS[key]) if key in GOAL_KINDS else key
 
 
 def register_status(key: str) -> str:

@@ -147,9 +147,11 @@ def test_cli_creates_an_account(tmp_path):
     assert "organiser" in result.stdout and (tmp_path / "facilitation.sqlite").exists()
 
 
-def test_demo_creates_a_dutch_programme_with_two_sessions(app):
+def test_demo_creates_a_dutch_programme_with_goals_a_held_table_and_two_sessions_to_run(app):
     from facilitation.demo import create_demo
     from facilitation.models import Session
+    from facilitation.register.goals import goals_by_level
+    from facilitation.text.dates import today
 
     with app.app_context():
         programme, password = create_demo()
@@ -157,7 +159,14 @@ def test_demo_creates_a_dutch_programme_with_two_sessions(app):
         again, second_password = create_demo()
         assert again.id == programme.id and second_password is None
         formats = sorted(db.session.scalars(sa.select(Session.format_key)).all())
-        assert formats == ["fishbowl", "learning-table"]
+        assert formats == ["fishbowl", "learning-table", "learning-table"]
+        statuses = sorted(db.session.scalars(sa.select(Session.status)).all())
+        assert statuses == ["closed", "draft", "draft"]
+        # goals on all four levels; commitments of the held table serve some, and some bottlenecks wait
+        levels = goals_by_level(programme.id, today())
+        assert all(level.goals for level in levels)
+        assert all(any(goal.commitments for goal in level.goals) for level in levels)
+        assert any(level.unanswered for level in levels)
         assert "gezin" in programme.cases[0].description.lower()
 
 

@@ -130,6 +130,7 @@ FIELDS = [
     "show_name",
     "several_per_cluster",
     "name",
+    "goal_id",
 ]
 odd_text = st.sampled_from(
     [
@@ -319,6 +320,7 @@ ROUTES = [
     "/programmes/{programme}/cases",
     "/programmes/{programme}/sessions",
     "/programmes/{programme}/members",
+    "/programmes/{programme}/goals",
     "/cases/{case}/edit",
     "/sessions/{session}/data",
     "/language",
@@ -344,6 +346,8 @@ FORM_FIELDS = [
     "role",
     "next",
     "confirm_personal_data",
+    "kind",
+    "direction",
 ]
 
 

@@ -14,15 +14,17 @@ from facilitation import formats
 from facilitation.extensions import db
 from facilitation.live import carry, clustering, commands, disciplines, sessions
 from facilitation.live.commands import Actor
-from facilitation.models import Account, Case, Level, Programme, Role, Session
+from facilitation.models import Account, Case, Level, Programme, ProgrammeGoal, Role, Session
 from facilitation.people import access
 from facilitation.privacy import audit, detect, retention
-from facilitation.programmes import manage
+from facilitation.programmes import goals, manage
 from facilitation.register import commitments as commitment_board
 from facilitation.register import entries
+from facilitation.register.goals import goals_by_level
 from facilitation.text.dates import today
 from facilitation.text.labels import (
     COMMITMENT_STATUSES,
+    GOAL_KINDS,
     KINDS,
     LEVELS,
     MOMENT_KINDS,
@@ -103,6 +105,87 @@ def programme(programme_id: int):
         organisers=members,
         can_edit=access.can_edit_programme(current_user, programme_),
         roles=translated(ROLES),
+        goal_levels=goals_by_level(programme_.id, today()),
+        can_set_goals=access.can_set_goals(current_user, programme_),
+        goal_kinds=translated(GOAL_KINDS),
+        commitment_statuses=translated(COMMITMENT_STATUSES),
+    )
+
+
+# --- goals per level: the programme lead's learning and change goals --------------------------------------
+
+
+def _goals_programme(programme_id: int) -> Programme:
+    programme_ = db.session.get(Programme, programme_id)
+    if programme_ is None:
+        abort(404)
+    if not access.can_set_goals(current_user, programme_):
+        abort(403)
+    return programme_
+
+
+def _goal(programme_: Programme, goal_id: int) -> ProgrammeGoal:
+    goal = db.session.get(ProgrammeGoal, goal_id)
+    if goal is None or goal.programme_id != programme_.id:
+        abort(404)
+    return goal
+
+
+def _back_to_goals(programme_id: int, level: str | None):
+    anchor = f"goals-{level}" if level in Level.values() else "goals"
+    return redirect(url_for("facilitator.programme", programme_id=programme_id, _anchor=anchor))
+
+
+def _goal_write(programme_id: int, level: str | None, write, done: str):
+    """Runs one goal change in a unit of work; a refusal is flashed and nothing is written."""
+    try:
+        with unit_of_work():
+            level = write() or level
+    except CommandError as exc:
+        flash(error_message(exc.code, exc.params), "error")
+    else:
+        flash(done)
+    return _back_to_goals(programme_id, level)
+
+
+@bp.post("/programmes/<int:programme_id>/goals")
+@login_required
+def add_goal(programme_id: int):
+    programme_ = _goals_programme(programme_id)
+    form = request.form.to_dict()
+    return _goal_write(
+        programme_id, form.get("level"), lambda: goals.add_goal(programme_, form).level, _("The goal is added.")
+    )
+
+
+@bp.post("/programmes/<int:programme_id>/goals/<int:goal_id>")
+@login_required
+def edit_goal(programme_id: int, goal_id: int):
+    goal = _goal(_goals_programme(programme_id), goal_id)
+    form = request.form.to_dict()
+    return _goal_write(
+        programme_id, goal.level, lambda: goals.update_goal(goal, form) or goal.level, _("The goal is saved.")
+    )
+
+
+@bp.post("/programmes/<int:programme_id>/goals/<int:goal_id>/move")
+@login_required
+def move_goal(programme_id: int, goal_id: int):
+    goal = _goal(_goals_programme(programme_id), goal_id)
+    direction = request.form.get("direction", "")
+    return _goal_write(programme_id, goal.level, lambda: goals.move_goal(goal, direction), _("The goal is moved."))
+
+
+@bp.post("/programmes/<int:programme_id>/goals/<int:goal_id>/delete")
+@login_required
+def delete_goal(programme_id: int, goal_id: int):
+    goal = _goal(_goals_programme(programme_id), goal_id)
+    title = goal.title
+    return _goal_write(
+        programme_id,
+        goal.level,
+        lambda: goals.remove_goal(goal),
+        _("The goal %(title)s is removed; the commitments that served it stay.", title=title),
     )
 
 

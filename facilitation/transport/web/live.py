@@ -10,7 +10,16 @@ from flask_babel import gettext as _
 
 from facilitation.live import sessions
 from facilitation.models import Session
-from facilitation.text.labels import COMMITMENT_STATUSES, KINDS, LEVELS, MOMENT_KINDS, PERSONAL_DATA, TAGS, translated
+from facilitation.text.labels import (
+    COMMITMENT_STATUSES,
+    GOAL_KINDS,
+    KINDS,
+    LEVELS,
+    MOMENT_KINDS,
+    PERSONAL_DATA,
+    TAGS,
+    translated,
+)
 
 LOOPBACK = ("127.", "localhost", "::1", "[::1]")
 ALL_INTERFACES = ("0.0.0.0", "::")
@@ -246,6 +255,10 @@ def commit_strings() -> dict:
         "background": _("Background: %(n)s earlier reflections"),
         "carried_done": _("Carried forward."),
         "statuses": {key: _(value) for key, value in COMMITMENT_STATUSES.items()},
+        "goal": _("Serves goal (optional)"),
+        "goal_none": _("No goal"),
+        "serves": _("Serves: %(title)s"),
+        "goal_kinds": {key: _(value) for key, value in GOAL_KINDS.items()},
     }
 
 

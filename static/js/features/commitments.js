@@ -82,11 +82,14 @@ function summary(commitment, state, ctx, { withUpdates = true, sessionTitle = fa
     w.statuses[commitment.status]].filter(Boolean).join(" · ");
   const answers = clusterTitles(state, commitment.cluster_ids);
   const updates = withUpdates ? commitment.updates || [] : [];
+  // only the console knows the programme's goals (staff snapshot)
+  const goal = commitment.goal_id && (state.goals || []).find((g) => g.id === commitment.goal_id);
   return [
     h("p", { class: "commitment-what", text: commitment.what }),
     h("p", { class: "meta" }, meta, commitment.overdue ? h("strong", { class: "overdue", text: ` · ${w.overdue}` }) : null),
     sessionTitle && commitment.session_title ? h("p", { class: "hint", text: fill(w.made_in, { title: commitment.session_title }) }) : null,
     answers.length ? h("p", { class: "hint", text: fill(w.answers, { titles: answers.join("; ") }) }) : null,
+    goal ? h("p", { class: "hint goal-served", text: fill(w.serves, { title: goalLabel(goal, ctx) }) }) : null,
     updates.length ? h("ul", { class: "updates", "aria-label": w.updates },
       updates.map((u) => h("li", {}, h("time", { datetime: u.at, text: u.at.slice(0, 10) }),
         ` ${w.statuses[u.status]}${u.note ? `: ${u.note}` : ""}`))) : null,
@@ -116,7 +119,25 @@ function statusForm(commitment, ctx, prefix) {
     h("span", { class: "visually-hidden", text: `: ${commitment.what.slice(0, 40)}` })));
 }
 
-// The fields of a commitment: what, who, level, by when, which bottlenecks. `values` fills them.
+// "Policy: one budget for custom help (change goal)": the level says where, the kind what sort of goal
+function goalLabel(goal, ctx) {
+  const w = ctx.settings.commit;
+  return `${ctx.settings.levels[goal.level] || goal.level}: ${goal.title} (${w.goal_kinds[goal.kind] || goal.kind})`;
+}
+
+// The goal a commitment serves, on the console only: phones never get the programme's goals
+function goalField(k, values, state, ctx) {
+  const w = ctx.settings.commit;
+  const goals = state.goals;
+  if (!goals || !goals.length || ctx.audience !== "console") return [];
+  const options = [["", w.goal_none], ...goals.map((g) => [String(g.id), goalLabel(g, ctx)])];
+  return [
+    h("label", { for: k("goal") }, w.goal),
+    drafts.select(k("goal"), { id: k("goal") }, options, values.goal_id ? String(values.goal_id) : ""),
+  ];
+}
+
+// The fields of a commitment: what, who, level, by when, which bottlenecks, which goal. `values` fills them.
 function fields(prefix, values, state, ctx, { levelDefault = "" } = {}) {
   const w = ctx.settings.commit;
   const s = ctx.settings;
@@ -136,6 +157,7 @@ function fields(prefix, values, state, ctx, { levelDefault = "" } = {}) {
       clusters.map((c) => h("label", { class: "check" },
         drafts.checkbox(k(`cl-${c.id}`), { id: k(`cl-${c.id}`), value: String(c.id) }, (values.cluster_ids || []).includes(c.id)),
         c.title))) : null,
+    ...goalField(k, values, state, ctx),
   ];
 }
 
@@ -147,11 +169,13 @@ function readFields(prefix, state) {
     level: $(k("level")).value || null,
     due_date: $(k("due")).value || null,
     cluster_ids: (state.clusters || []).filter((c) => { const box = $(k(`cl-${c.id}`)); return box && box.checked; }).map((c) => c.id),
+    // sent only where the field is shown (the console), so a phone's proposal never carries one
+    ...($(k("goal")) ? { goal_id: $(k("goal")).value ? Number($(k("goal")).value) : null } : {}),
   };
 }
 
 function forgetFields(prefix, state) {
-  drafts.forget(...["what", "owner", "level", "due"].map((n) => `${prefix}-${n}`), ...(state.clusters || []).map((c) => `${prefix}-cl-${c.id}`));
+  drafts.forget(...["what", "owner", "level", "due", "goal"].map((n) => `${prefix}-${n}`), ...(state.clusters || []).map((c) => `${prefix}-cl-${c.id}`));
 }
 
 export function render(state, ctx) {
