@@ -37,6 +37,7 @@ let lastSent = null; // the reflection sent last from this screen: its state sho
 // waits for a yes.
 let editing = null;
 let confirming = null;
+const withdrawals = new Map(); // reflection id -> client id of its withdrawal, the same on a second tap
 
 function loadOutbox() {
   try {
@@ -169,7 +170,8 @@ function askWithdraw(id) {
 }
 
 async function withdraw(r) {
-  const ack = await send("reflection.withdraw", { id: r.id }, newId());
+  if (!withdrawals.has(r.id)) withdrawals.set(r.id, newId());
+  const ack = await send("reflection.withdraw", { id: r.id }, withdrawals.get(r.id));
   confirming = null;
   if (ack && ack.ok) {
     live.state.reflections = live.state.reflections.filter((x) => x.id !== r.id);

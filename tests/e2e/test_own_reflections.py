@@ -110,3 +110,30 @@ def test_a_participant_corrects_and_withdraws_and_every_screen_follows(server, n
     other.reload()
     expect(other.locator("#live-status")).to_have_attribute("data-state", "online")
     expect(other.locator(".reflection")).to_have_count(0)
+
+
+def test_the_covered_wall_counts_follow_a_withdrawal(server, new_context):
+    room = Room(server.instance, "learning-table", "Leertafel stil schrijven")
+    room.run("session.start", {})
+    room.phase("write")  # covered: the projector shows counts per kind only
+    projector = new_context(viewport={"width": 1280, "height": 720}).new_page()
+    log_in(projector, server)
+    projector.goto(f"{server.url}/sessions/{room.id}/projector")
+    expect(projector.locator("#wall-covered")).to_be_visible()
+    author = _phone(new_context, server, room, "management")
+    author.locator(".kinds label").filter(has=author.locator("input[value=bottleneck]")).tap()
+    author.locator("#text").fill(FIRST)
+    author.locator("#send-reflection").tap()
+    counts = projector.locator("#kind-counts .kind-count")
+    expect(counts).to_have_text(["0", "1", "0"])
+    mine = author.locator("#mine .reflection", has_text=FIRST)
+    mine.locator("[data-key^=edit]").tap()
+    author.locator("#text").fill(BETTER)
+    author.locator("#send-reflection").tap()
+    expect(author.locator("#mine .reflection", has_text=BETTER)).to_be_visible()
+    expect(counts).to_have_text(["0", "1", "0"])  # a correction is no new card
+    author.locator("#mine [data-key^=withdraw]").tap()
+    author.locator("#mine [data-key^=yes]").tap()
+    expect(counts).to_have_text(["0", "0", "0"])
+    expect(author.locator("#mine .reflection")).to_have_count(0)
+    _shot(projector, "covered-after-withdraw.png")
