@@ -186,6 +186,8 @@ async function withdraw(r) {
 function startEdit(r) {
   confirming = null;
   editing = { id: r.id, kind: r.kind, client_id: null, text: null };
+  lastSent = null; // the line under the button is about this change from now on
+  $("sent-status").textContent = "";
   const text = $("text");
   text.value = r.text;
   privacy.clear();

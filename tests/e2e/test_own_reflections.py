@@ -64,6 +64,8 @@ def test_a_participant_corrects_and_withdraws_and_every_screen_follows(server, n
     expect(projector.locator(SHOWN, has_text=FIRST)).to_be_visible()
     assert author.evaluate(TARGETS) == []
     assert_accessible(author, f"phone with its own reflection ({language})")
+    card.scroll_into_view_if_needed()
+    _shot(author, f"own-list-{language}.png")
 
     # "Amend": the text goes into the box, the kind stays, the button says what it does
     card.locator("[data-key^=edit]").tap()
