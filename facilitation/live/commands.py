@@ -129,6 +129,13 @@ COMMANDS: dict[str, Command] = {
         needs_client_id=True,
         needs_rules=True,
     ),
+    # the author only (checked in the rule), while the phase accepts reflections; client ids make a resend safe
+    "reflection.edit_own": _cmd(
+        participation.edit_own_reflection, PARTICIPANT, phase_action="write", needs_client_id=True, needs_rules=True
+    ),
+    "reflection.withdraw": _cmd(
+        participation.withdraw_reflection, PARTICIPANT, phase_action="write", needs_client_id=True
+    ),
     "reflection.hide": _cmd(participation.hide_reflection, FACILITATOR),
     "reflection.unhide": _cmd(participation.unhide_reflection, FACILITATOR),
     "reflection.edit": _cmd(participation.edit_reflection, FACILITATOR),

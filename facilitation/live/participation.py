@@ -11,11 +11,22 @@ from facilitation import config
 from facilitation import validation as v
 from facilitation.extensions import db
 from facilitation.live import disciplines, door, hybrid, journey
-from facilitation.models import Level, Participant, Reflection, ReflectionKind
+from facilitation.models import Event, Level, Participant, Reflection, ReflectionKind
 from facilitation.privacy.detect import personal_data_kinds
 from facilitation.validation import CommandError
 
 NAME_MAX = 40
+#: events whose payload holds a reflection's text (the reflection's id in `id`)
+REFLECTION_TEXT_EVENTS = frozenset(
+    {
+        "reflection.post",
+        "reflection.edit",
+        "reflection.edit_own",
+        "reflection.unhide",
+        "reflection.set_room_only",
+        "reflection.pin",
+    }
+)
 
 
 def token_hash(token: str) -> str:
@@ -206,6 +217,72 @@ def unhide_reflection(ctx, payload: dict) -> dict:
     return reflection_view(
         reflection, db.session.get(Participant, reflection.participant_id) if reflection.participant_id else None
     )
+
+
+# A participant corrects or withdraws what they wrote (reflection.edit_own, reflection.withdraw), as long as
+# nobody has built on it yet. The command table lets them only in a phase that accepts reflections ("write");
+# here: only their own (someone else's is "not found", which says nothing of who wrote it), only while visible
+# (a hidden one is the facilitator's to handle; the phone no longer shows it), and only while it is loose. Once
+# the facilitator has put it in a cluster the group works with it: the cluster's title and the votes on it
+# were given to this wording, so changing or pulling it would change what others chose behind their backs.
+def _own_loose_reflection(ctx, payload: dict) -> Reflection:
+    reflection = _reflection_of(ctx, payload)
+    if reflection.participant_id is None or reflection.participant_id != ctx.participant.id or reflection.hidden:
+        raise CommandError("not_found", what="reflection")
+    if reflection.cluster_id is not None:
+        raise CommandError("reflection_in_cluster")
+    return reflection
+
+
+def _rewrite_history(session_id: int, reflection_id: int, changes: dict) -> None:
+    """The earlier events of a reflection its author changed or withdrew carry its present text (an empty one
+    once withdrawn), so no replay, on a phone or a staff screen, shows what the author took back. The log still
+    records that something was posted and changed, and when; only the words are the author's to take back."""
+    events = db.session.scalars(
+        sa.select(Event).where(Event.session_id == session_id, Event.name.in_(REFLECTION_TEXT_EVENTS))
+    )
+    for event in events:
+        payload = event.payload
+        if isinstance(payload, dict) and payload.get("id") == reflection_id and "text" in payload:
+            # a new dict: SQLAlchemy notices an assignment, not a change inside the JSON
+            event.payload = {**payload, **changes}
+
+
+def edit_own_reflection(ctx, payload: dict) -> dict:
+    """Its author corrects a reflection from their phone; the server checks the new text for personal data."""
+    reflection = _own_loose_reflection(ctx, payload)
+    text = v.text(payload, "text", max_length=config.setting("REFLECTION_MAX_LENGTH"))
+    if text == reflection.text:
+        raise CommandError("no_change")
+    reflection.text = text
+    reflection.personal_data = personal_data_kinds(text)
+    _rewrite_history(ctx.session.id, reflection.id, {"text": text, "personal_data": reflection.personal_data})
+    _changed_for(ctx, reflection)
+    # the same view as any change, with no mark of who changed it: nobody is singled out for correcting
+    return reflection_view(reflection, ctx.participant)
+
+
+def withdraw_reflection(ctx, payload: dict) -> dict:
+    """Its author takes a reflection back: the row goes (out of every screen, report and export) and its
+    text goes from the event log; the event says only which card to take off the screens."""
+    reflection = _own_loose_reflection(ctx, payload)
+    reflection_id = reflection.id
+    _rewrite_history(ctx.session.id, reflection_id, {"text": "", "personal_data": []})
+    db.session.delete(reflection)
+    db.session.flush()
+    # the author's phone gets it too when phones do not share reflections
+    ctx.audience = "all" if ctx.format.share_reflections else "staff"
+    ctx.also_to = ctx.participant.id
+    return {"id": reflection_id}
+
+
+def withdrawn_event(event: Event, kept: set[int]) -> bool:
+    """Whether an event belongs to a reflection its author withdrew (`kept`: the ids of the session's
+    reflections that are still there): its withdrawal, its post, and anything done to it."""
+    if event.name == "reflection.withdraw":
+        return True
+    payload = event.payload if isinstance(event.payload, dict) else {}
+    return event.name.startswith("reflection.") and payload.get("id") not in kept
 
 
 def reportable_reflections(session_id: int) -> sa.Select:

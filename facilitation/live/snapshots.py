@@ -133,26 +133,26 @@ def events_since(
         return None
     query = sa.select(Event).where(Event.session_id == session_.id, Event.seq > seq).order_by(Event.seq)
     if audience == STAFF:
-        return list(db.session.scalars(query))
+        return _without_gone_text(list(db.session.scalars(query)), staff=True)
     query = query.where(sa.or_(Event.audience == "all", Event.participant_id == participant.id))
-    return _without_hidden_text(list(db.session.scalars(query)))
+    return _without_gone_text(list(db.session.scalars(query)), staff=False)
 
 
 #: events whose payload holds a reflection's text (the reflection's id in `id`)
-REFLECTION_TEXT = frozenset(
-    {"reflection.post", "reflection.edit", "reflection.unhide", "reflection.set_room_only", "reflection.pin"}
-)
+REFLECTION_TEXT = participation.REFLECTION_TEXT_EVENTS
 
 
-def _without_hidden_text(events: list[Event]) -> list[Event]:
+def _without_gone_text(events: list[Event], *, staff: bool) -> list[Event]:
     """A phone that resumes from before a reflection was posted and hidden gets its hide, never its text: the
     post and later changes of a reflection that is hidden now are left out of the replay (the phone's
-    resume covers their seqs all the same)."""
+    resume covers their seqs all the same). A reflection its author withdrew is left out for every screen:
+    only the withdrawal, which takes the card off, is replayed."""
     ids = {e.payload.get("id") for e in events if e.name in REFLECTION_TEXT and isinstance(e.payload, dict)}
     ids.discard(None)
     if not ids:
         return events
-    hidden = set(
-        db.session.scalars(sa.select(Reflection.id).where(Reflection.id.in_(ids), Reflection.hidden.is_(True)))
+    hidden_now = dict(
+        db.session.execute(sa.select(Reflection.id, Reflection.hidden).where(Reflection.id.in_(ids))).all()
     )
-    return [e for e in events if not (e.name in REFLECTION_TEXT and e.payload.get("id") in hidden)]
+    gone = {i for i in ids if i not in hidden_now or (hidden_now[i] and not staff)}
+    return [e for e in events if not (e.name in REFLECTION_TEXT and e.payload.get("id") in gone)]

@@ -683,7 +683,10 @@ def _fishbowl(session_: Session, fmt) -> FishbowlItem | None:
 
 def _timeline(session_: Session, level_of: dict[int, str], fmt) -> tuple[TimelineEntry, ...]:
     entries = []
+    kept = set(db.session.scalars(sa.select(Reflection.id).where(Reflection.session_id == session_.id)))
     for event in db.session.scalars(sa.select(Event).where(Event.session_id == session_.id).order_by(Event.seq)):
+        if participation.withdrawn_event(event, kept):
+            continue  # what its author took back leaves no trace in a report, not even when it was posted
         kind = event.actor.split(":", 1)[0]
         actor = {"account": "facilitator", "participant": "participant"}.get(kind, "system")
         level = (

@@ -35,6 +35,9 @@ ERRORS = {
     "not_connected": N_("You are not connected to a session."),
     "rate_limited": N_("Slow down a little, and try again in a moment."),
     "door_closed": N_("The facilitator has closed this session to new participants."),
+    "reflection_in_cluster": N_(
+        "This reflection is already in a cluster the group works with; ask the facilitator to change it."
+    ),
     "not_in_cluster": N_("That reflection is not in this cluster."),
     "vote_open": N_("Close the voting round first: the clusters on the ballot cannot change while people vote."),
     "no_clusters": N_("Make at least one cluster before voting."),

@@ -176,9 +176,20 @@ def _free_chair_later(app, connection: Connection, grace: float) -> None:
 
 
 #: events phones get in batches when participants see each other's reflections (audience "all")
-BATCHED = frozenset({"reflection.post", "reflection.edit", "reflection.hide", "reflection.unhide"})
+BATCHED = frozenset(
+    {
+        "reflection.post",
+        "reflection.edit",
+        "reflection.edit_own",
+        "reflection.hide",
+        "reflection.unhide",
+        "reflection.withdraw",
+    }
+)
 #: batched events that carry a reflection's text
-TEXT_EVENTS = frozenset({"reflection.post", "reflection.edit", "reflection.unhide"})
+TEXT_EVENTS = frozenset({"reflection.post", "reflection.edit", "reflection.edit_own", "reflection.unhide"})
+#: batched events after which the phones must not get the reflection's text any more
+TAKES_TEXT_BACK = frozenset({"reflection.hide", "reflection.withdraw"})
 
 
 @dataclass
@@ -221,7 +232,7 @@ class PhoneOutbox:
                 outgoing = self._sessions[session_id] = _Outgoing(interval, pace)
             if outgoing.first_at is None:
                 outgoing.first_at = time.monotonic()
-            if item[0] == "batch" and item[1]["name"] == "reflection.hide":
+            if item[0] == "batch" and item[1]["name"] in TAKES_TEXT_BACK:
                 _withhold(outgoing.items, item[1]["data"].get("id"))
             outgoing.items.append(item)
         if started:
@@ -300,7 +311,8 @@ def batch_message(events: list[dict], skip: list[int]) -> dict:
 
 
 def _withhold(items: list, reflection_id) -> None:
-    """A reflection hidden before its batch went out: its text stays here, the phones get its seq only."""
+    """A reflection hidden or withdrawn before its batch went out: its text stays here, the phones get its seq
+    only."""
     for index, item in enumerate(items):
         if item[0] == "batch" and item[1]["name"] in TEXT_EVENTS and item[1]["data"].get("id") == reflection_id:
             items[index] = ("skip", item[1]["seq"])

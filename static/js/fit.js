@@ -79,14 +79,19 @@ export class Pager {
   fit(books, key, prepare = () => {}) {
     if (key !== this.key) this.page = 0;
     this.key = key;
-    for (const book of this.books) for (const item of book.items) item.classList.remove("off-page");
-    for (const book of books) for (const item of book.items) item.classList.remove("off-page");
+    for (const book of [...this.books, ...books]) {
+      for (const item of book.items) {
+        item.classList.remove("off-page");
+        unfit(item);
+      }
+    }
     prepare();
     this.books = books.filter((book) => book.box && book.items.length);
     for (const book of this.books) {
       for (const item of book.items) item.classList.add("page-item");
       for (const group of book.groups || []) group.classList.remove("off-page");
     }
+    for (const book of this.books) fitTall(book);
     this.cuts = this.books.map((book) => cut(book));
     if (this.page >= this.pages()) this.page = 0;
     this.show();
@@ -122,4 +127,68 @@ export function narrowWide(root, selector) {
   const wide = blocks.filter((el) => el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1)
     .map((el) => [el, el.clientWidth / el.scrollWidth, parseFloat(getComputedStyle(el).fontSize)]);
   for (const [el, ratio, size] of wide) el.style.fontSize = `${Math.floor(size * Math.max(0.6, ratio))}px`;
+}
+
+// A single item taller than its whole page (a 500-character reflection on a 1280x720 beamer) cannot be paged:
+// its text gets smaller type, down to MIN_TYPE of the item's own, and what still does not fit is cut off after
+// the last whole line with an ellipsis. Nothing scrolls, and every other item keeps its size.
+const MIN_TYPE = 0.75;
+
+function unfit(item) {
+  if (!item.classList.contains("fitted")) return;
+  item.classList.remove("fitted");
+  const text = textOf(item);
+  if (text) {
+    text.style.fontSize = "";
+    text.style.removeProperty("-webkit-line-clamp");
+    text.classList.remove("clamped");
+  }
+}
+
+function textOf(item) {
+  return item.querySelector(".fit-text") || item.querySelector("p");
+}
+
+// the height an item takes, also when the columns split it over several (one rect per piece)
+function heightOf(item) {
+  return [...item.getClientRects()].reduce((sum, rect) => sum + rect.height, 0);
+}
+
+function outerHeight(el) {
+  const style = getComputedStyle(el);
+  return heightOf(el) + parseFloat(style.marginTop) + parseFloat(style.marginBottom);
+}
+
+// The room one item has: the book's height, less its group's heading that a page starting with it repeats.
+function roomFor(book, item) {
+  const head = book.headOf ? book.headOf(item) : null;
+  return book.box.clientHeight - (head && head !== item ? outerHeight(head) : 0) - SLACK;
+}
+
+function fitTall(book) {
+  if (!book.box.clientHeight) return;
+  for (const item of book.items) {
+    const room = roomFor(book, item);
+    const text = textOf(item);
+    if (!text || heightOf(item) <= room) continue;
+    item.classList.add("fitted");
+    const own = parseFloat(getComputedStyle(item).fontSize);
+    const base = parseFloat(getComputedStyle(text).fontSize);
+    const least = Math.min(base, own * MIN_TYPE);
+    // a text's height grows about with the square of its type size (more lines, each of them taller)
+    let size = Math.max(least, base * Math.sqrt(room / heightOf(item)));
+    for (let step = 0; step < 8; step += 1) {
+      text.style.fontSize = `${size.toFixed(2)}px`;
+      if (heightOf(item) <= room || size <= least) break;
+      size = Math.max(least, size * 0.94);
+    }
+    if (heightOf(item) > room) clamp(item, text, room);
+  }
+}
+
+function clamp(item, text, room) {
+  const lineHeight = parseFloat(getComputedStyle(text).lineHeight) || parseFloat(text.style.fontSize) * 1.25;
+  const rest = heightOf(item) - text.getBoundingClientRect().height;
+  text.classList.add("clamped");
+  text.style.setProperty("-webkit-line-clamp", String(Math.max(1, Math.floor((room - rest) / lineHeight))));
 }

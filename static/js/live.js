@@ -45,8 +45,11 @@ export function baseReduce(state, event) {
   } else if (event.name === "participant.join") {
     state.participants = data.count;
   } else if (event.name === "reflection.post" || event.name === "reflection.unhide" || event.name === "reflection.edit"
-    || event.name === "reflection.set_room_only" || event.name === "reflection.pin") {
+    || event.name === "reflection.edit_own" || event.name === "reflection.set_room_only" || event.name === "reflection.pin") {
     upsert(state.reflections, data);
+  } else if (event.name === "reflection.withdraw") {
+    // its author took it back: off every screen, without a trace that could point at anyone
+    state.reflections = state.reflections.filter((r) => r.id !== data.id);
   } else if (event.name === "reflection.hide") {
     const found = state.reflections.find((r) => r.id === data.id);
     if (found) found.hidden = true;

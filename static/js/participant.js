@@ -1,5 +1,5 @@
 // The phone: the phase and prompt for my level, writing with an offline outbox, my reflections and their state.
-import { Live, baseReduce, boot, currentPhase, fill, h, newId, phaseAllows, statusBadge } from "./live.js";
+import { Live, baseReduce, boot, currentPhase, fill, h, newId, phaseAllows, statusBadge, upsert } from "./live.js";
 import { timerView } from "./timer.js";
 import { reflectionCard } from "./cards.js";
 import * as clustering from "./features/clustering.js";
@@ -32,6 +32,12 @@ let outbox = loadOutbox();
 const mine = new Set(); // client ids of my confirmed reflections
 let flushing = false;
 let lastSent = null; // the reflection sent last from this screen: its state shows right under the send button
+// Correcting or taking back one's own reflection: the one whose text is in the box ({id, kind, client_id, text}
+// of the attempt on its way, so a resend after a timeout is the same command), and the one whose withdrawal
+// waits for a yes.
+let editing = null;
+let confirming = null;
+const withdrawals = new Map(); // reflection id -> client id of its withdrawal, the same on a second tap
 
 function loadOutbox() {
   try {
@@ -50,6 +56,7 @@ function saveOutbox() {
 function reduce(state, event) {
   state = FEATURES.reduce((s, f) => (f.reduce ? f.reduce(s, event) : s), baseReduce(state, event));
   if (event.name === "reflection.hide") state.reflections = state.reflections.filter((r) => r.id !== event.data.id);
+  if (event.name === "reflection.hide" || event.name === "reflection.withdraw") forget(event.data.id);
   return state;
 }
 
@@ -70,6 +77,8 @@ function render(state) {
   const canWrite = phaseAllows(state, "write") && houserules.accepted(state);
   const form = $("write");
   form.hidden = !canWrite;
+  // the phase moved on, or the card went into a cluster meanwhile: the box is for new reflections again
+  if (editing && !(canWrite && state.reflections.some((r) => r.id === editing.id && r.cluster_id == null))) stopEdit();
   if (canWrite) renderKinds(phase);
   const text = $("text");
   text.maxLength = state.max_length;
@@ -98,6 +107,7 @@ function renderKinds(phase) {
 
 // The button says what is sent ("Knelpunt versturen"), and cannot be pressed before a kind is chosen.
 function sendLabel() {
+  if (editing) return;
   const kind = document.querySelector("input[name=kind]:checked");
   const button = $("send-reflection");
   button.disabled = !kind;
@@ -113,6 +123,9 @@ function stateLabel(state) {
 }
 
 function renderMine(state) {
+  // mine may be changed while the phase takes reflections and nobody has built on it (the server decides:
+  // participation._own_loose_reflection); elsewhere the list only shows them
+  const canChange = phaseAllows(state, "write") && houserules.accepted(state);
   const confirmed = state.reflections.filter((r) => mine.has(r.client_id) && !r.hidden)
     .map((r) => ({ reflection: r, state: "confirmed" }));
   const pending = outbox.map((item) => ({
@@ -122,9 +135,117 @@ function renderMine(state) {
   const cards = [...pending, ...confirmed.reverse()].map(({ reflection, state: s, item }) => reflectionCard(reflection, settings, [
     h("p", { class: "state", "data-state": s, text: stateLabel(s) + (item && item.message ? `: ${item.message}` : "") }),
     s === "refused" ? h("button", { type: "button", onclick: () => dismiss(item.client_id) }, "OK") : null,
+    s === "confirmed" && canChange ? ownActions(reflection) : null,
   ]));
-  $("mine").replaceChildren(...cards);
+  const list = $("mine");
+  const focused = document.activeElement && list.contains(document.activeElement) ? document.activeElement.dataset.key : null;
+  list.replaceChildren(...cards);
+  // a render while someone is about to tap keeps their place (keyboard and screen reader users too)
+  if (focused) list.querySelector(`[data-key="${focused}"]`)?.focus();
   renderSentStatus();
+}
+
+// "Change" and "Withdraw" under one's own card; withdrawing asks first, in the card itself.
+function ownActions(r) {
+  if (r.cluster_id !== null && r.cluster_id !== undefined) return h("p", { class: "hint", text: t.in_cluster });
+  if (confirming === r.id) {
+    return h("div", { class: "own-actions confirm", role: "group", "aria-label": t.withdraw_question },
+      h("p", { text: t.withdraw_question }),
+      h("button", { type: "button", class: "danger", "data-key": `yes:${r.id}`, onclick: () => withdraw(r) }, t.withdraw_yes),
+      h("button", { type: "button", "data-key": `no:${r.id}`, onclick: () => askWithdraw(null) }, t.withdraw_no));
+  }
+  const label = (what) => `${what}: ${r.text.length > 40 ? `${r.text.slice(0, 40)}…` : r.text}`;
+  return h("div", { class: "own-actions" },
+    h("button", { type: "button", "data-key": `edit:${r.id}`, "aria-label": label(t.change), onclick: () => startEdit(r) }, t.change),
+    h("button", { type: "button", class: "danger", "data-key": `withdraw:${r.id}`, "aria-label": label(t.withdraw),
+      onclick: () => askWithdraw(r.id) }, t.withdraw));
+}
+
+function askWithdraw(id) {
+  const back = confirming;
+  confirming = id;
+  renderMine(live.state);
+  const key = id === null ? `withdraw:${back}` : `no:${id}`; // the safe answer has the focus
+  $("mine").querySelector(`[data-key="${key}"]`)?.focus();
+}
+
+async function withdraw(r) {
+  if (!withdrawals.has(r.id)) withdrawals.set(r.id, newId());
+  const ack = await send("reflection.withdraw", { id: r.id }, withdrawals.get(r.id));
+  confirming = null;
+  if (ack && ack.ok) {
+    live.state.reflections = live.state.reflections.filter((x) => x.id !== r.id);
+    forget(r.id);
+    say(t.withdrawn);
+  }
+  render(live.state);
+  $("mine-heading").focus();
+}
+
+// The text box takes the reflection; the kind stays as it is, the button says what it does now.
+function startEdit(r) {
+  confirming = null;
+  editing = { id: r.id, kind: r.kind, client_id: null, text: null };
+  lastSent = null; // the line under the button is about this change from now on
+  $("sent-status").textContent = "";
+  const text = $("text");
+  text.value = r.text;
+  privacy.clear();
+  renderEditing();
+  updateCounter();
+  text.scrollIntoView({ block: "center" });
+  text.focus();
+}
+
+function stopEdit() {
+  editing = null;
+  $("text").value = "";
+  privacy.clear();
+  renderEditing();
+  updateCounter();
+}
+
+// a reflection that left (withdrawn, or hidden by the facilitator) is no longer being changed here
+function forget(id) {
+  if (confirming === id) confirming = null;
+  if (editing && editing.id === id) stopEdit();
+}
+
+function renderEditing() {
+  const form = $("write");
+  form.dataset.editing = editing ? "true" : "false";
+  $("kinds").hidden = Boolean(editing);
+  $("edit-notice").hidden = !editing;
+  $("cancel-edit").hidden = !editing;
+  // "show my name" and "only for the room" are chosen when sending; a correction changes the words only
+  for (const check of form.querySelectorAll("label.check")) check.hidden = Boolean(editing);
+  if (editing) {
+    $("edit-notice").textContent = fill(t.editing, { kind: kindLabel(editing.kind) });
+    const button = $("send-reflection");
+    button.disabled = false;
+    button.textContent = t.save_change;
+  } else {
+    sendLabel();
+  }
+}
+
+async function saveEdit(value) {
+  // a resend of the same text after a timeout is the same command; a new text is a new one
+  if (!editing.client_id || editing.text !== value) editing = { ...editing, client_id: newId(), text: value };
+  const ack = await send("reflection.edit_own", { id: editing.id, text: value }, editing.client_id);
+  if (!ack || !(ack.ok || ack.error === "no_change")) return; // offline or refused: the text stays in the box
+  if (ack.ok) upsert(live.state.reflections, ack.data);
+  stopEdit();
+  say(t.changed);
+  render(live.state);
+  $("text").focus();
+}
+
+function say(message) {
+  const box = $("sent-status");
+  box.dataset.state = "confirmed";
+  box.textContent = message;
+  lastSent = null;
 }
 
 // The confirmation sits under the button, inside the first screen, so nobody has to scroll to see it arrived.
@@ -227,13 +348,17 @@ $("write").addEventListener("submit", (event) => {
   event.preventDefault();
   const text = $("text");
   const value = text.value.trim();
-  const kind = document.querySelector("input[name=kind]:checked");
+  const kind = editing ? { value: editing.kind } : document.querySelector("input[name=kind]:checked");
   if (!value || !kind) {
     text.focus();
     return;
   }
   if (privacy.hold(value)) {
     text.focus();
+    return;
+  }
+  if (editing) {
+    saveEdit(value);
     return;
   }
   const showName = $("show-name");
@@ -251,4 +376,9 @@ $("write").addEventListener("submit", (event) => {
   // ready for the next one: the box is empty and keeps the focus, the confirmation shows under the button
   text.focus();
   flush();
+});
+$("cancel-edit").addEventListener("click", () => {
+  const id = editing && editing.id;
+  stopEdit();
+  $("mine").querySelector(`[data-key="edit:${id}"]`)?.focus();
 });

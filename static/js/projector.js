@@ -88,13 +88,23 @@ function books() {
   if (shown("votes-view")) return ["votes", [list($("votes-chart"))]];
   if (shown("commitments-view")) return ["commitments", [list($("projector-commitments"))]];
   if (shown("journey-view")) return ["journey", [list($("projector-journey"))]];
-  if (shown("case-view")) return ["case", [list($("case-shown"), CASE_BLOCKS)]];
+  if (shown("case-view")) return ["case", [list(numbered($("case-shown")), CASE_BLOCKS)]];
   if (shown("fishbowl-view")) return ["fishbowl", [list($("fishbowl-queue-shown")), list($("fishbowl-observations"))]];
   return ["none", []];
 }
 
 // the case pages by paragraph, heading and list item
 const CASE_BLOCKS = ":scope > :not(ul, ol), :scope > ul > li, :scope > ol > li";
+
+// A numbered list split over pages goes on with its numbers: each item says its own (the items of earlier
+// pages are hidden, and the list would count from its start again).
+function numbered(box) {
+  for (const list of box.querySelectorAll("ol")) {
+    const start = list.hasAttribute("start") ? list.start : 1;
+    [...list.children].filter((li) => li.tagName === "LI").forEach((li, index) => { li.value = start + index; });
+  }
+  return box;
+}
 
 // The clusters page by card: a page that starts inside a cluster shows its heading again.
 function clusterBook() {

@@ -21,7 +21,13 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 #: at 1920x1080; the same proportion of the smaller side elsewhere (min(width/1920, height/1080))
 MINIMUM_PX = [
-    (".reflection p, .commitment-what, .chip-title, #votes-chart .bar-label, .fishbowl-queue > li", 32, "card text"),
+    (
+        ".reflection:not(.fitted) p, .commitment-what, .chip-title, #votes-chart .bar-label, .fishbowl-queue > li",
+        32,
+        "card text",
+    ),
+    # a card taller than the whole screen gets smaller type (fit.js MIN_TYPE), then an ellipsis
+    (".reflection.fitted p", 24, "text of a card shrunk to fit"),
     ("h1, .view h2, .column h3, .lane h3", 40, "title"),
     ("#timer, #participant-count, #votes-chart .bar-value, .round-clock, #pager, .kind-count", 40, "count"),
     ('.stage[data-join="big"] .join-code', 96, "join code"),
@@ -133,3 +139,130 @@ def test_a_full_fishbowl_fits_every_screen(server, projector):
     expect(projector.locator("#fishbowl-circle .chair")).to_have_count(8)
     # everyone in the queue is shown on some page
     assert len({s for s in seen if s.startswith("li:")}) == 20
+
+
+#: 500 characters, the longest a reflection may be, with the long compounds of the social domain
+LONG = (
+    "De jeugdbeschermingsmaatregel kwam pas nadat school, wijkteam, schuldhulpverlening en de woningcorporatie "
+    "elk afzonderlijk hadden vastgesteld dat het misging, zonder dat iemand het hele gezin overzag; de "
+    "gezinsregisseur werd drie keer vervangen, iedere nieuwe hulpverlener vroeg moeder haar verhaal opnieuw te "
+    "vertellen, en de privacyregels werden de reden om niets te delen, terwijl iedereen wist dat de "
+    "huisuitzetting eraan kwam en de leerplicht al lang signalen had die nooit bij iemand aankwamen."
+)
+
+
+def _long_room(server, fmt):
+    """Two 500-character reflections beside short ones: in the learning table one of them in a cluster with a
+    description (its heading comes back above it on its page), in the fishbowl in the outer circle's corner."""
+    from tests.e2e.seed import Room
+
+    room = Room(server.instance, fmt, "Leertafel met lange kaarten")
+    room.join(4)
+    room.run("session.start", {})
+    room.phase("cluster" if fmt == "learning-table" else "rounds")
+    kind = "bottleneck" if fmt == "learning-table" else "question"
+    assert len(LONG) == 500
+    short = [
+        room.run("reflection.post", {"kind": kind, "text": f"Kort kaartje {n}"}, room.people[n])["id"] for n in range(3)
+    ]
+    long_ids = [room.run("reflection.post", {"kind": kind, "text": LONG}, room.people[n])["id"] for n in (0, 1)]
+    if fmt == "learning-table":
+        room.run(
+            "cluster.create",
+            {
+                "title": "Niemand overzag het hele gezin en iedereen wachtte op elkaar",
+                "description": "Signalen bleven liggen bij school, wijkteam en leerplicht; niemand had de regie.",
+                "reflection_ids": [long_ids[1], short[0]],
+            },
+        )
+    return room, set(long_ids)
+
+
+#: the long cards' text on screen: its type size, whether it is cut off, and whether the last line shows an ellipsis
+LONG_CARDS = """(ids) => [...document.querySelectorAll(".reflection")]
+  .filter((card) => ids.includes(Number(card.dataset.id)) && card.getClientRects().length)
+  .map((card) => {
+    const p = card.querySelector("p");
+    const style = getComputedStyle(p);
+    return { id: Number(card.dataset.id), size: parseFloat(style.fontSize), cut: p.scrollHeight > p.clientHeight + 1,
+             ellipsis: style.textOverflow === "ellipsis" && style.webkitLineClamp !== "none",
+             fitted: card.classList.contains("fitted") };
+  })"""
+
+
+@pytest.mark.parametrize(
+    "fmt,view,visible",
+    [
+        ("learning-table", "wall", "#wall-view"),
+        ("learning-table", "clusters", "#board-view"),
+        ("fishbowl", None, "#fishbowl-view"),
+    ],
+)
+def test_a_card_taller_than_the_screen_fits_on_one_page(server, projector, fmt, view, visible):
+    room, long_ids = _long_room(server, fmt)
+    view = view or "auto"
+    if view != "auto":
+        room.run("projector.show", {"view": view})
+    open_projector(projector, server, room)
+    for width, height in ((1280, 720), (1920, 1080)):
+        projector.set_viewport_size({"width": width, "height": height})
+        expect(projector.locator(visible)).to_be_visible()
+        projector.wait_for_timeout(250)
+        seen = check_every_page(projector, f"long-{view}")
+        assert {f"reflection:{i}" for i in long_ids} <= seen, (view, width, sorted(seen))
+        scale = min(width / 1920, height / 1080)
+        cards = []
+        projector.keyboard.press("Home")
+        for number in range(int(projector.locator("#pager").get_attribute("data-pages") or 1)):
+            if number:
+                projector.keyboard.press("PageDown")
+            cards += projector.evaluate(LONG_CARDS, sorted(long_ids))
+            if number == 0 and os.environ.get("E2E_SCREENSHOTS"):
+                projector.screenshot(path=os.path.join(os.environ["E2E_SCREENSHOTS"], f"long-{view}-{width}.png"))
+        assert {c["id"] for c in cards} >= long_ids
+        if fmt == "fishbowl" and width == 1280:
+            # the outer circle's corner is far smaller than a 500-character card: this is the case fit.js is for
+            assert all(card["fitted"] for card in cards), cards
+        for card in cards:
+            # never smaller than the readable minimum; what is cut off ends in an ellipsis
+            assert card["size"] >= 24 * scale - 0.5, (view, width, card)
+            assert not card["cut"] or card["ellipsis"], (view, width, card)
+
+
+#: the numbers the case's ordered list shows on the current page: each item's own, and which it is in its list
+NUMBERS = """() => [...document.querySelectorAll("#case-shown ol > li")]
+  .map((li, index) => [li, index]).filter(([li]) => li.getClientRects().length)
+  .map(([li, index]) => [li.value, index + 1])"""
+
+
+def test_a_numbered_list_goes_on_counting_on_the_next_page(server, projector):
+    from facilitation.models import Case, Session
+    from tests.e2e.seed import Room
+
+    room = Room(server.instance, "learning-table", "Leertafel met een lange tijdlijn")
+    steps = "\n".join(f"{n}. Stap {n}: de {LONG[: 60 + n * 3]}" for n in range(1, 21))
+    with room.app.app_context():
+        from facilitation.extensions import db
+
+        case = db.session.get(Session, room.id).case
+        db.session.get(Case, case.id).description = f"## Het verloop\n\n{steps}\n"
+        db.session.commit()
+    room.run("session.start", {})
+    room.run("projector.show", {"view": "case"})
+    open_projector(projector, server, room)
+    projector.set_viewport_size({"width": 1280, "height": 720})
+    expect(projector.locator("#case-view")).to_be_visible()
+    projector.wait_for_timeout(250)
+    check_every_page(projector, "case-list")
+    pages = int(projector.locator("#pager").get_attribute("data-pages"))
+    assert pages >= 2
+    projector.keyboard.press("Home")
+    shown = []
+    for number in range(pages):
+        if number:
+            projector.keyboard.press("PageDown")
+            expect(projector.locator("#pager")).to_have_attribute("data-page", str(number + 1))
+        numbers = projector.evaluate(NUMBERS)
+        assert all(value == ordinal for value, ordinal in numbers), (number + 1, numbers)
+        shown += [value for value, _ in numbers]
+    assert sorted(set(shown)) == list(range(1, 21))

@@ -40,6 +40,8 @@ PAYLOADS = {
     "reflection.hide": lambda ctx: {"id": ctx["reflection_id"]},
     "reflection.unhide": lambda ctx: {"id": ctx["hidden_id"]},
     "reflection.edit": lambda ctx: {"id": ctx["reflection_id"], "text": "Herschreven zonder namen"},
+    "reflection.edit_own": lambda ctx: {"id": ctx["own_reflection_id"], "text": "Van de telefoon, verbeterd"},
+    "reflection.withdraw": lambda ctx: {"id": ctx["own_reflection_id"]},
     "reflection.move": lambda ctx: {"id": ctx["reflection_id"], "cluster_id": ctx["other_cluster_id"]},
     "cluster.create": lambda ctx: {"title": "Wachtlijsten", "reflection_ids": [ctx["reflection_id"]]},
     "cluster.edit": lambda ctx: {

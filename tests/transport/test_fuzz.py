@@ -200,6 +200,8 @@ COMMAND_FIELDS = {
     "reflection.hide": ["id"],
     "reflection.unhide": ["id"],
     "reflection.edit": ["id", "text"],
+    "reflection.edit_own": ["id", "text"],
+    "reflection.withdraw": ["id"],
     "reflection.move": ["id", "cluster_id"],
     "cluster.create": ["title", "reflection_ids", "description"],
     "cluster.edit": ["id", "title", "description"],

@@ -109,6 +109,23 @@ def js_strings() -> dict[str, str]:
         "reveal_wall": _("Show the wall to the room (%(n)s reflections)"),
         "send_kind": _("Send: %(kind)s"),
         "choose_kind": _("Choose a kind first"),
+        **_own_reflection_strings(),
+    }
+
+
+def _own_reflection_strings() -> dict[str, str]:
+    """The phone's words for correcting or taking back one's own reflection."""
+    return {
+        "change": _("Amend"),
+        "withdraw": _("Withdraw"),
+        "withdraw_question": _("Withdraw this reflection? It disappears from every screen and from the report."),
+        "withdraw_yes": _("Yes, withdraw"),
+        "withdraw_no": _("No, keep it"),
+        "withdrawn": _("Your reflection has been withdrawn."),
+        "editing": _("You are changing your reflection (%(kind)s)."),
+        "save_change": _("Save change"),
+        "changed": _("Your reflection has been changed."),
+        "in_cluster": _("In a cluster: ask the facilitator if it needs changing."),
     }
 
 

@@ -5,7 +5,7 @@ import { fill, h } from "../live.js";
 
 const $ = (id) => document.getElementById(id);
 const CHANGES = new Set(["participant.join", "reflection.post", "reflection.hide", "reflection.unhide",
-  "reflection.set_room_only"]);
+  "reflection.set_room_only", "reflection.withdraw"]);
 let timer = null;
 let lastCtx = null;
 
