@@ -294,6 +294,8 @@ def journey_strings() -> dict:
             "organisations": _("Organisations"),
             "handovers": _("Handovers without progress"),
             "crisis": _("Breakthrough after a crisis"),
+            # each form is its own message (see facilitation.text.i18n); nl and en: "one, or not one"
+            "crisis_day": _("yes, %(n)s day after it"),
             "crisis_days": _("yes, %(n)s days after it"),
             "crisis_yes": _("yes"),
             "crisis_no": _("no"),

@@ -139,7 +139,8 @@ function renderMeasures(state, ctx) {
   }
   let crisis = words.no_breakthrough;
   if (x.has_breakthrough && x.after_crisis) {
-    crisis = x.days_after_crisis === null ? words.crisis_yes : fill(words.crisis_days, { n: x.days_after_crisis });
+    const after = x.days_after_crisis;
+    crisis = after === null ? words.crisis_yes : fill(after === 1 ? words.crisis_day : words.crisis_days, { n: after });
   } else if (x.has_breakthrough) crisis = words.crisis_no;
   const rejections = String(x.rejections) + (x.rejections_new_ground ? ` (${fill(words.new_ground, { n: x.rejections_new_ground })})` : "");
   const rows = [
