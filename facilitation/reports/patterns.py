@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from facilitation.live import organisations as lists
@@ -90,7 +91,8 @@ def spread_line(s) -> str:
 
 
 def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    """151,5 in Dutch, 151.5 in English."""
+    return format_decimal(value, format="0.#")
 
 
 # --- the page's chart ---------------------------------------------------------------------------------

@@ -287,7 +287,8 @@ def journey_strings() -> dict:
         "measures": {
             "days": _("Days from first signal to breakthrough"),
             "unknown": _("not known"),
-            "approximate": _("about %(n)s (a date is known only to the month)"),
+            "approximate": _("about %(n)s"),
+            "approximate_note": _("About: a date on the way is known only to the month."),
             "applications": _("Applications"),
             "rejections": _("Rejections"),
             "new_ground": _("%(n)s on a new ground"),

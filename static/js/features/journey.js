@@ -149,6 +149,9 @@ function renderMeasures(state, ctx) {
   ];
   $("journey-measures-list").replaceChildren(...rows.flatMap(([key, value]) => [
     h("dt", { text: words[key] }), h("dd", { text: value, "data-measure": key })]));
+  const note = $("journey-measures-note");
+  note.hidden = !x.approximate && !x.crisis_approximate;
+  note.textContent = words.approximate_note;
 }
 
 function renderConsole(state, ctx) {
