@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from babel.dates import format_date
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from facilitation.live import organisations as lists
+from facilitation.live.journey_measures import MONTH, JourneyMeasures
 from facilitation.models import Account
 from facilitation.register import patterns
 from facilitation.reports import charts, pdf, word
@@ -93,6 +95,49 @@ def spread_line(s) -> str:
 def _number(value: float) -> str:
     """151,5 in Dutch, 151.5 in English."""
     return format_decimal(value, format="0.#")
+
+
+# --- one journey, in the session report ----------------------------------------------------------------
+
+
+def moment_when(day, precision: str | None, free_text: str, language: str) -> str:
+    """ "5 maart 2024" or "maart 2024", then what people said ("week 3"), as far as known."""
+    shown = format_date(day, format="MMMM y" if precision == MONTH else "long", locale=language) if day else ""
+    return " · ".join(part for part in (shown, free_text) if part)
+
+
+def moment_facts(moment) -> str:
+    """Organisations, law and ground of a moment in one line."""
+    parts = [lists.organisation_label(o) for o in moment.organisations]
+    parts += [law(moment.law)] if moment.law else []
+    parts += [ground(moment.ground)] if moment.ground else []
+    return " · ".join(parts)
+
+
+def measure_facts(m: JourneyMeasures) -> list[tuple[str, str]]:
+    """The journey in figures, as label and value."""
+    days = _("not known") if m.days_to_breakthrough is None else str(m.days_to_breakthrough)
+    if m.approximate and m.days_to_breakthrough is not None:
+        days = _("about %(n)s", n=m.days_to_breakthrough)
+    if not m.has_breakthrough:
+        crisis = _("no breakthrough yet")
+    elif not m.after_crisis:
+        crisis = _("no")
+    elif m.days_after_crisis is None:
+        crisis = _("yes")
+    else:
+        crisis = words.ngettext("yes, %(num)s day after it", "yes, %(num)s days after it", m.days_after_crisis)
+    rejections = str(m.rejections)
+    if m.rejections_new_ground:
+        rejections += f" ({_('%(n)s on a new ground', n=m.rejections_new_ground)})"
+    return [
+        (_("Days from first signal to breakthrough"), days),
+        (_("Applications"), str(m.applications)),
+        (_("Rejections"), rejections),
+        (_("Organisations"), str(len(m.organisations))),
+        (_("Handovers without progress"), str(len(m.handovers))),
+        (_("Breakthrough after a crisis"), crisis),
+    ]
 
 
 # --- the page's chart ---------------------------------------------------------------------------------

@@ -148,3 +148,44 @@ def test_the_migration_keeps_free_text_moments_and_dates_the_unambiguous_ones(tm
         (None, None),
     ]
     assert all(r.organisations == "[]" and r.law is None for r in rows)
+
+
+def test_the_session_report_shows_the_journey_with_its_figures(app, facilitator, make_session, connect):
+    import io
+    import zipfile
+
+    from tests.live.test_method_roomonly import docx_text
+
+    client, account_id = facilitator
+    session_id, code = make_session(account_id, fmt="case-reconstruction")
+    console = connect(client, code, "console")
+    command(
+        console, "moment.add", {"kind": "signal", "title": "School meldt", "date": "2024-01", "when": "na de kerst"}
+    )
+    application = command(
+        console, "moment.add", {"kind": "application", "title": "Aanvraag", "date": "2024-02-05", "law": "wmo"}
+    )["data"]["moment"]
+    payload = {
+        "kind": "rejection",
+        "title": "Nee",
+        "law": "wmo",
+        "ground": "own_strength",
+        "answers": application["id"],
+    }
+    command(console, "moment.add", {**payload, "organisations": ["gemeente_wmo"]})
+    command(console, "moment.add", {"kind": "crisis", "title": "Crisis", "date": "2024-05-10"})
+    command(console, "moment.add", {"kind": "breakthrough", "title": "Plan", "date": "2024-05-11"})
+
+    text = docx_text(client.get(f"/sessions/{session_id}/report/docx").data)
+    assert "De maatwerkreis in cijfers" in text and "januari 2024 · na de kerst" in text and "5 februari 2024" in text
+    assert "ongeveer 117" in text and "ja, 1 dag erna" in text and "Gemeente, Wmo-loket · Wmo · Eigen kracht" in text
+    markdown = client.get(f"/sessions/{session_id}/report/md").get_data(as_text=True)
+    assert "### De maatwerkreis in cijfers" in markdown and "- Afwijzingen: 1" in markdown
+    report = client.get(f"/sessions/{session_id}/report/json").get_json()
+    assert (
+        report["journey_measures"]["days_to_breakthrough"] == 117 and report["moments"][2]["ground"] == "own_strength"
+    )
+    with zipfile.ZipFile(io.BytesIO(client.get(f"/sessions/{session_id}/report/csv").data)) as archive:
+        moments_csv = archive.read("moments.csv").decode("utf-8-sig")
+        journey_csv = archive.read("journey.csv").decode("utf-8-sig")
+    assert "2024-02-05" in moments_csv and "own_strength" in moments_csv and "117" in journey_csv
