@@ -23,7 +23,6 @@ import sqlalchemy as sa
 
 from facilitation import config
 from facilitation.extensions import db
-from facilitation.live import journey
 from facilitation.live import journey_measures as jm
 from facilitation.models import Account, Cluster, Moment, Programme, Reflection, RegisterEntry, RegisterLink, Session
 from facilitation.people import access
@@ -97,16 +96,31 @@ class PatternsView:
         return self.patterns.enough
 
 
-def _moments_by_session(programme_ids: list[int]) -> dict[int, list[Moment]]:
-    rows = db.session.scalars(
-        sa.select(Moment)
+def _facts_by_session(programme_ids: list[int]) -> dict[int, list[jm.Fact]]:
+    """Every moment of the programmes' sessions as a Fact, in timeline order. Plain rows, not ORM objects:
+    twenty thousand moments load in a fraction of the time."""
+    rows = db.session.execute(
+        sa.select(
+            Moment.session_id,
+            Moment.id,
+            Moment.kind,
+            Moment.on_date,
+            Moment.date_precision,
+            Moment.organisations,
+            Moment.law,
+            Moment.ground,
+            Moment.answers_id,
+        )
         .join(Session, Session.id == Moment.session_id)
         .where(Session.programme_id.in_(programme_ids))
         .order_by(Moment.session_id, Moment.position, Moment.id)
     )
-    grouped: dict[int, list[Moment]] = defaultdict(list)
-    for moment in rows:
-        grouped[moment.session_id].append(moment)
+    grouped: dict[int, list[jm.Fact]] = defaultdict(list)
+    for session_id, *values in rows:
+        moment_id, kind, day, precision, organisations, law, ground, answers = values
+        grouped[session_id].append(
+            jm.Fact(moment_id, kind, day, precision, tuple(organisations or ()), law, ground, answers)
+        )
     return grouped
 
 
@@ -126,14 +140,14 @@ def _journeys(programmes: list[Programme], filters: Filters) -> list[Journey]:
     if not chosen:
         return []
     names = {p.id: p.title for p in chosen}
-    grouped = _moments_by_session([p.id for p in chosen])
+    grouped = _facts_by_session([p.id for p in chosen])
     sessions = db.session.execute(
         sa.select(Session.id, Session.title, Session.programme_id).where(Session.id.in_(list(grouped)))
     ).all()
     found = []
     for session_id, title, programme_id in sorted(sessions, key=lambda row: row.id):
         moments = grouped[session_id]
-        measures = jm.measure([journey.fact(m) for m in moments])
+        measures = jm.measure(moments)
         if not _keep(measures, filters):
             continue
         handed = {h.moment_id for h in measures.handovers}

@@ -331,8 +331,16 @@ def _pinned_section(doc, view) -> None:
         )
 
 
+#: beyond this many journeys the Word document leaves the per-journey table to the CSV: a table of a thousand
+#: rows is no reading for an alderman, and takes seconds to write
+WORD_JOURNEYS = 100
+
+
 def _journeys_section(doc, view, language: str) -> None:
     word.heading(doc, _("The journeys"), 1)
+    if len(view.journeys) > WORD_JOURNEYS:
+        word.paragraph(doc, _("One row per journey is in the CSV download (%(n)s journeys).", n=len(view.journeys)))
+        return
     word.table(
         doc,
         [_("Session"), _("Start"), _("Days"), _("Rejections"), _("Handovers"), _("After a crisis")],
