@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
 from facilitation import migrations
@@ -189,3 +190,23 @@ def test_the_session_report_shows_the_journey_with_its_figures(app, facilitator,
         moments_csv = archive.read("moments.csv").decode("utf-8-sig")
         journey_csv = archive.read("journey.csv").decode("utf-8-sig")
     assert "2024-02-05" in moments_csv and "own_strength" in moments_csv and "117" in journey_csv
+
+
+class TestAnOrganisationsOwnLists:
+    @pytest.fixture
+    def app(self, make_app):
+        return make_app(ORGANISATIONS=["wijkteam", "Stichting Thuis"], REJECTION_GROUNDS="te duur,geen plek")
+
+    def test_its_organisations_and_grounds_are_the_choices(self, app, facilitator, make_session, connect):
+        client, account_id = facilitator
+        _session_id, code = make_session(account_id, fmt="case-reconstruction")
+        console = connect(client, code, "console")
+        payload = {"kind": "rejection", "title": "Nee", "organisations": ["Stichting Thuis"], "ground": "geen plek"}
+        added = command(console, "moment.add", payload)
+        assert added["ok"] and added["data"]["moment"]["ground"] == "geen plek"
+        refused = command(console, "moment.add", {"kind": "signal", "title": "x", "organisations": ["school"]})
+        assert refused["error"] == "invalid_choice"
+        refused = command(console, "moment.add", {"kind": "rejection", "title": "x", "ground": "waiting_list"})
+        assert refused["error"] == "invalid_choice"
+        page = client.get(f"/sessions/{_session_id}/console").get_data(as_text=True)
+        assert 'value="Stichting Thuis"' in page and 'value="school"' not in page

@@ -97,7 +97,7 @@ function timeline(state, ctx, extra) {
         h("span", { class: "moment-kind", text: kindName(m.kind, ctx.settings) }),
         when(m) ? h("span", { class: "moment-when", text: when(m) }) : null),
       h("h3", { id: `moment-${ctx.audience}-${m.id}`, text: m.title }),
-      facts(m, ctx),
+      ctx.audience === "console" ? facts(m, ctx) : null, // the projector keeps to what fits the room's screen
       m.description ? h("p", { class: "description", text: m.description }) : null,
       pinned.length ? h("ul", { class: "cards", "aria-label": ctx.settings.method.pinned }, pinned.map((r) => reflectionCard(r, ctx.settings))) : null,
       extra ? extra(m, index) : null);
