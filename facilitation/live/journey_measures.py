@@ -76,6 +76,8 @@ class JourneyMeasures:
     rejection_grounds: tuple[tuple[str | None, str | None], ...]
     #: the first dated moment: where the journey sits in a period
     start: date | None
+    #: "day", or "month" when only the month of that first date is known
+    start_precision: str | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -182,7 +184,7 @@ def measure(facts: Sequence[Fact]) -> JourneyMeasures:
     crises = [f for f in facts[: b_index or 0] if f.kind == "crisis"]
     crisis_days, crisis_approximate = _days(crises[-1] if crises else None, breakthrough)
     rejections = [f for f in facts if f.kind == "rejection"]
-    dated = [f.day for f in facts if f.day is not None]
+    dated = sorted((f.day, f.precision == MONTH) for f in facts if f.day is not None)
     return JourneyMeasures(
         moments=len(facts),
         days_to_breakthrough=days,
@@ -197,7 +199,8 @@ def measure(facts: Sequence[Fact]) -> JourneyMeasures:
         days_after_crisis=crisis_days,
         crisis_approximate=crisis_approximate,
         rejection_grounds=tuple((f.law, f.ground) for f in rejections),
-        start=min(dated) if dated else None,
+        start=dated[0][0] if dated else None,
+        start_precision=(MONTH if dated[0][1] else DAY) if dated else None,
     )
 
 

@@ -347,7 +347,7 @@ def _journeys_section(doc, view, language: str) -> None:
         [
             (
                 f"{j.programme} · {j.title}",
-                words.short_day(j.measures.start, language) if j.measures.start else "",
+                moment_when(j.measures.start, j.measures.start_precision, "", language),
                 "" if j.measures.days_to_breakthrough is None else j.measures.days_to_breakthrough,
                 j.measures.rejections,
                 len(j.measures.handovers),

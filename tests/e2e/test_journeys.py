@@ -19,9 +19,9 @@ from tests.e2e.conftest import PASSWORD, ROOT, Server, create_session, log_in
 SHOTS = os.environ.get("JOURNEY_SHOTS")
 
 
-def shot(page, name: str) -> None:
+def shot(page, name: str, full_page: bool = False) -> None:
     if SHOTS:
-        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=False)
+        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=full_page)
 
 
 @pytest.fixture
@@ -121,6 +121,7 @@ def test_the_patterns_page_over_the_demo(demo_server, new_context):
     expect(page.locator("#patterns-register")).to_contain_text("Regie pas na een crisis")
     assert_accessible(page, "patterns page")
     shot(page, "patterns-1366")
+    shot(page, "patterns-full", full_page=True)
     page.select_option("#f-organisation", "leerplicht")
     page.get_by_role("button", name="Toon").click()
     expect(page.locator("#patterns-too-few")).to_be_visible()

@@ -64,6 +64,8 @@ def test_the_demo_shows_patterns_at_once(app, make_account, login):
     assert "Wmo" in grounds and "Jeugdwet" in grounds and "Participatiewet" in grounds
     assert "Wsnp" not in grounds and "woonplaats" not in grounds.lower()  # in fewer than 3 journeys
     assert "Regie pas na een crisis" in text_of(page, "patterns-register")
+    journeys = text_of(page, "patterns-journeys")  # gezin C.'s first signal is known only to the month
+    assert "mei 2023" in journeys and "1 mei 2023" not in journeys and "≈ 239" in journeys
     assert "Wijkteam" in text_of(page, "patterns-handovers") or "wijkteam" in text_of(page, "patterns-handovers")
     with app.app_context():  # the demo is added once
         assert demo.create_demo()[1] is None
