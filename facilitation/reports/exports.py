@@ -13,7 +13,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from facilitation.live import disciplines as discipline_names
-from facilitation.reports import patterns as journey_words
+from facilitation.reports import journey_words
 from facilitation.reports.data import LEVEL_ORDER, ProgrammeReport, SessionReport
 from facilitation.reports.richtext import Block, Run, blocks
 from facilitation.text import report_words as words

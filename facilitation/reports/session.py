@@ -9,8 +9,7 @@ from docx.document import Document as DocxDocument
 from flask_babel import gettext as _
 
 from facilitation.live import disciplines as discipline_names
-from facilitation.reports import charts, word
-from facilitation.reports import patterns as journey_words
+from facilitation.reports import charts, journey_words, word
 from facilitation.reports.data import LEVEL_ORDER, ClusterItem, SessionReport
 from facilitation.reports.richtext import blocks
 from facilitation.text import report_words as words

@@ -14,6 +14,7 @@ from facilitation.live import journey_measures as jm
 from facilitation.live import organisations as lists
 from facilitation.privacy import audit
 from facilitation.register import patterns
+from facilitation.reports import journey_words as words
 
 bp = Blueprint("patterns", __name__, url_prefix="/patterns")
 
@@ -57,12 +58,12 @@ def filters() -> tuple[patterns.Filters, bool]:
 @bp.get("")
 @login_required
 def index():
-    from facilitation.reports import patterns as words  # python-docx loads on first use
+    from facilitation.reports import patterns as patterns_export  # python-docx loads on first use
 
     chosen, ignored = filters()
     view = patterns.build(current_user, chosen)
     spread = view.patterns.spread
-    chart = Markup(words.spread_svg(spread, words.spread_line(spread))) if view.enough and spread else None
+    chart = Markup(patterns_export.spread_svg(spread, words.spread_line(spread))) if view.enough and spread else None
     return render_template(
         "patterns/index.html",
         view=view,
