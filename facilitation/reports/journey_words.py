@@ -132,3 +132,15 @@ def filters_line(view: patterns.PatternsView, language: str) -> str:
     if f.organisation:
         parts.append(_("organisation: %(name)s", name=lists.organisation_label(f.organisation)))
     return "; ".join(parts) if parts else _("all case journeys you may see")
+
+
+def approximate_line(n: int) -> str:
+    return words.ngettext(
+        "%(num)s of them rests on a date known only to the month.",
+        "%(num)s of them rest on a date known only to the month.",
+        n,
+    )
+
+
+def threshold_line(minimum: int) -> str:
+    return _("Figures and rows from fewer than %(min)s journeys are left out.", min=minimum)

@@ -13,6 +13,7 @@ from facilitation.models import Account
 from facilitation.register import patterns
 from facilitation.reports import charts, pdf, word
 from facilitation.reports.journey_words import (
+    approximate_line,
     breakthrough_line,
     crisis_line,
     filters_line,
@@ -20,6 +21,7 @@ from facilitation.reports.journey_words import (
     law,
     moment_when,
     spread_line,
+    threshold_line,
     too_few,
     where,
 )
@@ -127,6 +129,7 @@ def docx_bytes(view: patterns.PatternsView, language: str) -> bytes:
     word.footer(doc, title, _("Page"))
     word.heading(doc, title, 0)
     word.intro(doc, _("Selection: %(what)s.", what=filters_line(view, language)))
+    word.paragraph(doc, threshold_line(view.patterns.minimum), "Small Print")
     if not view.enough:
         word.paragraph(doc, too_few(view))
         return word.save(doc)
@@ -145,7 +148,7 @@ def _spread_section(doc, view) -> None:
         return
     word.paragraph(doc, spread_line(s))
     if view.patterns.approximate:
-        word.paragraph(doc, _("%(n)s of them rest on a date known only to the month.", n=view.patterns.approximate))
+        word.paragraph(doc, approximate_line(view.patterns.approximate))
     png = charts.spread_chart(s.values, s.q1, s.median, s.q3, _("days"))
     word.picture(doc, png, _("Days from first signal to breakthrough: %(line)s", line=spread_line(s)))
     word.caption(doc, _("Each dot is a journey; the box holds the middle half, the thick line is the median."))
