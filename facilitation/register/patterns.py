@@ -213,13 +213,14 @@ def _bottlenecks(journeys: list[Journey], least: int) -> tuple[list, list[Pinned
     return places, sorted(pinned, key=lambda b: (-b.journeys, b.title))
 
 
-def build(viewer: Account, filters: Filters) -> PatternsView:
-    """The patterns over the journeys `viewer` may see that pass `filters`."""
+def build(viewer: Account, filters: Filters, *, bottlenecks: bool = True) -> PatternsView:
+    """The patterns over the journeys `viewer` may see that pass `filters`; without the pinned bottlenecks
+    when `bottlenecks` is False (the CSV has one row per journey and no place for them)."""
     programmes = access.programmes_visible_to(viewer)
     journeys = _journeys(programmes, filters)
     least = minimum()
     summary = jm.patterns([j.measures for j in journeys], minimum=least, within_days=filters.within_days)
     view = PatternsView(filters, programmes, journeys, summary)
-    if summary.enough:
+    if summary.enough and bottlenecks:
         view.places, view.bottlenecks = _bottlenecks(journeys, least)
     return view

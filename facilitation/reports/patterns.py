@@ -251,7 +251,7 @@ def _journeys_section(doc, view, language: str) -> None:
 
 def render(viewer: Account, filters: patterns.Filters, fmt: str, language: str) -> PatternsExport:
     with words.language(language):
-        view = patterns.build(viewer, filters)
+        view = patterns.build(viewer, filters, bottlenecks=fmt != "csv")
         if fmt == "csv":
             content = csv_bytes(view, language)
         elif fmt in ("docx", "pdf"):

@@ -109,6 +109,8 @@ def test_the_console_dates_moments_and_shows_the_journeys_figures(server, new_co
     crisis.locator("summary").click()  # folded again, for the picture
     console.locator("#journey-card > summary").scroll_into_view_if_needed()
     shot(console, "console-journey-1366")
+    console.locator("#moment-add").scroll_into_view_if_needed()
+    shot(console, "console-moment-form-1366")
 
 
 def test_the_patterns_page_over_the_demo(demo_server, new_context):

@@ -273,7 +273,7 @@ def journey_strings() -> dict:
         "delete_moment": _("Delete"),
         "moment_kind": _("Kind of moment"),
         "moment_title": _("What happened"),
-        "moment_when": _("When (e.g. March 2024)"),
+        "moment_when": _("When, in words (e.g. after the summer holiday)"),
         "moment_description": _("Short description (pseudonymised)"),
         "moment_date": _("Date (2024-03-05, or 2024-03 if only the month is known)"),
         "moment_organisations": _("Organisations involved"),
