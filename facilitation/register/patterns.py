@@ -153,7 +153,8 @@ def _journeys(programmes: list[Programme], filters: Filters) -> list[Journey]:
         handed = {h.moment_id for h in measures.handovers}
         places = {m.id: (m.kind, HANDOVER) if m.id in handed else (m.kind,) for m in moments}
         found.append(Journey(session_id, title, programme_id, names[programme_id], measures, places))
-    return found
+    # in the order they started; journeys without any date last
+    return sorted(found, key=lambda j: (j.measures.start is None, j.measures.start or date.min, j.session_id))
 
 
 def _pins(journeys: list[Journey]) -> list[tuple]:

@@ -108,6 +108,10 @@ def test_filters_by_programme_period_organisation_and_days(app, make_account, lo
     page = client.get("/patterns?from=2024-01&to=2024-12-31").get_data(as_text=True)
     assert "4" in text_of(page, "patterns-count")
     assert 'id="patterns-too-few"' in client.get("/patterns?organisation=leerplicht").get_data(as_text=True)
+    # a month as the end of the period takes the whole month: C (May 2023), A (September) and E (13 November)
+    page = client.get("/patterns?from=2023-05&to=2023-11").get_data(as_text=True)
+    assert "3" in text_of(page, "patterns-count")
+    assert re.findall(r"gezin ([A-G])\.", text_of(page, "patterns-journeys")) == ["C", "A", "E"]
     assert re.search(r"\b5\b.*\b8\b", text_of(client.get("/patterns?within=7").get_data(as_text=True), "crisis-line"))
     page = client.get("/patterns?from=gisteren&within=-3&organisation=bakker").get_data(as_text=True)
     assert 'id="patterns-ignored"' in page and "8" in text_of(page, "patterns-count")
@@ -167,3 +171,13 @@ def test_exports_have_charts_both_languages_and_are_audited(app, make_account, l
             ("patterns_export", "csv", admin_id),
         ]
     )
+
+
+def test_word_leaves_a_long_list_of_journeys_to_the_csv(app, make_account, login, monkeypatch):
+    from facilitation.reports import patterns as patterns_export
+
+    client, _admin, _programme = demo_programme(app, make_account, login)
+    assert "Casusreconstructie gezin A." in docx_text(client.get("/patterns/export.docx?lang=nl").data)
+    monkeypatch.setattr(patterns_export, "WORD_JOURNEYS", 5)
+    text = docx_text(client.get("/patterns/export.docx?lang=nl").data)
+    assert "Casusreconstructie gezin A." not in text and "CSV-download (7 maatwerkreizen)" in text
