@@ -147,7 +147,7 @@ def test_cli_creates_an_account(tmp_path):
     assert "organiser" in result.stdout and (tmp_path / "facilitation.sqlite").exists()
 
 
-def test_demo_creates_a_dutch_programme_with_two_sessions(app):
+def test_demo_creates_a_dutch_programme_with_two_sessions_and_seven_journeys(app):
     from facilitation.demo import create_demo
     from facilitation.models import Session
 
@@ -157,7 +157,8 @@ def test_demo_creates_a_dutch_programme_with_two_sessions(app):
         again, second_password = create_demo()
         assert again.id == programme.id and second_password is None
         formats = sorted(db.session.scalars(sa.select(Session.format_key)).all())
-        assert formats == ["fishbowl", "learning-table"]
+        # two sessions to run, and seven closed case reconstructions for the patterns page (#23)
+        assert formats == ["case-reconstruction"] * 7 + ["fishbowl", "learning-table"]
         assert "gezin" in programme.cases[0].description.lower()
 
 

@@ -275,6 +275,12 @@ def journey_strings() -> dict:
         "moment_title": _("What happened"),
         "moment_when": _("When, in words (e.g. after the summer holiday)"),
         "moment_description": _("Short description (pseudonymised)"),
+    }
+
+
+def journey_console_strings() -> dict:
+    """The moment form's words and lists and the journey's figures: the console alone needs them."""
+    return {
         "moment_date": _("Date (2024-03-05, or 2024-03 if only the month is known)"),
         "moment_organisations": _("Organisations involved"),
         "moment_law": _("Law or scheme"),
@@ -341,5 +347,6 @@ def live_boot(session_: Session, audience: str) -> dict:
         "board": board_strings(),
         "fishbowl": fishbowl_strings(),
         "commit": commit_strings(),
-        "method": method_strings(),
+        # the moment form and the journey's figures are the console's alone: phones stay light
+        "method": {**method_strings(), **(journey_console_strings() if audience == "console" else {})},
     }
