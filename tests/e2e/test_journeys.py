@@ -112,6 +112,18 @@ def test_the_console_dates_moments_and_shows_the_journeys_figures(server, new_co
     console.locator("#moment-add").scroll_into_view_if_needed()
     shot(console, "console-moment-form-1366")
 
+    # the projector shows the dated moments in the room's large type (organisations stay on the console)
+    console.click("#start-session")
+    projector = console.context.new_page()
+    projector.set_viewport_size({"width": 1280, "height": 720})
+    projector.goto(console.url.replace("/console", "/projector"))
+    expect(projector.locator("#live-status")).to_have_attribute("data-state", "online")
+    console.locator(".view-choice[data-view=journey]").click()
+    expect(projector.locator("#projector-journey .moment")).to_have_count(5)
+    expect(projector.locator("#projector-journey .moment").first).to_contain_text("september 2023")
+    expect(projector.locator(".moment-facts")).to_have_count(0)
+    shot(projector, "projector-journey-1280")
+
 
 def test_the_patterns_page_over_the_demo(demo_server, new_context):
     page = new_context(viewport={"width": 1366, "height": 768}).new_page()
