@@ -104,6 +104,9 @@ def test_filters_by_programme_period_organisation_and_days(app, make_account, lo
     journey(app, make_session, admin_id, *SIMPLE)  # another programme
     assert "8" in text_of(client.get("/patterns").get_data(as_text=True), "patterns-count")
     assert "7" in text_of(client.get(f"/patterns?programme={programme_id}").get_data(as_text=True), "patterns-count")
+    assert f'href="/patterns?programme={programme_id}"' in client.get(f"/programmes/{programme_id}").get_data(
+        as_text=True
+    )
     # journeys starting in 2024: B, D, F and the simple one
     page = client.get("/patterns?from=2024-01&to=2024-12-31").get_data(as_text=True)
     assert "4" in text_of(page, "patterns-count")
