@@ -15,6 +15,7 @@ Decisions:
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -97,30 +98,37 @@ class PatternsView:
 
 
 def _facts_by_session(programme_ids: list[int]) -> dict[int, list[jm.Fact]]:
-    """Every moment of the programmes' sessions as a Fact, in timeline order. Plain rows, not ORM objects:
-    twenty thousand moments load in a fraction of the time."""
-    rows = db.session.execute(
-        sa.select(
-            Moment.session_id,
-            Moment.id,
-            Moment.kind,
-            Moment.on_date,
-            Moment.date_precision,
-            Moment.organisations,
-            Moment.law,
-            Moment.ground,
-            Moment.answers_id,
+    """Every moment of the programmes' sessions as a Fact, in timeline order. Plain rows on the connection, not
+    ORM objects, and the organisations' JSON read in one go: twenty thousand moments load in a fraction of the
+    time."""
+    rows = (
+        db.session.connection()
+        .execute(
+            sa.select(
+                Moment.session_id,
+                Moment.id,
+                Moment.kind,
+                Moment.on_date,
+                Moment.date_precision,
+                sa.type_coerce(Moment.organisations, sa.Text),
+                Moment.law,
+                Moment.ground,
+                Moment.answers_id,
+            )
+            .join(Session, Session.id == Moment.session_id)
+            .where(Session.programme_id.in_(programme_ids))
+            .order_by(Moment.session_id, Moment.position, Moment.id)
         )
-        .join(Session, Session.id == Moment.session_id)
-        .where(Session.programme_id.in_(programme_ids))
-        .order_by(Moment.session_id, Moment.position, Moment.id)
+        .all()
     )
+    # SQLite hands the JSON over as text, PostgreSQL's driver already parsed: one json.loads for all the text
+    texts = [row[5] if isinstance(row[5], str) else json.dumps(row[5]) for row in rows]
+    organisations = json.loads(f"[{','.join(texts)}]") if texts else []
     grouped: dict[int, list[jm.Fact]] = defaultdict(list)
-    for session_id, *values in rows:
-        moment_id, kind, day, precision, organisations, law, ground, answers = values
-        grouped[session_id].append(
-            jm.Fact(moment_id, kind, day, precision, tuple(organisations or ()), law, ground, answers)
-        )
+    for (session_id, moment_id, kind, day, precision, _o, law, ground, answers), orgs in zip(
+        rows, organisations, strict=True
+    ):
+        grouped[session_id].append(jm.Fact(moment_id, kind, day, precision, tuple(orgs or ()), law, ground, answers))
     return grouped
 
 
