@@ -210,3 +210,15 @@ class TestAnOrganisationsOwnLists:
         assert refused["error"] == "invalid_choice"
         page = client.get(f"/sessions/{_session_id}/console").get_data(as_text=True)
         assert 'value="Stichting Thuis"' in page and 'value="school"' not in page
+
+
+def test_the_moment_forms_lists_reach_the_console_not_the_phones(app, facilitator, make_session, join):
+    client, account_id = facilitator
+    session_id, code = make_session(account_id, fmt="case-reconstruction", start=True)
+    console = client.get(f"/sessions/{session_id}/console").get_data(as_text=True)
+    phone = join(code)
+    location = phone.post(f"/j/{code}", data={"level": "execution", "accept_rules": "1"}).location
+    page = phone.get(location)
+    assert "gemeente_wmo" in console and "own_strength" in console
+    assert "/p/" in location and page.status_code == 200 and 'id="write"' in page.get_data(as_text=True)
+    assert "gemeente_wmo" not in page.get_data(as_text=True)
