@@ -97,6 +97,13 @@ class Defaults:
     DISCIPLINES: list[str] | None = None
     #: no screen or report shows a discipline group of fewer people than this; smaller ones merge into "other"
     DISCIPLINE_MIN_GROUP = 3
+    #: organisations a moment of a case journey can involve (None: live.organisations.DEFAULT_ORGANISATIONS);
+    #: FACILITATION_ORGANISATIONS='["wijkteam", "UWV", "Stichting Thuis"]' sets an organisation's own list
+    ORGANISATIONS: list[str] | None = None
+    #: grounds a rejection can have (None: facilitation.live.organisations.DEFAULT_GROUNDS), set like ORGANISATIONS
+    REJECTION_GROUNDS: list[str] | None = None
+    #: the patterns across journeys show nothing computed from fewer journeys than this
+    PATTERNS_MIN_JOURNEYS = 3
 
 
 def load(overrides: dict, instance_path: Path) -> dict:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -16,8 +16,13 @@ from facilitation.models import (
     Commitment,
     CommitmentCluster,
     CommitmentUpdate,
+    Moment,
     Programme,
+    Reflection,
+    RegisterEntry,
+    RegisterLink,
     Role,
+    Session,
     Status,
     utcnow,
 )
@@ -99,6 +104,7 @@ def _add_demo() -> tuple[Programme, str | None]:
         levels=["management", "policy", "governance"],
         language="nl",
     )
+    _add_journeys(programme, owner)
     return programme, password
 
 
@@ -216,3 +222,135 @@ def _add_goals_and_first_table(programme: Programme, owner: Account, case) -> No
             db.session.add(
                 CommitmentUpdate(commitment_id=commitment.id, session_id=held.id, status=status, created_at=start)
             )
+
+
+# --- reconstructed journeys: fictional families, so the patterns page shows something at once ---------------
+
+#: (kind, date "2024-03-05" or "2024-03" or "", organisations, law, ground, answers: number of the application
+#: in this journey (1 is the first moment), title)
+J = tuple[str, str, str, str, str, int, str]
+JOURNEYS: dict[str, tuple[J, ...]] = {
+    "A.": (
+        ("signal", "2023-09-04", "school", "", "", 0, "School meldt verzuim oudste zoon"),
+        ("intake", "2023-09", "wijkteam", "", "", 0, "Intake wijkteam"),
+        ("application", "2023-10-02", "gemeente_jeugd", "jeugdwet", "", 0, "Aanvraag jeugd-GGZ"),
+        ("rejection", "2023-10-30", "gemeente_jeugd", "jeugdwet", "waiting_list", 3, "Wachtlijst van negen maanden"),
+        ("application", "2023-11-06", "gemeente_wmo", "wmo", "", 0, "Aanvraag hulp in het huishouden"),
+        ("rejection", "2023-12-04", "gemeente_wmo", "wmo", "own_strength", 5, "Afgewezen: eigen kracht"),
+        ("rejection", "2024-01-15", "gemeente_wmo", "wmo", "no_indication", 5, "Na bezwaar: geen indicatie"),
+        ("crisis", "2024-03-11", "veilig_thuis", "", "", 0, "Dreigende huisuitzetting"),
+        ("breakthrough", "2024-03-12", "wijkteam,woningcorporatie", "", "", 0, "Gezinsplan met één regisseur"),
+    ),
+    "B.": (
+        ("signal", "2024-01-08", "huisarts", "", "", 0, "Huisarts ziet uitputting bij moeder"),
+        ("intake", "2024-01-22", "wijkteam", "", "", 0, "Keukentafelgesprek"),
+        ("application", "2024-02-05", "gemeente_inkomen", "participatiewet", "", 0, "Aanvraag bijzondere bijstand"),
+        ("rejection", "2024-03-04", "gemeente_inkomen", "participatiewet", "not_covered", 3, "Valt er niet onder"),
+        ("application", "2024-03-18", "schuldhulpverlening", "wsnp", "", 0, "Aanmelding schuldhulp"),
+        ("rejection", "2024-04-15", "schuldhulpverlening", "wsnp", "other", 5, "Inkomen niet stabiel"),
+        ("crisis", "2024-06-03", "gemeente_inkomen", "", "", 0, "Energie afgesloten"),
+        ("breakthrough", "2024-06-04", "wijkteam,gemeente_inkomen", "", "", 0, "Maatwerkbudget via casusoverleg"),
+    ),
+    "C.": (
+        ("signal", "2023-05", "leerplicht", "", "", 0, "Leerplicht ziet langdurig verzuim"),
+        ("application", "2023-06-12", "gemeente_jeugd", "jeugdwet", "", 0, "Aanvraag ambulante jeugdhulp"),
+        ("rejection", "2023-07-10", "gemeente_jeugd", "jeugdwet", "residence", 2, "Woonplaatsbeginsel"),
+        ("rejection", "2023-09-04", "gemeente_jeugd", "jeugdwet", "waiting_list", 2, "Na een omweg: wachtlijst"),
+        ("application", "2023-09-18", "gemeente_wmo", "wmo", "", 0, "Aanvraag begeleiding moeder"),
+        ("rejection", "2023-10-16", "gemeente_wmo", "wmo", "own_strength", 5, "Afgewezen: eigen kracht"),
+        ("crisis", "2024-01-08", "jeugdbescherming", "", "", 0, "Melding en onderzoek"),
+        ("breakthrough", "2024-01-09", "jeugdhulp,wijkteam", "", "", 0, "Spoedplek en één plan"),
+    ),
+    "D.": (
+        ("signal", "2024-02-05", "wijkteam", "", "", 0, "Buurvrouw belt het wijkteam"),
+        ("intake", "2024-02-12", "wijkteam", "", "", 0, "Intake met het hele gezin"),
+        ("application", "2024-02-19", "gemeente_wmo", "wmo", "", 0, "Aanvraag maatwerkvoorziening"),
+        ("breakthrough", "2024-03-04", "gemeente_wmo,wijkteam", "", "", 0, "Maatwerk binnen twee weken goedgekeurd"),
+    ),
+    "E.": (
+        ("signal", "2023-11-13", "school", "", "", 0, "Mentor maakt zich zorgen"),
+        ("intake", "2023-11-27", "ggz", "", "", 0, "Intake GGZ"),
+        ("application", "2023-12-11", "gemeente_jeugd", "jeugdwet", "", 0, "Aanvraag gezinsbehandeling"),
+        ("rejection", "2024-01-22", "gemeente_jeugd", "jeugdwet", "waiting_list", 3, "Wachtlijst"),
+        ("application", "2024-02-05", "gemeente_wmo", "wmo", "", 0, "Aanvraag begeleiding"),
+        ("rejection", "2024-03-04", "gemeente_wmo", "wmo", "own_strength", 5, "Afgewezen: eigen kracht"),
+        ("application", "2024-03-18", "gemeente_inkomen", "participatiewet", "", 0, "Aanvraag bijzondere bijstand"),
+        ("rejection", "2024-04-15", "gemeente_inkomen", "participatiewet", "not_covered", 7, "Valt er niet onder"),
+        ("crisis", "2024-05-06", "veilig_thuis", "", "", 0, "Escalatie thuis"),
+        ("breakthrough", "2024-05-13", "wijkteam", "", "", 0, "Regieteam zet één plan op"),
+    ),
+    "F.": (
+        ("signal", "2024-04-01", "huisarts", "", "", 0, "Huisarts verwijst door"),
+        ("application", "2024-04-15", "gemeente_inkomen", "participatiewet", "", 0, "Aanvraag bijstand"),
+        ("rejection", "2024-05-13", "gemeente_inkomen", "participatiewet", "not_covered", 2, "Afgewezen"),
+        ("intake", "2024-05-27", "schuldhulpverlening", "", "", 0, "Intake schuldhulp"),
+        ("crisis", "2024-07-01", "woningcorporatie", "", "", 0, "Ontruimingsvonnis"),
+    ),
+    "G.": (
+        ("signal", "2023-03-06", "school", "", "", 0, "School meldt zorgen"),
+        ("intake", "2023-03-20", "wijkteam", "", "", 0, "Intake wijkteam"),
+        ("application", "2023-04-03", "gemeente_wmo", "wmo", "", 0, "Aanvraag dagbesteding vader"),
+        ("rejection", "2023-05-01", "gemeente_wmo", "wmo", "own_strength", 3, "Afgewezen: eigen kracht"),
+        ("crisis", "2023-08-14", "jeugdbescherming", "", "", 0, "Kinderen tijdelijk uit huis"),
+        ("breakthrough", "2023-08-15", "wijkteam,jeugdhulp", "", "", 0, "Plan binnen een dag rond"),
+    ),
+}
+#: the bottlenecks the tables pinned: (register entry, cluster title, the kind of moment they pinned it to)
+PINNED = (
+    ("Regie pas na een crisis", "Niemand nam de regie tot het misging", "crisis"),
+    ("Afwijzing op één punt tegelijk", "Steeds op een ander punt afgewezen", "rejection"),
+)
+
+
+def _moment(session_: Session, index: int, spec: J, made: list[Moment]) -> Moment:
+    kind, when, orgs, law, ground, answers, title = spec
+    day = date.fromisoformat(when if len(when) == 10 else f"{when}-01") if when else None
+    return Moment(
+        session_id=session_.id,
+        position=index,
+        kind=kind,
+        title=title,
+        when="",
+        description="",
+        on_date=day,
+        date_precision=None if not when else "day" if len(when) == 10 else "month",
+        organisations=[o for o in orgs.split(",") if o],
+        law=law or None,
+        ground=ground or None,
+        answers_id=made[answers - 1].id if answers else None,
+    )
+
+
+def _add_journeys(programme: Programme, owner: Account) -> None:
+    fmt = formats.installed()["case-reconstruction"]
+    now = utcnow()
+    entries = {name: RegisterEntry(title=name, created_by=owner.id) for name, _c, _k in PINNED}
+    db.session.add_all(entries.values())
+    for family, specs in JOURNEYS.items():
+        case = manage.create_case(programme, f"Gezin {family} (gefingeerd)", "*Gefingeerde casus, gepseudonimiseerd.*")
+        db.session.flush()
+        session_ = sessions.create_session(
+            programme=programme, facilitator=owner, case=case, fmt=fmt,
+            title=f"Casusreconstructie gezin {family}", levels=["execution", "management"], language="nl",
+        )  # fmt: skip
+        session_.status, session_.started_at, session_.closed_at = Status.CLOSED.value, now, now
+        db.session.flush()
+        made: list[Moment] = []
+        for index, spec in enumerate(specs):
+            made.append(_moment(session_, index, spec, made))
+            db.session.add(made[-1])
+            db.session.flush()
+        for entry_title, cluster_title, kind in PINNED:
+            moment = next((m for m in made if m.kind == kind), None)
+            if moment is None:
+                continue
+            cluster = Cluster(session_id=session_.id, title=cluster_title)
+            db.session.add(cluster)
+            db.session.flush()
+            db.session.add(RegisterLink(entry_id=entries[entry_title].id, cluster_id=cluster.id, linked_by=owner.id))
+            db.session.add(
+                Reflection(
+                    session_id=session_.id, client_id=secrets.token_hex(8), kind="bottleneck", text=cluster_title,
+                    phase_key="pin", cluster_id=cluster.id, moment_id=moment.id,
+                )
+            )  # fmt: skip

@@ -335,3 +335,104 @@ def share_chart(shares: Sequence[Share]) -> bytes:
         draw.text((x0 + length + 12, bar_top + bar_height // 2), share.text, font=value_face, fill=INK, anchor="lm")
         y += row
     return _png(image)
+
+
+def nice_ticks(high: float, count: int = 6) -> list[int]:
+    """Round tick values from 0 to at least `high`: steps of 1, 2 or 5 times a power of ten."""
+    high = max(1.0, float(high))
+    step = 1
+    while high / step > count:
+        for factor in (2, 5 / 2, 2):
+            step = int(step * factor)
+            if high / step <= count:
+                break
+    ticks = list(range(0, int(high) + step, step))
+    return ticks if ticks[-1] >= high else [*ticks, ticks[-1] + step]
+
+
+@dataclass(frozen=True)
+class SpreadShape:
+    """Where the parts of a spread chart go, in pixels, shared by the Word picture and the page's SVG."""
+
+    ticks: list[tuple[float, int]]  # (x, value)
+    dots: list[tuple[float, int]]  # (x, row): equal values stack in rows
+    q1: float
+    median: float
+    q3: float
+    low: float
+    high: float
+
+
+def spread_shape(
+    values: Sequence[int], q1: float, median: float, q3: float, left: float, right: float, dot: float
+) -> SpreadShape:
+    ticks = nice_ticks(max(values, default=1))
+    scale = (right - left) / (ticks[-1] or 1)
+
+    def x(value: float) -> float:
+        return left + value * scale
+
+    rows: dict[int, int] = {}
+    dots = []
+    for value in values:
+        # values within a dot's width of each other stack upwards instead of hiding each other
+        slot = round(x(value) / dot)
+        rows[slot] = rows.get(slot, -1) + 1
+        dots.append((x(value), rows[slot]))
+    return SpreadShape([(x(t), t) for t in ticks], dots, x(q1), x(median), x(q3), x(min(values)), x(max(values)))
+
+
+def spread_chart(values: Sequence[int], q1: float, median: float, q3: float, unit: str) -> bytes:
+    """A box from the first to the third quartile with the median in it, whiskers to the least and most, and
+    every journey as a dot above: the spread of days to breakthrough."""
+    left, right = 60, WIDTH - 60
+    shape = spread_shape(values, q1, median, q3, left, right, dot=20)
+    stack = max((row for _x, row in shape.dots), default=0)
+    dot_room = min(24, 200 // (stack + 1))
+    box_top = 40 + (stack + 1) * dot_room + 20
+    axis = box_top + 110
+    image = Image.new("RGB", (WIDTH, axis + 110), "white")
+    draw = ImageDraw.Draw(image)
+    for x, row in shape.dots:
+        cy = box_top - 20 - row * dot_room
+        draw.ellipse((x - 9, cy - 9, x + 9, cy + 9), fill=LEVEL_COLOURS["execution"], outline=INK, width=2)
+    mid = box_top + 40
+    draw.line((shape.low, mid, shape.q1, mid), fill=INK, width=4)
+    draw.line((shape.q3, mid, shape.high, mid), fill=INK, width=4)
+    for x in (shape.low, shape.high):
+        draw.line((x, mid - 20, x, mid + 20), fill=INK, width=4)
+    patterned(image, (shape.q1, box_top, max(shape.q3, shape.q1 + 4), box_top + 80), "management")
+    draw.line((shape.median, box_top - 6, shape.median, box_top + 86), fill=INK, width=8)
+    draw.line((left, axis, right, axis), fill=MUTED, width=2)
+    face = font(28)
+    for x, value in shape.ticks:
+        draw.line((x, axis, x, axis + 12), fill=MUTED, width=2)
+        draw.text((x, axis + 18), str(value), font=face, fill=INK, anchor="ma")
+    draw.text(((left + right) / 2, axis + 62), unit, font=face, fill=MUTED, anchor="ma")
+    return _png(image)
+
+
+def count_chart(rows: Sequence[tuple[str, int]]) -> bytes:
+    """Horizontal bars with their number, most first: e.g. rejections per law and ground."""
+    row, bar_height = 72, 40
+    image = Image.new("RGB", (WIDTH, 20 + row * len(rows) + 20), "white")
+    draw = ImageDraw.Draw(image)
+    label_width = int(WIDTH * 0.42)
+    x0 = label_width + 30
+    label_face, value_face = font(28), font(30, bold=True)
+    most = max((value for _label, value in rows), default=0) or 1
+    room = WIDTH - x0 - 120
+    y = 20
+    draw.line((x0, y - 6, x0, y + row * len(rows)), fill=RULE, width=2)
+    for label, value in rows:
+        lines = _fit(draw, label, label_face, label_width - 20)
+        text_top = y + (row - 34 * len(lines)) // 2
+        for i, line in enumerate(lines):
+            draw.text((label_width, text_top + 34 * i), line, font=label_face, fill=INK, anchor="ra")
+        length = round(room * value / most)
+        bar_top = y + (row - bar_height) // 2
+        if length:
+            patterned(image, (x0, bar_top, x0 + length, bar_top + bar_height), "execution")
+        draw.text((x0 + length + 12, bar_top + bar_height // 2), str(value), font=value_face, fill=INK, anchor="lm")
+        y += row
+    return _png(image)

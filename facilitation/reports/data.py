@@ -15,8 +15,9 @@ import sqlalchemy as sa
 
 from facilitation import config, formats
 from facilitation.extensions import db
-from facilitation.live import fishbowl, participation, voting
+from facilitation.live import fishbowl, journey_measures, participation, voting
 from facilitation.live.disciplines import DisciplineGroup, min_group, session_groups, small_levels
+from facilitation.live.journey_measures import JourneyMeasures
 from facilitation.models import (
     Account,
     Case,
@@ -70,6 +71,14 @@ class MomentItem:
     when: str
     description: str
     reflections: tuple[ReflectionItem, ...]
+    #: the date, and "day" or "month" (only the month is known); None when not given
+    on_date: date | None = None
+    date_precision: str | None = None
+    organisations: tuple[str, ...] = ()
+    law: str | None = None
+    ground: str | None = None
+    #: for a rejection: the id of the application (a moment of this journey) it answers
+    answers_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -265,6 +274,8 @@ class SessionReport:
     proxy_participants: int = 0
     #: the case's journey in order (case reconstruction); empty when the facilitator laid out none
     moments: tuple[MomentItem, ...] = ()
+    #: what the journey's dated moments say (facilitation/live/journey_measures.py); None without moments
+    journey_measures: JourneyMeasures | None = None
 
     @property
     def total_votes(self) -> int:
@@ -365,6 +376,7 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
     commitments = _commitment_items(sid, clusters)
     joined = Counter(level_of.values())
     participation = _participation(joined, written, dots_by_level, small)
+    moments = _moment_items(sid, reflections)
 
     facilitator = db.session.get(Account, session_.facilitator_id)
     case: Case | None = db.session.get(Case, session_.case_id) if session_.case_id else None
@@ -403,7 +415,8 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
         carried=_carried(session_),
         disciplines=session_groups(sid, for_report=True),
         proxy_participants=len(proxies),
-        moments=_moment_items(sid, reflections),
+        moments=moments,
+        journey_measures=journey_measures.measure([_fact(m) for m in moments]) if moments else None,
     )
 
 
@@ -542,6 +555,12 @@ def _commitment_items(sid: int, clusters: list[ClusterItem]) -> tuple[Commitment
     return tuple(commitments)
 
 
+def _fact(m: MomentItem) -> journey_measures.Fact:
+    return journey_measures.Fact(
+        m.id, m.kind, m.on_date, m.date_precision, m.organisations, m.law, m.ground, m.answers_id
+    )
+
+
 def _moment_items(sid: int, reflections: list[ReflectionItem]) -> tuple[MomentItem, ...]:
     return tuple(
         MomentItem(
@@ -551,6 +570,12 @@ def _moment_items(sid: int, reflections: list[ReflectionItem]) -> tuple[MomentIt
             when=m.when or "",
             description=m.description or "",
             reflections=tuple(r for r in reflections if r.moment_id == m.id),
+            on_date=m.on_date,
+            date_precision=m.date_precision,
+            organisations=tuple(m.organisations or ()),
+            law=m.law,
+            ground=m.ground,
+            answers_id=m.answers_id,
         )
         for m in db.session.scalars(
             sa.select(Moment).where(Moment.session_id == sid).order_by(Moment.position, Moment.id)

@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from facilitation.live import disciplines as discipline_names
+from facilitation.reports import journey_words
 from facilitation.reports.data import LEVEL_ORDER, ProgrammeReport, SessionReport
 from facilitation.reports.richtext import Block, Run, blocks
 from facilitation.text import report_words as words
@@ -157,8 +158,13 @@ def _md_journey(r: SessionReport) -> list[str]:
     lines: list[str] = []
     heading = _("The case's journey")
     lines += [f"## {md(heading)}", ""]
+    if r.journey_measures is not None:
+        lines += [f"### {md(_('The journey in figures'))}", ""]
+        lines += [f"- {md(label)}: {md(value)}" for label, value in journey_words.measure_facts(r.journey_measures)]
+        lines += [""]
     for i, moment in enumerate(r.moments, 1):
-        facts = [words.moment_kind(moment.kind)] + ([moment.when] if moment.when else [])
+        when = journey_words.moment_when(moment.on_date, moment.date_precision, moment.when, r.language)
+        facts = [words.moment_kind(moment.kind)] + [x for x in (when, journey_words.moment_facts(moment)) if x]
         lines += [f"### {i}. {md(moment.title)}", "", f"*{md(' · '.join(facts))}*", ""]
         if moment.description.strip():
             lines += [md(moment.description), ""]
@@ -574,7 +580,7 @@ def _session_tables(r: SessionReport, session_column: bool = False) -> dict[str,
 
 
 #: tables left out of the CSV when they have no rows (most sessions have no journey and no discipline groups)
-OPTIONAL_TABLES = ("disciplines", "moments")
+OPTIONAL_TABLES = ("disciplines", "moments", "journey")
 
 
 def _table_rows(r: SessionReport) -> dict[str, tuple[list[str], list[list]]]:
@@ -620,22 +626,60 @@ def _table_rows(r: SessionReport) -> dict[str, tuple[list[str], list[list]]]:
             ["discipline", "participants", "reflections"],
             [[g.key, g.participants, g.reflections] for g in r.disciplines],
         ),
-        "moments": (
-            ["position", "when", "title", "kind", "description", "reflections", "reflection_ids"],
-            [
-                [
-                    i,
-                    m.when,
-                    m.title,
-                    m.kind,
-                    m.description,
-                    len(m.reflections),
-                    " ".join(str(x.id) for x in m.reflections),
-                ]
-                for i, m in enumerate(r.moments, 1)
-            ],
-        ),
+        "moments": _moments_csv(r),
+        "journey": _journey_csv(r),
     }
+
+
+def _moments_csv(r: SessionReport) -> tuple[list[str], list[list]]:
+    """The moments in order, with their date, organisations, law, ground and the application answered."""
+    positions = {m.id: i for i, m in enumerate(r.moments, 1)}
+    return (
+        [
+            "position",
+            "when",
+            "title",
+            "kind",
+            "description",
+            "reflections",
+            "reflection_ids",
+            "date",
+            "date_precision",
+            "organisations",
+            "law",
+            "ground",
+            "answers_position",
+        ],
+        [
+            [
+                i,
+                m.when,
+                m.title,
+                m.kind,
+                m.description,
+                len(m.reflections),
+                " ".join(str(x.id) for x in m.reflections),
+                m.on_date.isoformat() if m.on_date else "",
+                m.date_precision or "",
+                " ".join(m.organisations),
+                m.law or "",
+                m.ground or "",
+                positions.get(m.answers_id, ""),
+            ]
+            for i, m in enumerate(r.moments, 1)
+        ],
+    )
+
+
+def _journey_csv(r: SessionReport) -> tuple[list[str], list[list]]:
+    """The journey's figures in one row (empty without moments)."""
+    names = ["days_to_breakthrough", "approximate", "applications", "rejections", "rejections_new_ground",
+             "organisations", "handovers", "has_breakthrough", "after_crisis", "days_after_crisis"]  # fmt: skip
+    m = r.journey_measures
+    if m is None:
+        return names, []
+    values = m.as_dict()
+    return names, [["" if values[name] is None else values[name] for name in names]]
 
 
 def _zip(files: dict[str, bytes]) -> bytes:

@@ -9,7 +9,7 @@ from docx.document import Document as DocxDocument
 from flask_babel import gettext as _
 
 from facilitation.live import disciplines as discipline_names
-from facilitation.reports import charts, word
+from facilitation.reports import charts, journey_words, word
 from facilitation.reports.data import LEVEL_ORDER, ClusterItem, SessionReport
 from facilitation.reports.richtext import blocks
 from facilitation.text import report_words as words
@@ -176,17 +176,32 @@ def journey(doc: DocxDocument, report: SessionReport) -> None:
             "pinned to them: where it broke down and where it went well."
         ),
     )
+    language = report.language
     word.table(
         doc,
-        ["#", _("When"), _("Moment"), _("Kind"), _("Reflections")],
-        [(i, m.when, m.title, words.moment_kind(m.kind), len(m.reflections)) for i, m in enumerate(report.moments, 1)],
-        right=(0, 4),
+        ["#", _("When"), _("Moment"), _("Kind"), _("Organisations, law and ground"), _("Reflections")],
+        [
+            (
+                i,
+                journey_words.moment_when(m.on_date, m.date_precision, m.when, language),
+                m.title,
+                words.moment_kind(m.kind),
+                journey_words.moment_facts(m),
+                len(m.reflections),
+            )
+            for i, m in enumerate(report.moments, 1)
+        ],
+        right=(0, 5),
     )
+    if report.journey_measures is not None:
+        word.heading(doc, _("The journey in figures"), 2)
+        word.facts(doc, journey_words.measure_facts(report.journey_measures))
     for i, moment in enumerate(report.moments, 1):
         if not moment.reflections and not moment.description.strip():
             continue
         word.heading(doc, f"{i}. {moment.title}", 2)
-        facts = [words.moment_kind(moment.kind)] + ([moment.when] if moment.when else [])
+        when = journey_words.moment_when(moment.on_date, moment.date_precision, moment.when, language)
+        facts = [words.moment_kind(moment.kind)] + ([when] if when else [])
         word.paragraph(doc, " · ".join(facts), "Small Print").paragraph_format.keep_with_next = True
         if moment.description.strip():
             word.paragraph(doc, moment.description)

@@ -58,6 +58,17 @@ def translated(table: dict[str, str]) -> dict[str, str]:
     return {key: gettext(value) for key, value in table.items()}
 
 
+#: the law or scheme of an application or rejection in a case journey
+LAWS = {
+    "jeugdwet": N_("Youth Act (Jeugdwet)"),
+    "wmo": N_("Social Support Act (Wmo)"),
+    "participatiewet": N_("Participation Act (Participatiewet)"),
+    "wlz": N_("Long-term Care Act (Wlz)"),
+    "zvw": N_("Health Insurance Act (Zvw)"),
+    "wsnp": N_("Debt Restructuring Act (Wsnp)"),
+    "other": N_("Other law or scheme"),
+}
+
 #: what kind of moment; the projector and report name and mark each
 MOMENT_KINDS = {
     "signal": N_("First signal"),

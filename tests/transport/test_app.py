@@ -147,7 +147,7 @@ def test_cli_creates_an_account(tmp_path):
     assert "organiser" in result.stdout and (tmp_path / "facilitation.sqlite").exists()
 
 
-def test_demo_creates_a_dutch_programme_with_goals_a_held_table_and_two_sessions_to_run(app):
+def test_demo_creates_a_dutch_programme_with_goals_a_held_table_two_sessions_and_seven_journeys(app):
     from facilitation.demo import create_demo
     from facilitation.models import Session
     from facilitation.register.goals import goals_by_level
@@ -159,9 +159,10 @@ def test_demo_creates_a_dutch_programme_with_goals_a_held_table_and_two_sessions
         again, second_password = create_demo()
         assert again.id == programme.id and second_password is None
         formats = sorted(db.session.scalars(sa.select(Session.format_key)).all())
-        assert formats == ["fishbowl", "learning-table", "learning-table"]
+        # a held table and two sessions to run, and seven closed case reconstructions for the patterns page
+        assert formats == ["case-reconstruction"] * 7 + ["fishbowl", "learning-table", "learning-table"]
         statuses = sorted(db.session.scalars(sa.select(Session.status)).all())
-        assert statuses == ["closed", "draft", "draft"]
+        assert statuses == ["closed"] * 8 + ["draft", "draft"]
         # goals on all four levels; commitments of the held table serve some, and some bottlenecks wait
         levels = goals_by_level(programme.id, today())
         assert all(level.goals for level in levels)

@@ -213,6 +213,8 @@ COMMAND_FIELDS = {
     "projector.show": ["view"],
     "vote.open": ["budget", "several_per_cluster"],
     "vote.set": ["round_id", "cluster_id", "dots"],
+    "moment.add": ["kind", "title", "date", "organisations", "law", "ground", "answers", "position"],
+    "moment.edit": ["id", "kind", "date", "organisations", "law", "ground", "answers"],
 }
 names = st.sampled_from(sorted(commands.COMMANDS)) | st.sampled_from(["", "reflection", "x.y", "__init__"])
 client_ids = (

@@ -1,7 +1,7 @@
 """programme goals per level (leerdoelen, veranderdoelen), and the goal a commitment serves
 
 Revision ID: 0131
-Revises: 0120
+Revises: 0130
 Create Date: 2026-12-03 11:30:58.245043
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0131"
-down_revision = "0120"
+down_revision = "0130"
 branch_labels = None
 depends_on = None
 

@@ -10,12 +10,12 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf
 
 from facilitation.text import dates
-from facilitation.transport.web import api, audit, auth, facilitator, participant, projector, reports
+from facilitation.transport.web import api, audit, auth, facilitator, participant, patterns, projector, reports
 from facilitation.transport.web import register as register_pages
 
 
 def register_blueprints(app: Flask) -> None:
-    for module in (auth, facilitator, participant, projector, api, reports, register_pages, audit):
+    for module in (auth, facilitator, participant, projector, api, reports, register_pages, patterns, audit):
         app.register_blueprint(module.bp)
 
     app.before_request(_nonce)

@@ -22,6 +22,7 @@ ACTION_LABELS = {
     "cli_programme_report": N_("Programme report written on the server (command line)"),
     "export": N_("Export downloaded"),
     "register_export": N_("Bottleneck register downloaded"),
+    "patterns_export": N_("Journey patterns downloaded"),
 }
 
 

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from facilitation import formats
 from facilitation.extensions import db
-from facilitation.live import carry, clustering, commands, disciplines, sessions
+from facilitation.live import carry, clustering, commands, disciplines, organisations, sessions
 from facilitation.live.commands import Actor
 from facilitation.models import Account, Case, Level, Programme, ProgrammeGoal, Role, Session
 from facilitation.people import access
@@ -26,6 +26,7 @@ from facilitation.text.labels import (
     COMMITMENT_STATUSES,
     GOAL_KINDS,
     KINDS,
+    LAWS,
     LEVELS,
     MOMENT_KINDS,
     PERSONAL_DATA,
@@ -428,6 +429,9 @@ def console(session_id: int):
         kinds=translated(KINDS),
         level_keys=Level.values(),
         moment_kinds=translated(MOMENT_KINDS),
+        organisation_options=organisations.organisation_options(),
+        law_options=translated(LAWS),
+        ground_options=organisations.ground_options(),
         journey_open=formats.of(session_).lays_out_journey,
         join_warning=join_address_warning(),
     )

@@ -8,12 +8,14 @@ from urllib.parse import urlsplit, urlunsplit
 from flask import current_app, request
 from flask_babel import gettext as _
 
+from facilitation.live import organisations as lists
 from facilitation.live import sessions
 from facilitation.models import Session
 from facilitation.text.labels import (
     COMMITMENT_STATUSES,
     GOAL_KINDS,
     KINDS,
+    LAWS,
     LEVELS,
     MOMENT_KINDS,
     PERSONAL_DATA,
@@ -279,6 +281,58 @@ def commit_strings() -> dict:
     }
 
 
+def journey_strings() -> dict:
+    """Words of the case journey (maatwerkreis) on console, projector and phone."""
+    return {
+        # pairs, not an object: JSON objects reach the page with their keys sorted
+        "moment_kinds": list(translated(MOMENT_KINDS).items()),
+        "no_moment": _("No moment"),
+        "pinned": _("Pinned reflections"),
+        "pin_to": _("Moment on the timeline"),
+        "earlier": _("Earlier"),
+        "later": _("Later"),
+        "edit_moment": _("Edit"),
+        "delete_moment": _("Delete"),
+        "moment_kind": _("Kind of moment"),
+        "moment_title": _("What happened"),
+        "moment_when": _("When, in words (e.g. after the summer holiday)"),
+        "moment_description": _("Short description (pseudonymised)"),
+    }
+
+
+def journey_console_strings() -> dict:
+    """The moment form's words and lists and the journey's figures: the console alone needs them."""
+    return {
+        "moment_date": _("Date (2024-03-05, or 2024-03 if only the month is known)"),
+        "moment_organisations": _("Organisations involved"),
+        "moment_law": _("Law or scheme"),
+        "moment_ground": _("Ground of the rejection"),
+        "moment_answers": _("Answers the application"),
+        "not_given": _("Not given"),
+        "organisations": list(lists.organisation_options()),
+        "laws": list(translated(LAWS).items()),
+        "grounds": list(lists.ground_options()),
+        "measures": {
+            "days": _("Days from first signal to breakthrough"),
+            "unknown": _("not known"),
+            "approximate": _("about %(n)s"),
+            "approximate_note": _("About: a date on the way is known only to the month."),
+            "applications": _("Applications"),
+            "rejections": _("Rejections"),
+            "new_ground": _("%(n)s on a new ground"),
+            "organisations": _("Organisations"),
+            "handovers": _("Handovers without progress"),
+            "crisis": _("Breakthrough after a crisis"),
+            # each form is its own message (see facilitation.text.i18n); nl and en: "one, or not one"
+            "crisis_day": _("yes, %(n)s day after it"),
+            "crisis_days": _("yes, %(n)s days after it"),
+            "crisis_yes": _("yes"),
+            "crisis_no": _("no"),
+            "no_breakthrough": _("no breakthrough yet"),
+        },
+    }
+
+
 def method_strings() -> dict[str, str]:
     """Words of the learning-method parts: house rules, room-only reflections, disciplines, the case journey."""
     return {
@@ -293,19 +347,7 @@ def method_strings() -> dict[str, str]:
         "dots": _("Dots"),
         "dots_saved": _("Saved; %(left)s dots left for this person."),
         "remove": _("Remove"),
-        # pairs, not an object: JSON objects reach the page with their keys sorted
-        "moment_kinds": list(translated(MOMENT_KINDS).items()),
-        "no_moment": _("No moment"),
-        "pinned": _("Pinned reflections"),
-        "pin_to": _("Moment on the timeline"),
-        "earlier": _("Earlier"),
-        "later": _("Later"),
-        "edit_moment": _("Edit"),
-        "delete_moment": _("Delete"),
-        "moment_kind": _("Kind of moment"),
-        "moment_title": _("What happened"),
-        "moment_when": _("When (e.g. March 2024)"),
-        "moment_description": _("Short description (pseudonymised)"),
+        **journey_strings(),
         "save": _("Save"),
         "discipline_note": _("Groups of fewer than %(n)s people are counted under other."),
         "mark_room_only": _("Room only"),
@@ -327,5 +369,6 @@ def live_boot(session_: Session, audience: str) -> dict:
         "board": board_strings(),
         "fishbowl": fishbowl_strings(),
         "commit": commit_strings(),
-        "method": method_strings(),
+        # the moment form and the journey's figures are the console's alone: phones stay light
+        "method": {**method_strings(), **(journey_console_strings() if audience == "console" else {})},
     }
