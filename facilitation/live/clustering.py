@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from facilitation import validation as v
 from facilitation.extensions import db
-from facilitation.live import commitments, voting
+from facilitation.live import commitments, flags, voting
 from facilitation.models import Cluster, Level, Reflection, Session
 from facilitation.text.labels import TAGS
 from facilitation.validation import CommandError
@@ -21,6 +21,8 @@ DESCRIPTION_MAX = 500
 #: static/js/features/clustering.js): the circle in a fishbowl phase, the vote while a round is open or in
 #: a voting phase, else the clusters once there are any, else the wall
 PROJECTOR_VIEWS = ("wall", "clusters", "votes", "levels", "fishbowl", "journey", "join", "case")
+#: the views that show cluster titles ("auto" chooses the clusters once there are any)
+SHOWS_TITLES = ("clusters", "votes", "levels", "auto")
 
 
 def cluster_view(cluster: Cluster) -> dict:
@@ -31,6 +33,8 @@ def cluster_view(cluster: Cluster) -> dict:
         "level": cluster.level,
         "tags": list(cluster.tags or []),
         "position": cluster.position,
+        # staff screens flag it; the projector and reports ask first (live/flags.py)
+        "personal_data": flags.kinds(cluster.title, cluster.description),
     }
 
 
@@ -292,6 +296,8 @@ def show_on_projector(ctx, payload: dict) -> dict:
     stored = None if view == "auto" else view
     if stored == ctx.session.projector_view:
         raise CommandError("no_change")
+    if view in SHOWS_TITLES:
+        flags.require_confirmed(payload, "confirm_personal_data_projector", flags.flagged_clusters(ctx.session.id))
     ctx.session.projector_view = stored
     ctx.audience = "staff"
     return {"view": stored}

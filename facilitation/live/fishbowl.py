@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from facilitation import formats
 from facilitation import validation as v
 from facilitation.extensions import db
+from facilitation.live import flags
 from facilitation.models import (
     Cluster,
     Fishbowl,
@@ -194,6 +195,7 @@ def _round_view(session_id: int) -> dict | None:
         "number": round_.number,
         "cluster_id": round_.cluster_id,
         "topic": round_.topic,
+        "personal_data": flags.kinds(round_.topic),
         "started_at": round_.started_at.isoformat(),
     }
 
@@ -429,6 +431,8 @@ def set_topic(ctx, payload: dict) -> dict:
         cluster = db.session.get(Cluster, v.field(payload, "cluster_id", int))
         if cluster is None or cluster.session_id != ctx.session.id:
             raise CommandError("not_found", what="cluster")
+        # the topic is on the projector at once
+        flags.require_confirmed(payload, "confirm_personal_data_projector", flags.kinds(cluster.title))
     current = current_round(ctx.session.id)
     # a round whose cluster was deleted since can still be ended
     if (current is None and cluster is None) or (current and cluster and current.cluster_id == cluster.id):

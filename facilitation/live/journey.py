@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from facilitation import validation as v
 from facilitation.extensions import db
+from facilitation.live import flags
 from facilitation.models import Moment, Reflection, Session
 from facilitation.text.labels import MOMENT_KINDS
 from facilitation.validation import CommandError
@@ -26,6 +27,7 @@ def moment_view(moment: Moment) -> dict:
         "when": moment.when or "",
         "description": moment.description or "",
         "position": moment.position,
+        "personal_data": flags.kinds(moment.title, moment.when, moment.description),
     }
 
 
