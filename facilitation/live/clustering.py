@@ -194,7 +194,7 @@ def set_level(ctx, payload: dict) -> dict:
 def set_tags(ctx, payload: dict) -> dict:
     """The domains it touches (youth care, debts, housing ...); the whole list, possibly empty."""
     cluster = _cluster(ctx, payload)
-    tags = _tags(payload, required=True)
+    tags = _tags(payload, required=True) or []  # required: a list, never None
     if tags == list(cluster.tags or []):
         raise CommandError("no_change")
     cluster.tags = tags

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -245,7 +246,7 @@ def snapshot_section(session_: Session, audience: str, participant) -> dict:
     fmt = formats.of(session_)
     if not any(ACTION in phase.actions for phase in fmt.phases):
         return {}
-    section = {"fishbowl": state_view(session_, fmt)}
+    section: dict[str, Any] = {"fishbowl": state_view(session_, fmt)}
     if participant is None:
         # the console may seat anyone, also who did not ask; join events keep this list current
         section["fishbowl_people"] = [
@@ -320,7 +321,7 @@ def _auto_fill(ctx) -> list[int]:
         if not waiting:
             break
         request = waiting.pop(0)
-        _sit(ctx, db.session.get(Participant, request.participant_id), seat)
+        _sit(ctx, db.session.get_one(Participant, request.participant_id), seat)
         seated.append(request.participant_id)
     return seated
 
@@ -408,7 +409,7 @@ def change_settings(ctx, payload: dict) -> dict:
     new_auto = v.field(payload, "auto_seat", bool, required=False, default=auto_seat)
     if (new_chairs, new_auto) == (chairs, auto_seat):
         raise CommandError("no_change")
-    if any(s.seat > new_chairs for s in open_seatings(ctx.session.id)):
+    if any(s.seat is not None and s.seat > new_chairs for s in open_seatings(ctx.session.id)):
         raise CommandError("chairs_occupied")
     row = db.session.get(Fishbowl, ctx.session.id)
     if row is None:

@@ -32,7 +32,7 @@ def new_join_code() -> str:
 def normalise_code(typed: str) -> str:
     """What people type: lower case, spaces, a dash; and the look-alikes the alphabet left out."""
     code = "".join(ch for ch in (typed or "").upper() if ch.isalnum())
-    return code.translate(str.maketrans({"0": "O", "1": "I"}))[:12]
+    return code.translate(str.maketrans("01", "OI"))[:12]
 
 
 def find_by_code(code: str) -> Session | None:

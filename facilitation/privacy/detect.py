@@ -263,7 +263,9 @@ def _sentence_start(text: str, start: int) -> bool:
 
 def _surname_ok(m: re.Match[str]) -> bool:
     """After a particle ("van der Meer") any capitalised word is a surname; without one, not a common word."""
-    particles, surname = m.group(m.lastindex - 1), m.group(m.lastindex)
+    last = m.lastindex
+    assert last is not None  # every name pattern ends in _SURNAME's two groups
+    particles, surname = m.group(last - 1), m.group(last)
     return bool(particles) or surname.split("-")[0].lower() not in _NOT_SURNAMES
 
 
