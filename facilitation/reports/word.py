@@ -366,7 +366,7 @@ def table(
     for column, width in zip(result.columns, widths):
         column.width = width
     _table_look(result._tbl, int(sum(widths)))
-    header = result.cells[0]
+    header = result.rows[0]
     _repeat_header(header._tr)
     for i, (cell, text) in enumerate(zip(header.cells, headers)):
         cell.width = widths[i]
