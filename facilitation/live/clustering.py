@@ -140,6 +140,13 @@ def _reflection_audience(ctx) -> str:
 # --- rules (called through commands.apply) ------------------------------------------------------
 
 
+def _ask_before_showing(ctx, payload: dict, title: str | None, description: str | None) -> None:
+    """A title that looks like personal data goes onto a projector showing the clusters (or choosing by itself,
+    which shows them once there are any) only when the facilitator confirms it."""
+    if ctx.session.projector_view is None or ctx.session.projector_view in SHOWS_TITLES:
+        flags.require_confirmed(payload, "confirm_personal_data_title", flags.kinds(title, description))
+
+
 def create(ctx, payload: dict) -> dict:
     """A new cluster with a title; `reflection_ids` move into it at once (accepting a suggestion)."""
     title = v.text(payload, "title", max_length=TITLE_MAX)
@@ -147,6 +154,7 @@ def create(ctx, payload: dict) -> dict:
     level = v.choice(payload, "level", Level.values(), required=False)
     tags = _tags(payload, required=False) or []
     reflections = _reflections(ctx, v.id_list(payload, "reflection_ids", required=False))
+    _ask_before_showing(ctx, payload, title, description)
     cluster = Cluster(
         session_id=ctx.session.id,
         title=title,
@@ -172,6 +180,7 @@ def edit(ctx, payload: dict) -> dict:
         raise CommandError("missing_field", field="title")
     if (title is None or title == cluster.title) and (description is None or description == cluster.description):
         raise CommandError("no_change")
+    _ask_before_showing(ctx, payload, title, description)
     if title is not None:
         cluster.title = title
     if description is not None:
@@ -259,6 +268,7 @@ def split(ctx, payload: dict) -> dict:
         raise CommandError("not_in_cluster")
     title = v.text(payload, "title", max_length=TITLE_MAX)
     description = v.text(payload, "description", max_length=DESCRIPTION_MAX, required=False, allow_empty=True)
+    _ask_before_showing(ctx, payload, title, description)
     cluster = Cluster(
         session_id=ctx.session.id,
         title=title,

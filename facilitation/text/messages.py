@@ -51,6 +51,10 @@ ERRORS = {
     "confirm_personal_data_projector": N_(
         "A cluster title looks like personal data (flagged in the console). Show it on the projector anyway?"
     ),
+    "confirm_personal_data_title": N_(
+        "This title looks like personal data, and the projector shows the clusters. Save it anyway? It stays "
+        "flagged in the console."
+    ),
     "confirm_personal_data_report": N_(
         "A cluster title or an action agreement looks like personal data (flagged in the console); the report "
         "would contain it. Close the session anyway?"

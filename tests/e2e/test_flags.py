@@ -1,5 +1,6 @@
-"""A cluster title that names a person (issue 20): flagged on the console's board, and the projector shows the
-clusters only after the facilitator answers the question (dismissed: nothing changes)."""
+"""A cluster title that names a person (issue 20): saved while the projector shows clusters only when confirmed,
+flagged on the console's board, and the projector turns to the clusters only after the facilitator answers the
+question (dismissed: nothing changes)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,11 @@ def test_a_flagged_cluster_title_is_flagged_and_asks_before_the_projector_shows_
     console.click("#phase-next")
     console.click("#tab-clusters")
     console.fill("#cluster-new-title", "Moeder Sanne de Vries kreeg geen hulp")
-    console.press("#cluster-new-title", "Enter")
+    # the automatic projector shows clusters once there are any: asked before the title goes up
+    with console.expect_event("dialog") as asked:
+        console.press("#cluster-new-title", "Enter")
+    assert "projector" in asked.value.message
+    asked.value.accept()
     column = console.locator("#cluster-board .column[data-cluster-id]")
     expect(column.locator(".pii-flag")).to_contain_text("naam van een persoon")
     assert_accessible(console, "console with a flagged cluster title")

@@ -31,7 +31,10 @@ def table(app, facilitator, make_session, join, connect):
 
 def test_a_cluster_title_with_a_name_is_flagged_and_an_edit_clears_the_flag(app, table):
     sid, aid = table["session_id"], table["account_id"]
-    created = run(app, sid, aid, "cluster.create", {"title": FLAGGED_TITLE}).data["cluster"]
+    # the projector shows clusters by itself once there are any: the title goes up only when confirmed
+    refused = apply(app, sid, aid, "cluster.create", {"title": FLAGGED_TITLE})
+    assert refused.error == "confirm_personal_data_title" and refused.params["kinds"] == ["name"]
+    created = run(app, sid, aid, "cluster.create", {"title": FLAGGED_TITLE, "confirm": True}).data["cluster"]
     assert created["personal_data"] == ["name"]
     snapshot = table["console"].emit("resume", {"seq": -1}, namespace="/live", callback=True)["snapshot"]
     assert [c["personal_data"] for c in snapshot["clusters"]] == [["name"]]
@@ -44,12 +47,12 @@ def test_a_cluster_title_with_a_name_is_flagged_and_an_edit_clears_the_flag(app,
 
 def test_the_projector_shows_flagged_titles_only_when_the_facilitator_confirms(app, table):
     sid, aid = table["session_id"], table["account_id"]
+    # on the wall, the projector shows no titles: a flagged one is saved without a question
+    assert command(table["console"], "projector.show", {"view": "wall"})["ok"]
     run(app, sid, aid, "cluster.create", {"title": FLAGGED_TITLE, "description": "bel 06-12345678"})
     refused = command(table["console"], "projector.show", {"view": "clusters"})
     assert refused["ok"] is False and refused["error"] == "confirm_personal_data_projector"
     assert "projector" in refused["message"]
-    # the wall shows no titles: no question
-    assert command(table["console"], "projector.show", {"view": "wall"})["ok"]
     confirmed = command(table["console"], "projector.show", {"view": "clusters", "confirm": True})
     assert confirmed["ok"], confirmed
 
@@ -67,7 +70,7 @@ def test_closing_asks_first_while_a_title_or_commitment_the_report_prints_is_fla
     assert not refused.ok and refused.error == "confirm_personal_data_report"
     assert refused.params["kinds"] == ["email"]
     # a flagged cluster title alone asks too
-    run(app, sid, aid, "cluster.edit", {"id": cluster, "title": "Dhr. Bakker wacht op zorg"})
+    run(app, sid, aid, "cluster.edit", {"id": cluster, "title": "Dhr. Bakker wacht op zorg", "confirm": True})
     assert apply(app, sid, aid, "session.close").params["kinds"] == ["email", "name"]
     assert apply(app, sid, aid, "session.close", {"confirm": True}).ok
 
@@ -93,7 +96,8 @@ def test_a_flagged_fishbowl_topic_asks_before_the_circle_turns_to_it(app, facili
     http, account_id = facilitator
     session_id, code = make_session(account_id, fmt="fishbowl", phase="rounds", levels=("execution", "management"))
     console = connect(http, code, "console")
-    cluster = run(app, session_id, account_id, "cluster.create", {"title": FLAGGED_TITLE}).data["cluster"]["id"]
+    made = run(app, session_id, account_id, "cluster.create", {"title": FLAGGED_TITLE, "confirm": True})
+    cluster = made.data["cluster"]["id"]
     refused = command(console, "fishbowl.topic", {"cluster_id": cluster})
     assert refused["error"] == "confirm_personal_data_projector"
     ack = command(console, "fishbowl.topic", {"cluster_id": cluster, "confirm": True})
