@@ -138,7 +138,8 @@ def _init_web(app: Flask) -> None:
         json=bounds.SocketJSON,
     )
     # after init_app, which put Socket.IO's middleware in front: this one goes in front of that
-    app.wsgi_app = bounds.PollingGuard(app.wsgi_app, app.config["MAX_MESSAGE_BYTES"])
+    # Flask documents replacing wsgi_app to add middleware; mypy sees a method being overwritten
+    app.wsgi_app = bounds.PollingGuard(app.wsgi_app, app.config["MAX_MESSAGE_BYTES"])  # type: ignore[method-assign]
     operations.init_app(app)
     realtime.init_app(app)
     ratelimit.init_app(app)

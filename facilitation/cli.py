@@ -258,10 +258,7 @@ def _manage_account(app, args) -> int:
             if not account.active:
                 print("The account is deactivated: reactivate it first", file=sys.stderr)
                 return 2
-            base = (app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/")
-            print(f"{base}/reset/{accounts.reset_token(account)}")
-            print(f"One use, valid {accounts.RESET_HOURS} hours; pass it on to {account.email}", file=sys.stderr)
-            return 0
+            return _reset_link(app, account)
         email = account.email
         if args.action == "delete" and not args.yes:
             answer = input(f"Delete {email} for good? Type yes: ") if sys.stdin.isatty() else ""
@@ -285,6 +282,25 @@ _ACCOUNT_REFUSALS = {
     "last_admin": "this is the last active administrator",
     "owns_work": "it owns programmes or runs sessions; deactivate it instead",
 }
+
+
+def _reset_link(app, account) -> int:
+    """Mail the link when SMTP is configured; print it to pass on otherwise, or when the mail fails."""
+    from facilitation.people import accounts, mail
+
+    base = (app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/")
+    link = f"{base}/reset/{accounts.reset_token(account)}"
+    if mail.configured():
+        try:
+            mail.send_reset_link(account.email, link, accounts.RESET_HOURS)
+        except mail.MailError as exc:
+            print(f"The e-mail could not be sent ({exc}); pass the link on yourself", file=sys.stderr)
+        else:
+            print(f"E-mailed a reset link to {account.email} (one use, valid {accounts.RESET_HOURS} hours)")
+            return 0
+    print(link)
+    print(f"One use, valid {accounts.RESET_HOURS} hours; pass it on to {account.email}", file=sys.stderr)
+    return 0
 
 
 def _safe_url(url: str) -> str:

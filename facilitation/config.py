@@ -61,6 +61,16 @@ class Defaults:
     #: dates and times in reports
     TIMEZONE = "Europe/Amsterdam"
     LANGUAGES = ("nl", "en")
+    #: the SMTP server password-reset links are mailed through (facilitation/people/mail.py); None: no mail,
+    #: the link is shown to the administrator to pass on. FACILITATION_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM,
+    #: _STARTTLS (false only for a server on the same machine; port 465 is TLS from the start)
+    SMTP_HOST: str | None = None
+    SMTP_PORT = 587
+    SMTP_USER: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_FROM: str | None = None
+    SMTP_STARTTLS = True
+    SMTP_TIMEOUT = 10
     #: longest reflection in characters; shown to the participant while typing
     REFLECTION_MAX_LENGTH = 500
     #: bytes; Socket.IO frames above this close the connection (OWASP cheat sheet: 64 KB or less)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal, overload
 
 #: whole numbers the databases can compare with their integer columns (PostgreSQL's are 32-bit)
 INT_LOW, INT_HIGH = -(2**31), 2**31 - 1
@@ -36,11 +36,17 @@ def field(payload: dict, name: str, kind: type, *, required: bool = True, defaul
     value = payload[name]
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise CommandError("wrong_type", field=name)
-    if kind is int and not INT_LOW <= value <= INT_HIGH:
+    if kind is int and isinstance(value, int) and not INT_LOW <= value <= INT_HIGH:
         raise CommandError("out_of_range", field=name, low=INT_LOW, high=INT_HIGH)
     return value
 
 
+@overload
+def text(
+    payload: dict, name: str, *, max_length: int, required: Literal[True] = ..., allow_empty: bool = ...
+) -> str: ...
+@overload
+def text(payload: dict, name: str, *, max_length: int, required: bool, allow_empty: bool = ...) -> str | None: ...
 def text(payload: dict, name: str, *, max_length: int, required: bool = True, allow_empty: bool = False) -> str | None:
     value = field(payload, name, str, required=required)
     if value is None:
@@ -58,6 +64,12 @@ def text(payload: dict, name: str, *, max_length: int, required: bool = True, al
     return value
 
 
+@overload
+def choice(payload: dict, name: str, options: Iterable[str], *, required: Literal[True] = ...) -> str: ...
+@overload
+def choice(payload: dict, name: str, options: Iterable[str], *, required: bool, default: str) -> str: ...
+@overload
+def choice(payload: dict, name: str, options: Iterable[str], *, required: bool, default: None = ...) -> str | None: ...
 def choice(
     payload: dict, name: str, options: Iterable[str], *, required: bool = True, default: str | None = None
 ) -> str | None:
@@ -67,6 +79,12 @@ def choice(
     return value
 
 
+@overload
+def integer(payload: dict, name: str, *, low: int, high: int, required: Literal[True] = ...) -> int: ...
+@overload
+def integer(payload: dict, name: str, *, low: int, high: int, required: bool, default: int) -> int: ...
+@overload
+def integer(payload: dict, name: str, *, low: int, high: int, required: bool, default: None = ...) -> int | None: ...
 def integer(
     payload: dict, name: str, *, low: int, high: int, required: bool = True, default: int | None = None
 ) -> int | None:

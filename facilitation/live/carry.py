@@ -3,6 +3,8 @@ clusters that link back to where they came from; staff screens show the earlier 
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from facilitation import validation as v
@@ -38,12 +40,14 @@ def carried_background(session_id: int) -> dict[str, dict]:
 
 def chain(cluster: Cluster) -> list[Cluster]:
     """The earlier clusters a cluster was carried from, nearest first."""
-    found, seen = [], {cluster.id}
+    found: list[Cluster] = []
+    seen = {cluster.id}
     current = cluster
     while current.carried_from_id is not None and len(found) < MAX_CARRY_DEPTH:
-        current = db.session.get(Cluster, current.carried_from_id)
-        if current is None or current.id in seen:
+        earlier = db.session.get(Cluster, current.carried_from_id)
+        if earlier is None or earlier.id in seen:
             break
+        current = earlier
         seen.add(current.id)
         found.append(current)
     return found
@@ -83,7 +87,7 @@ def carry_candidates(session_: Session) -> list[dict]:
             )
         )
     )
-    found = []
+    found: list[dict[str, Any]] = []
     for other in others:
         _, dots = voting.latest_public_totals(other.id)
         for cluster in db.session.scalars(sa.select(Cluster).where(Cluster.session_id == other.id)):

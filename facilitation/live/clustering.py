@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from facilitation import validation as v
 from facilitation.extensions import db
-from facilitation.live import commitments, voting
+from facilitation.live import commitments, flags, voting
 from facilitation.models import Cluster, Level, Reflection, Session
 from facilitation.text.labels import TAGS
 from facilitation.validation import CommandError
@@ -21,6 +21,8 @@ DESCRIPTION_MAX = 500
 #: static/js/features/clustering.js): the circle in a fishbowl phase, the vote while a round is open or in
 #: a voting phase, else the clusters once there are any, else the wall
 PROJECTOR_VIEWS = ("wall", "clusters", "votes", "levels", "fishbowl", "journey", "join", "case")
+#: the views that show cluster titles ("auto" chooses the clusters once there are any)
+SHOWS_TITLES = ("clusters", "votes", "levels", "auto")
 
 
 def cluster_view(cluster: Cluster) -> dict:
@@ -31,6 +33,8 @@ def cluster_view(cluster: Cluster) -> dict:
         "level": cluster.level,
         "tags": list(cluster.tags or []),
         "position": cluster.position,
+        # staff screens flag it; the projector and reports ask first (live/flags.py)
+        "personal_data": flags.kinds(cluster.title, cluster.description),
     }
 
 
@@ -136,6 +140,13 @@ def _reflection_audience(ctx) -> str:
 # --- rules (called through commands.apply) ------------------------------------------------------
 
 
+def _ask_before_showing(ctx, payload: dict, title: str | None, description: str | None) -> None:
+    """A title that looks like personal data goes onto a projector showing the clusters (or choosing by itself,
+    which shows them once there are any) only when the facilitator confirms it."""
+    if ctx.session.projector_view is None or ctx.session.projector_view in SHOWS_TITLES:
+        flags.require_confirmed(payload, "confirm_personal_data_title", flags.kinds(title, description))
+
+
 def create(ctx, payload: dict) -> dict:
     """A new cluster with a title; `reflection_ids` move into it at once (accepting a suggestion)."""
     title = v.text(payload, "title", max_length=TITLE_MAX)
@@ -143,6 +154,7 @@ def create(ctx, payload: dict) -> dict:
     level = v.choice(payload, "level", Level.values(), required=False)
     tags = _tags(payload, required=False) or []
     reflections = _reflections(ctx, v.id_list(payload, "reflection_ids", required=False))
+    _ask_before_showing(ctx, payload, title, description)
     cluster = Cluster(
         session_id=ctx.session.id,
         title=title,
@@ -168,6 +180,7 @@ def edit(ctx, payload: dict) -> dict:
         raise CommandError("missing_field", field="title")
     if (title is None or title == cluster.title) and (description is None or description == cluster.description):
         raise CommandError("no_change")
+    _ask_before_showing(ctx, payload, title, description)
     if title is not None:
         cluster.title = title
     if description is not None:
@@ -190,7 +203,7 @@ def set_level(ctx, payload: dict) -> dict:
 def set_tags(ctx, payload: dict) -> dict:
     """The domains it touches (youth care, debts, housing ...); the whole list, possibly empty."""
     cluster = _cluster(ctx, payload)
-    tags = _tags(payload, required=True)
+    tags = _tags(payload, required=True) or []  # required: a list, never None
     if tags == list(cluster.tags or []):
         raise CommandError("no_change")
     cluster.tags = tags
@@ -255,6 +268,7 @@ def split(ctx, payload: dict) -> dict:
         raise CommandError("not_in_cluster")
     title = v.text(payload, "title", max_length=TITLE_MAX)
     description = v.text(payload, "description", max_length=DESCRIPTION_MAX, required=False, allow_empty=True)
+    _ask_before_showing(ctx, payload, title, description)
     cluster = Cluster(
         session_id=ctx.session.id,
         title=title,
@@ -292,6 +306,8 @@ def show_on_projector(ctx, payload: dict) -> dict:
     stored = None if view == "auto" else view
     if stored == ctx.session.projector_view:
         raise CommandError("no_change")
+    if view in SHOWS_TITLES:
+        flags.require_confirmed(payload, "confirm_personal_data_projector", flags.flagged_clusters(ctx.session.id))
     ctx.session.projector_view = stored
     ctx.audience = "staff"
     return {"view": stored}

@@ -203,7 +203,8 @@ class Result:
     def to_ack(self, translate: Callable[[str, dict], str] | None = None) -> dict:
         if self.ok:
             return {"ok": True, "seq": self.seq, "data": self.data, "duplicate": self.duplicate}
-        message = translate(self.error, self.params) if translate else self.error
+        error = self.error or "bad_request"  # a refusal always has its code
+        message = translate(error, self.params) if translate else error
         return {"ok": False, "error": self.error, "message": message}
 
 
@@ -248,7 +249,7 @@ def _previous(session_id: int, actor: Actor, client_id: str) -> Result | None:
     return Result(True, seq=event.seq, data=event.payload, duplicate=True)
 
 
-def apply(session_id: int, actor: Actor, name: str, payload: Any, client_id: Any = None) -> Result:
+def apply(session_id: int, actor: Actor, name: Any, payload: Any, client_id: Any = None) -> Result:
     """Apply one command to one session, or refuse it with nothing changed."""
     started = time.perf_counter()
     result = _apply_or_refuse(session_id, actor, name, payload, client_id)
@@ -257,7 +258,7 @@ def apply(session_id: int, actor: Actor, name: str, payload: Any, client_id: Any
     return result
 
 
-def _apply_or_refuse(session_id: int, actor: Actor, name: str, payload: Any, client_id: Any) -> Result:
+def _apply_or_refuse(session_id: int, actor: Actor, name: Any, payload: Any, client_id: Any) -> Result:
     try:
         return _apply(session_id, actor, name, payload, client_id)
     except CommandError as exc:
@@ -298,7 +299,7 @@ def _apply(session_id: int, actor: Actor, name: str, payload: Any, client_id: An
         # a resend of a command already applied: answered as it was, whatever the phase is now
         db.session.rollback()
         return previous
-    if role == PARTICIPANT:
+    if role == PARTICIPANT and participant is not None:  # role_of gives a participant with that role
         _participant_may(command, session_, participant)
 
     ctx = Context(
@@ -313,7 +314,9 @@ def _apply(session_id: int, actor: Actor, name: str, payload: Any, client_id: An
     )
     data = command.rule(ctx, payload)
     event = _write_event(ctx, name, data)
-    events_committed.send(current_app._get_current_object(), session_id=session_id, events=[event])
+    # the app itself, not the context-local proxy, is the signal's sender (Flask's own signals do the same)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    events_committed.send(app, session_id=session_id, events=[event])
     return Result(True, seq=event.seq, data={**data, **ctx.private})
 
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from facilitation import formats
 from facilitation import validation as v
 from facilitation.extensions import db
+from facilitation.live import flags
 from facilitation.models import (
     Cluster,
     Commitment,
@@ -97,6 +98,8 @@ def commitment_view(
         "goal_id": commitment.goal_id,
         "updates": [update_view(u) for u in updates],
         "created_at": commitment.created_at.isoformat(),
+        # the phone warned before sending; the console flags it again, and closing asks first (live/flags.py)
+        "personal_data": flags.kinds(commitment.what, commitment.owner),
     }
     if participant_id is not None:
         view["mine"] = commitment.participant_id == participant_id

@@ -17,10 +17,13 @@ STAFF = "staff"
 
 def count_in(session_id: int) -> int:
     """Participants in the session now: everyone who joined and was not removed."""
-    return db.session.scalar(
-        sa.select(sa.func.count(Participant.id)).where(
-            Participant.session_id == session_id, Participant.removed_at.is_(None)
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Participant.id)).where(
+                Participant.session_id == session_id, Participant.removed_at.is_(None)
+            )
         )
+        or 0
     )
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
 from facilitation import formats
 from facilitation import validation as v
 from facilitation.extensions import db
+from facilitation.live import flags
 from facilitation.models import (
     Cluster,
     Fishbowl,
@@ -194,6 +196,7 @@ def _round_view(session_id: int) -> dict | None:
         "number": round_.number,
         "cluster_id": round_.cluster_id,
         "topic": round_.topic,
+        "personal_data": flags.kinds(round_.topic),
         "started_at": round_.started_at.isoformat(),
     }
 
@@ -243,7 +246,7 @@ def snapshot_section(session_: Session, audience: str, participant) -> dict:
     fmt = formats.of(session_)
     if not any(ACTION in phase.actions for phase in fmt.phases):
         return {}
-    section = {"fishbowl": state_view(session_, fmt)}
+    section: dict[str, Any] = {"fishbowl": state_view(session_, fmt)}
     if participant is None:
         # the console may seat anyone, also who did not ask; join events keep this list current
         section["fishbowl_people"] = [
@@ -318,7 +321,7 @@ def _auto_fill(ctx) -> list[int]:
         if not waiting:
             break
         request = waiting.pop(0)
-        _sit(ctx, db.session.get(Participant, request.participant_id), seat)
+        _sit(ctx, db.session.get_one(Participant, request.participant_id), seat)
         seated.append(request.participant_id)
     return seated
 
@@ -406,7 +409,7 @@ def change_settings(ctx, payload: dict) -> dict:
     new_auto = v.field(payload, "auto_seat", bool, required=False, default=auto_seat)
     if (new_chairs, new_auto) == (chairs, auto_seat):
         raise CommandError("no_change")
-    if any(s.seat > new_chairs for s in open_seatings(ctx.session.id)):
+    if any(s.seat is not None and s.seat > new_chairs for s in open_seatings(ctx.session.id)):
         raise CommandError("chairs_occupied")
     row = db.session.get(Fishbowl, ctx.session.id)
     if row is None:
@@ -429,6 +432,8 @@ def set_topic(ctx, payload: dict) -> dict:
         cluster = db.session.get(Cluster, v.field(payload, "cluster_id", int))
         if cluster is None or cluster.session_id != ctx.session.id:
             raise CommandError("not_found", what="cluster")
+        # the topic is on the projector at once
+        flags.require_confirmed(payload, "confirm_personal_data_projector", flags.kinds(cluster.title))
     current = current_round(ctx.session.id)
     # a round whose cluster was deleted since can still be ended
     if (current is None and cluster is None) or (current and cluster and current.cluster_id == cluster.id):

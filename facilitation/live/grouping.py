@@ -91,7 +91,7 @@ class _Analyser:
         self.language = "en" if language.lower().startswith("en") else "nl"
         self.lexicon = lex.load(self.language)
         stemmer = snowballstemmer.stemmer("english" if self.language == "en" else "dutch")
-        self._stem = {}
+        self._stem: dict[str, str] = {}
         self._stemmer = stemmer
 
     def stem(self, word: str) -> str:
@@ -113,12 +113,13 @@ class _Analyser:
         return _Doc(rid, _side(kind), found, words, [self.stem(w) for w in words])
 
 
-def _features(doc: _Doc, lexicon: lex.Lexicon) -> Counter:
-    features: Counter = Counter()
+def _features(doc: _Doc, lexicon: lex.Lexicon) -> Counter[str]:
+    features: Counter[str] = Counter()
     for key in doc.concepts:
         concept = lexicon.concepts[key]
-        features["c:" + key] += concept.weight
-        features["t:" + concept.theme] += concept.weight
+        # a concept's weight is a float; Counter adds floats as well as counts, typeshed types its values as int
+        features["c:" + key] += concept.weight  # type: ignore[assignment]
+        features["t:" + concept.theme] += concept.weight  # type: ignore[assignment]
     for stem in doc.stems:
         features["w:" + stem] += 1
     if GRAM_WEIGHT:

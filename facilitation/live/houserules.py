@@ -63,7 +63,7 @@ def accepted_count(session_: Session) -> int:
     )
     if session_.house_rules_changed_at is not None:
         query = query.where(Participant.rules_accepted_at >= session_.house_rules_changed_at)
-    return db.session.scalar(query)
+    return db.session.scalar(query) or 0
 
 
 def view(session_: Session) -> dict:
@@ -87,8 +87,8 @@ def accept(ctx, payload: dict) -> dict:
 def set_rules(ctx, payload: dict) -> dict:
     """The facilitator rewrites the agreement for this session (empty: back to the default text).
     Everyone who accepted the earlier text is asked to accept again."""
-    text = v.text(payload, "text", max_length=RULES_MAX, allow_empty=True)
-    text = "\n".join(line.rstrip() for line in text.splitlines()).strip() or None
+    typed = v.text(payload, "text", max_length=RULES_MAX, allow_empty=True)
+    text = "\n".join(line.rstrip() for line in typed.splitlines()).strip() or None
     if text == ctx.session.house_rules:
         raise CommandError("no_change")
     ctx.session.house_rules = text

@@ -109,7 +109,7 @@ def add_cofacilitator(ctx, payload: dict) -> dict:
     if access.runs_session(account, ctx.session):
         raise CommandError("no_change")
     db.session.add(SessionFacilitator(session_id=ctx.session.id, account_id=account.id, created_at=ctx.now))
-    programme = db.session.get(Programme, ctx.session.programme_id)
+    programme = db.session.get_one(Programme, ctx.session.programme_id)
     programmes.add_member(programme, account)
     db.session.flush()
     ctx.audience = "staff"

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from facilitation import validation as v
 from facilitation.extensions import db
+from facilitation.live import flags
 from facilitation.live import journey_measures as jm
 from facilitation.live import organisations as lists
 from facilitation.models import Moment, Reflection, Session
@@ -36,6 +37,7 @@ def moment_view(moment: Moment) -> dict:
         "law": moment.law,
         "ground": moment.ground,
         "answers": moment.answers_id,
+        "personal_data": flags.kinds(moment.title, moment.when, moment.description),
     }
 
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from facilitation import validation as v
 from facilitation.extensions import db
 from facilitation.formats import Format
-from facilitation.live import fishbowl, voting
+from facilitation.live import fishbowl, flags, voting
 from facilitation.models import Account, Case, Cluster, Commitment, Level, Programme, Session, Status
 from facilitation.validation import CommandError
 
@@ -32,7 +32,7 @@ def new_join_code() -> str:
 def normalise_code(typed: str) -> str:
     """What people type: lower case, spaces, a dash; and the look-alikes the alphabet left out."""
     code = "".join(ch for ch in (typed or "").upper() if ch.isalnum())
-    return code.translate(str.maketrans({"0": "O", "1": "I"}))[:12]
+    return code.translate(str.maketrans("01", "OI"))[:12]
 
 
 def find_by_code(code: str) -> Session | None:
@@ -205,7 +205,9 @@ def timer_extend(ctx, payload: dict) -> dict:
 
 
 def close(ctx, payload: dict) -> dict:
-    """End the session: no more joining or writing; the report can be made."""
+    """End the session: no more joining or writing; the report can be made. Asks first while a cluster title or
+    commitment the report would print is flagged as personal data."""
+    flags.require_confirmed(payload, "confirm_personal_data_report", flags.flagged_for_report(ctx.session.id))
     ctx.session.status = Status.CLOSED.value
     ctx.session.closed_at = ctx.now
     ctx.session.timer_ends_at = None

@@ -118,6 +118,8 @@ def snapshot(session_: Session, audience: str, participant: Participant | None =
     if audience == STAFF:
         state["reflections"] = participation.list_reflections(session_.id, include_hidden=True)
     else:
+        if participant is None:
+            raise ValueError("a phone's snapshot needs its participant")
         state["me"] = participation.public_participant(participant)
         state["reflections"] = participation.list_reflections(
             session_.id, include_hidden=False, participant_id=participant.id, only_own=not fmt.share_reflections
@@ -134,6 +136,8 @@ def events_since(
     query = sa.select(Event).where(Event.session_id == session_.id, Event.seq > seq).order_by(Event.seq)
     if audience == STAFF:
         return _without_gone_text(list(db.session.scalars(query)), staff=True)
+    if participant is None:
+        raise ValueError("a phone's events need its participant")
     query = query.where(sa.or_(Event.audience == "all", Event.participant_id == participant.id))
     return _without_gone_text(list(db.session.scalars(query)), staff=False)
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from facilitation import validation as v
@@ -106,7 +108,7 @@ def ranking(round_: VotingRound) -> list[tuple[Cluster, int]]:
 
 def snapshot_section(session_, audience: str, participant) -> dict:
     staff = participant is None
-    section = {"rounds": list_rounds(session_.id, staff=staff)}
+    section: dict[str, Any] = {"rounds": list_rounds(session_.id, staff=staff)}
     current = open_round(session_.id)
     if participant is not None and current is not None:
         section["mine"] = {str(k): d for k, d in my_dots(current.id, participant.id).items()}

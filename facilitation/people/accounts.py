@@ -25,7 +25,7 @@ class AccountError(ValueError):
 
 
 def has_accounts() -> bool:
-    return db.session.scalar(sa.select(sa.func.count(Account.id))) > 0
+    return (db.session.scalar(sa.select(sa.func.count(Account.id))) or 0) > 0
 
 
 def create_account(email: str, name: str, password: str, role: Role | str = Role.FACILITATOR) -> Account:
@@ -97,7 +97,7 @@ def _other_active_admins(account: Account) -> int:
     query = sa.select(sa.func.count(Account.id)).where(
         Account.role == Role.ADMIN.value, Account.active.is_(True), Account.id != account.id
     )
-    return db.session.scalar(query)
+    return db.session.scalar(query) or 0
 
 
 def set_active(account: Account, active: bool, by: Account | None = None) -> None:

@@ -51,4 +51,4 @@ def recent(limit: int = 500, offset: int = 0) -> list[AuditEntry]:
 
 
 def count() -> int:
-    return db.session.scalar(sa.select(sa.func.count(AuditEntry.id)))
+    return db.session.scalar(sa.select(sa.func.count(AuditEntry.id))) or 0

@@ -126,6 +126,19 @@ _NOT_SURNAMES = frozenset(
         "jeugdhulp wijkteam sociaal team raad stichting centrum nederland the and of for"
     ).split()
 )
+# Capitalised words that head the name of an institution, a place or a thing with a particle after them: before
+# "van", "de", "op" ... they are no first name the list lacks (see _unlisted_name_ok).
+_NOT_FIRST_NAMES = frozenset(
+    (
+        "raad kamer ministerie huis hof hoek bergen gemeente centrum bureau stichting vereniging college afdeling "
+        "dienst team wijk koninkrijk provincie staten tweede eerste hoge zorg jeugd bank post kerk markt plein "
+        "school hogeschool universiteit ziekenhuis politie rechtbank openbaar nationale nationaal algemene "
+        "algemeen sint st wet besluit regeling dag week maand jaar directeur hoofd afdelingshoofd wethouder "
+        "burgemeester minister staatssecretaris kantoor vader moeder opa oma oom tante zoon dochter broer zus "
+        "vanaf namens alleen binnen buiten zowel tegen zonder behalve dankzij ondanks rond rondom via per vanuit "
+        "richting ook daarom eigenlijk kerst pasen"
+    ).split()
+)
 # First names that are also ordinary Dutch (or English) words: at the start of a sentence their capital says
 # nothing ("Door Veilig Thuis ...", "Will Smith" aside), so there they do not count.
 _WORD_NAMES = frozenset(
@@ -250,13 +263,30 @@ def _sentence_start(text: str, start: int) -> bool:
 
 def _surname_ok(m: re.Match[str]) -> bool:
     """After a particle ("van der Meer") any capitalised word is a surname; without one, not a common word."""
-    particles, surname = m.group(m.lastindex - 1), m.group(m.lastindex)
+    last = m.lastindex
+    assert last is not None  # every name pattern ends in _SURNAME's two groups
+    particles, surname = m.group(last - 1), m.group(last)
     return bool(particles) or surname.split("-")[0].lower() not in _NOT_SURNAMES
+
+
+def _unlisted_name_ok(m: re.Match[str]) -> bool:
+    """A first name the list lacks (it holds the names Faker lists, few of the older generations: Kees, Cor,
+    Annemarie) still counts before a lower-case particle and a surname ("Kees de Vries", "Cor van Dijk"), unless
+    it is a common word or the head of an institution's or a place's name ("Raad van State", "Bergen op Zoom")."""
+    first, particles, surname = m.group(1), m.group(2), m.group(3).split("-")[0]
+    common = _NOT_SURNAMES | _NOT_FIRST_NAMES
+    if not particles or not particles[0].islower() or first.lower() in common or surname.lower() in common:
+        return False
+    # "Burgerservicenummer van Sem", "Dossier van Sanne": a long compound noun, or a listed first name after the
+    # particle, is a thing of someone, not a first name and a surname
+    return len(first) <= 12 and surname not in _FIRST_NAMES
 
 
 def _name_end(text: str, m: re.Match[str]) -> int | None:
     first = m.group(1)
-    if _after_letter(text, m.start()) or first not in _FIRST_NAMES or not _surname_ok(m):
+    if _after_letter(text, m.start()) or not _surname_ok(m):
+        return None
+    if first not in _FIRST_NAMES and not _unlisted_name_ok(m):
         return None
     if first.lower() in _WORD_NAMES and _sentence_start(text, m.start()):
         return None

@@ -40,7 +40,7 @@ def parse_days(value: object) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
-        days = int(value.strip() if isinstance(value, str) else value)
+        days = int(value.strip() if isinstance(value, str) else value)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         raise CommandError("wrong_type", field=_("Keep data for (days)")) from None
     if isinstance(value, bool) or not 1 <= days <= MAX_RETENTION_DAYS:
@@ -73,7 +73,7 @@ def expired_sessions(now: datetime, default: int) -> list[int]:
     closed = db.session.scalars(
         sa.select(Session).where(Session.status == Status.CLOSED.value, Session.closed_at.is_not(None))
     )
-    return [s.id for s in closed if purge_due_at(s, default) < now]
+    return [s.id for s in closed if (due := purge_due_at(s, default)) is not None and due < now]
 
 
 #: any fixed number, the same in every process: the key of the PostgreSQL advisory lock a purge holds

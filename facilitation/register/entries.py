@@ -23,9 +23,10 @@ Decisions:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
@@ -340,7 +341,8 @@ def _cluster_texts(cluster_ids: list[int]) -> dict[int, str]:
         .order_by(Reflection.id)
     )
     for cid, text in rows:
-        texts[cid].append(text or "")
+        if cid is not None:  # the query asks for clustered reflections only
+            texts[cid].append(text or "")
     return {cid: " ".join(parts)[:MAX_REFLECTION_CHARS] for cid, parts in texts.items()}
 
 
@@ -378,7 +380,7 @@ def suggestions(viewer: Account, threshold: float = THRESHOLD, limit: int = MAX_
     return found[:limit]
 
 
-def _cluster_docs(rows: list) -> list:
+def _cluster_docs(rows: Sequence[Any]) -> list:
     """One document per cluster, prepared in its session's language."""
     from facilitation.live import suggest  # scikit-learn loads on first use, not at start-up
 
@@ -581,11 +583,11 @@ def confirm(account: Account, a_id: int, b_id: int) -> RegisterEntry:
     if len(existing) > 1:
         raise CommandError("already_in_register")
     if existing:
-        entry = db.session.get(RegisterEntry, existing.pop())
+        entry = db.session.get_one(RegisterEntry, existing.pop())
         for cid in (a.id, b.id):
             link(account, entry, cid)
         return entry
-    first, second = sorted((a, b), key=lambda c: (session_day(db.session.get(Session, c.session_id)), c.id))
+    first, second = sorted((a, b), key=lambda c: (session_day(db.session.get_one(Session, c.session_id)), c.id))
     return create_entry(account, first.title, first.level or second.level, [first.id, second.id])
 
 
@@ -688,5 +690,6 @@ def _cluster_reflections(cluster_ids: list[int]) -> dict[int, list[str]]:
         )
     )
     for cid, text in rows:
-        texts[cid].append((text or "")[:MAX_REFLECTION_CHARS])
+        if cid is not None:  # the query asks for clustered reflections only
+            texts[cid].append((text or "")[:MAX_REFLECTION_CHARS])
     return texts

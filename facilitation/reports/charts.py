@@ -60,7 +60,7 @@ def _font_paths() -> dict[bool, str | None]:
 
 
 @lru_cache(maxsize=32)
-def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     """A system sans-serif if there is one; Pillow's own scalable font otherwise."""
     path = _font_paths()[bold] or _font_paths()[False]
     if path:

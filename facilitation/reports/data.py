@@ -380,8 +380,10 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
 
     facilitator = db.session.get(Account, session_.facilitator_id)
     case: Case | None = db.session.get(Case, session_.case_id) if session_.case_id else None
-    programme = db.session.get(Programme, session_.programme_id)
+    programme = db.session.get_one(Programme, session_.programme_id)
     phases = tuple(PhaseItem(key=p.key, title=p.title.get(language)) for p in fmt.phases) if fmt else ()
+    # levels that would single someone out stay out of the timeline
+    shown_levels = {k: v for k, v in level_of.items() if v is not None and v not in small}
     return SessionReport(
         id=sid,
         title=session_.title,
@@ -409,7 +411,7 @@ def gather_session(session_: Session, *, timeline: bool = False) -> SessionRepor
         clusters=tuple(clusters),
         commitments=commitments,
         day=_day(session_),
-        timeline=_timeline(session_, {k: v for k, v in level_of.items() if v not in small}, fmt) if timeline else None,
+        timeline=_timeline(session_, shown_levels, fmt) if timeline else None,
         fishbowl=_fishbowl(session_, fmt),
         followup=_followup(session_),
         carried=_carried(session_),
@@ -660,7 +662,7 @@ def _carried(session_: Session) -> tuple[CarriedItem, ...]:
     )
     items = []
     for cluster in carried:
-        steps = []
+        steps: list[Any] = []
         seen = {cluster.id}
         current = cluster
         while current.carried_from_id is not None and current.carried_from_id not in seen and len(steps) < 10:
@@ -715,7 +717,9 @@ def _timeline(session_: Session, level_of: dict[int, str], fmt) -> tuple[Timelin
         kind = event.actor.split(":", 1)[0]
         actor = {"account": "facilitator", "participant": "participant"}.get(kind, "system")
         level = (
-            level_of.get(event.participant_id) if actor == "participant" or event.name == "participant.join" else None
+            level_of.get(event.participant_id)
+            if event.participant_id is not None and (actor == "participant" or event.name == "participant.join")
+            else None
         )
         if event.name == "participant.join":
             actor = "participant"

@@ -398,6 +398,8 @@ SECTIONS = [
 
 def _fishbowl_md(r: SessionReport) -> list[str]:
     bowl = r.fishbowl
+    if bowl is None:
+        return []
     lines = [
         f"## {_('Fishbowl')}",
         "",
@@ -543,7 +545,7 @@ def _programme_commitments_md(report: ProgrammeReport) -> list[str]:
 
 
 def _plain(value: Any) -> Any:
-    if is_dataclass(value):
+    if is_dataclass(value) and not isinstance(value, type):
         return {key: _plain(item) for key, item in asdict(value).items()}
     if isinstance(value, dict):
         return {str(key): _plain(item) for key, item in value.items()}

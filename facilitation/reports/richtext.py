@@ -159,12 +159,13 @@ class _Reader(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self.pre:
-            lines = data.rstrip("\n").split("\n") if self.current else []
-            if self.current is None:
-                self._open("code")
+            block = self.current
+            lines = data.rstrip("\n").split("\n") if block else []
+            if block is None:
+                block = self._open("code")
                 lines = data.rstrip("\n").split("\n")
             for i, line in enumerate(lines):
-                self.current.runs.append(Run(line, code=True, line_break=bool(i) or bool(self.current.runs)))
+                block.runs.append(Run(line, code=True, line_break=bool(i) or bool(block.runs)))
             return
         text = _SPACE.sub(" ", data)
         if self.pending_break:
@@ -173,11 +174,12 @@ class _Reader(HTMLParser):
             return
         target = self.cell if self.cell is not None else None
         if target is None:
-            if self.current is None:
+            block = self.current
+            if block is None:
                 if not text.strip():
                     return
-                self._open("item" if self.lists else "paragraph", level=len(self.lists))
-            target = self.current.runs
+                block = self._open("item" if self.lists else "paragraph", level=len(self.lists))
+            target = block.runs
         target.append(
             Run(
                 text,

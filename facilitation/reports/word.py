@@ -356,8 +356,8 @@ def table(
     on every call (quadratic). Each row is a copy of one prepared row with its texts filled in, because
     python-docx's per-cell setters (width, style, run) cost more than the rest of a report together.
     """
-    rows = [[_one_line(value) for value in values] for values in rows]
-    widths = [Cm(w) for w in fit_widths([_one_line(h) for h in headers], rows, full_width=full_width)]
+    cells = [[_one_line(value) for value in values] for values in rows]
+    widths = [Cm(w) for w in fit_widths([_one_line(h) for h in headers], cells, full_width=full_width)]
     right = set(right)
     style_id = doc.styles["Table Text"].style_id
     result = doc.add_table(rows=1, cols=len(headers))
@@ -373,13 +373,13 @@ def table(
         _shade(cell._tc, HEADER_FILL)
         _fill(cell._tc, text, style_id, bold=True, color="FFFFFF", right=i in right)
     # a short table stays on one page: Word keeps a row with the next when its paragraphs say so
-    together = len(rows) <= KEEP_TOGETHER_ROWS
+    together = len(cells) <= KEEP_TOGETHER_ROWS
     if together:
         _keep_with_next(header._tr)
     plain = _prototype(result, style_id, right, bold=False, keep_next=together)
     tbl = result._tbl
-    for n, values in enumerate(rows):
-        last = n == len(rows) - 1
+    for n, values in enumerate(cells):
+        last = n == len(cells) - 1
         if last and (bold_last or together):
             proto = _prototype(result, style_id, right, bold=bold_last, keep_next=False)
         else:

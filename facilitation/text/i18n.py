@@ -55,7 +55,7 @@ def select_locale() -> str:
     if g.get("locale") in languages:
         return g.locale
     chosen = request.cookies.get("lang") if request else None
-    if chosen in languages:
+    if chosen is not None and chosen in languages:
         return chosen
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language

@@ -51,6 +51,17 @@ ERRORS = {
     "confirm_pending_proposals": N_(
         "Proposals from phones are still waiting for you (%(n)s). Leave this phase anyway? They stay waiting."
     ),
+    "confirm_personal_data_projector": N_(
+        "A cluster title looks like personal data (flagged in the console). Show it on the projector anyway?"
+    ),
+    "confirm_personal_data_title": N_(
+        "This title looks like personal data, and the projector shows the clusters. Save it anyway? It stays "
+        "flagged in the console."
+    ),
+    "confirm_personal_data_report": N_(
+        "A cluster title or an action agreement looks like personal data (flagged in the console); the report "
+        "would contain it. Close the session anyway?"
+    ),
     "round_not_open": N_("This voting round is closed."),
     "budget_exceeded": N_("You have only %(budget)s dots in this round."),
     "one_dot_per_cluster": N_("In this round each cluster gets at most one dot from you."),

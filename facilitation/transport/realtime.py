@@ -167,7 +167,8 @@ def _free_chair_later(app, connection: Connection, grace: float) -> None:
         return
     with app.app_context():
         try:
-            if fishbowl.is_seated(connection.session_id, connection.actor.participant_id):
+            participant_id = connection.actor.participant_id
+            if participant_id is not None and fishbowl.is_seated(connection.session_id, participant_id):
                 commands.apply(connection.session_id, connection.actor, "fishbowl.leave", {})
         except Exception:  # a background task has nobody to answer; the facilitator can still free the chair
             app.logger.exception("could not free the fishbowl chair of %s", connection.actor.label)
@@ -228,7 +229,7 @@ class PhoneOutbox:
         with self._lock:
             outgoing = self._sessions.get(session_id)
             started = outgoing is None
-            if started:
+            if outgoing is None:
                 outgoing = self._sessions[session_id] = _Outgoing(interval, pace)
             if outgoing.first_at is None:
                 outgoing.first_at = time.monotonic()
@@ -262,7 +263,9 @@ class PhoneOutbox:
                         del self._sessions[session_id]
                         return
                     urgent = any(item[0] == "event" for item in outgoing.items)
-                    wait = 0.0 if urgent else outgoing.first_at + outgoing.interval - time.monotonic()
+                    # first_at is set with the first item (add), and items is not empty here
+                    first_at = outgoing.first_at if outgoing.first_at is not None else time.monotonic()
+                    wait = 0.0 if urgent else first_at + outgoing.interval - time.monotonic()
                     if wait <= 0:
                         items, outgoing.items, outgoing.first_at = outgoing.items, [], None
                 if wait > 0:
@@ -417,9 +420,9 @@ class Heartbeat:
     def _latest(app, session_ids: set[int]) -> list:
         with app.app_context():
             try:
-                return db.session.execute(
-                    sa.select(Session.id, Session.last_seq).where(Session.id.in_(session_ids))
-                ).all()
+                return list(
+                    db.session.execute(sa.select(Session.id, Session.last_seq).where(Session.id.in_(session_ids)))
+                )
             except Exception:  # the database may be away for a moment; the next beat tries again
                 logger.warning("heartbeat: could not read the sessions' seqs", exc_info=True)
                 return []

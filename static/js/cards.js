@@ -12,12 +12,13 @@ export function reflectionCard(reflection, settings, extra = []) {
   return h("li", {
     class: "reflection", "data-kind": reflection.kind, "data-id": reflection.id,
     "data-hidden": reflection.hidden ? "true" : "false",
-  }, meta, h("p", { text: reflection.text }), personalData(reflection, settings), ...extra);
+  }, meta, h("p", { text: reflection.text }), personalDataFlag(reflection, settings), ...extra);
 }
 
-// Staff and the author see which kinds of personal data the server detected; the text is not repeated.
-function personalData(reflection, settings) {
-  const kinds = reflection.personal_data || [];
+// Staff and the author see which kinds of personal data the server detected; the text is not repeated. Cluster
+// titles, commitments and moments carry the same flag (facilitation/live/flags.py).
+export function personalDataFlag(item, settings) {
+  const kinds = item.personal_data || [];
   if (!kinds.length || settings.audience === "projector") return null;
   const names = kinds.map((k) => settings.personal_data[k] || k).join(", ");
   return h("p", { class: "pii-flag", text: fill(settings.t.pii_flag, { kinds: names }) });

@@ -47,9 +47,15 @@ function showError(ack) {
   }
 }
 
+// A command the server refuses with a question (a `confirm_` error: a flagged title about to be projected or
+// reported) is asked here and, confirmed, sent again with `confirm`.
 async function send(name, args = {}, clientId = null) {
   try {
     const ack = await live.command(name, args, clientId);
+    if (ack && ack.ok === false && String(ack.error).startsWith("confirm_") && !args.confirm) {
+      if (!window.confirm(ack.message)) return ack;
+      return send(name, { ...args, confirm: true }, clientId);
+    }
     showError(ack);
     return ack;
   } catch {

@@ -1,6 +1,7 @@
 // Personal-data warning before a post is sent; mirrors facilitation/privacy.py (rules explained
 // there). No lookbehind: Safari < 16.4 lacks it. Offsets are UTF-16 units.
 import { FIRST_NAMES } from './pii-names.js';
+import { NOT_FIRST_NAMES, NOT_SURNAMES, WORD_NAMES } from './pii-words.js';
 
 const rx = (src) => new RegExp(src, 'gi'); // i: IBAN and month names
 const BSN = rx('(?:[0-9]{9}|[0-9]{3}([. ])[0-9]{3}\\1[0-9]{3}|[0-9]{4}([. ])[0-9]{2}\\2[0-9]{3}|[0-9]{8})(?![0-9]|[.,][0-9-])');
@@ -41,18 +42,13 @@ const ends = (w, list) => list.some((x) => w.endsWith(x) && w.length - x.length 
 const UNIT_AFTER = new RegExp(' (?:jaar|keer|uur|dag|dagen|week|weken|maand|maanden|minuten|euro|procent|kinderen|' +
   'mensen|gezinnen|personen|x)' + END, 'y');
 const CLEAR_AFTER = new RegExp(`(?:[ ]?[,.;:)!?\\n]|[ ](?:in|te|en|bij)${END}|[ ]?$)`, 'y');
-const words = (s) => new Set(s.split(' '));
-const NOT_SURNAMES = words('de het een dit dat deze die er hij zij ze we wij ik je jij u in op met voor na daarna toen ' +
-  'ook maar en of als wat wie waar hoe niet geen wel zo nu dan bij door om tot uit van aan over naar onder tijdens ' +
-  'volgens sinds omdat want dus nog al alle veel meer moeder vader ouders gezin kind kinderen school zorg gemeente ' +
-  'maandag dinsdag woensdag donderdag vrijdag zaterdag zondag januari februari maart april mei juni juli augustus ' +
-  'september oktober november december wmo jeugdwet participatiewet ggz ggd veilig thuis jeugdzorg jeugdhulp ' +
-  'wijkteam sociaal team raad stichting centrum nederland the and of for');
-const WORD_NAMES = words('ben bas mark will may roos lot fleur iris job toon jade noor mare kick ties lex jet amber ' +
-  'mees bo kim sterre rosa luna ivy dean joy wil bob linde');
 const LETTER = new RegExp(`[${UP}${LOW}]`), CAPITAL = new RegExp(`[${UP}]`);
 const afterLetter = (t, s) => s > 0 && LETTER.test(t[s - 1]);
 const sentenceStart = (t, s) => { const b = t.slice(0, s).replace(/[ \t"'(*_\-#>]+$/, ''); return !b || '.!?:\n'.includes(b[b.length - 1]); };
+
+const common = (w) => NOT_SURNAMES.has(w.toLowerCase()) || NOT_FIRST_NAMES.has(w.toLowerCase());
+const unlistedOk = (first, p, n) => !!p && /^[a-z]/.test(p) && !common(first) && !common(n.split('-')[0]) &&
+  first.length <= 12 && !FIRST_NAMES.has(n.split('-')[0]);
 const surnameOk = (p, n) => !!p || !NOT_SURNAMES.has(n.split('-')[0].toLowerCase());
 const sticky = (re, t, i) => { re.lastIndex = i; return re.test(t); };
 
@@ -91,7 +87,7 @@ const DETECTORS = [
     const n = (c.slice(4) + c.slice(0, 4)).replace(/[A-Z]/g, (ch) => parseInt(ch, 36));
     return !glued(t, s) && BigInt(n) % 97n === 1n ? end(m) : 0;
   }],
-  ['name', NAME, (t, m, s) => (afterLetter(t, s) || !FIRST_NAMES.has(m[1]) || !surnameOk(m[2], m[3]) ||
+  ['name', NAME, (t, m, s) => (afterLetter(t, s) || !(FIRST_NAMES.has(m[1]) || unlistedOk(m[1], m[2], m[3])) || !surnameOk(m[2], m[3]) ||
     (WORD_NAMES.has(m[1].toLowerCase()) && sentenceStart(t, s)) ? 0 : end(m))],
   ['name', TITLED, (t, m, s) => (afterLetter(t, s) || !surnameOk(m[1], m[2]) ? 0 : end(m))],
   ['name', INITIALS, (t, m, s) => (afterLetter(t, s) || !surnameOk(m[2], m[3]) || m[1] === 'N.B.' || m[1] === 'P.S.' ||

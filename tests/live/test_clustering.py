@@ -305,7 +305,15 @@ def test_snapshots_carry_clusters_and_placement(app, table, connect):
     ]["id"]
     snapshot = console.emit("resume", {"seq": -1}, namespace="/live", callback=True)["snapshot"]
     assert snapshot["clusters"] == [
-        {"id": cluster_id, "title": "Regie", "description": "", "level": "management", "tags": [], "position": 1}
+        {
+            "id": cluster_id,
+            "title": "Regie",
+            "description": "",
+            "level": "management",
+            "tags": [],
+            "position": 1,
+            "personal_data": [],
+        }
     ]
     assert {r["id"]: r["cluster_id"] for r in snapshot["reflections"]}[ids[2]] == cluster_id
 

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from facilitation.extensions import db, login_manager
 from facilitation.models import Account, Role
-from facilitation.people import accounts
+from facilitation.people import accounts, mail
 from facilitation.text.labels import ROLES, translated
 from facilitation.transport import ratelimit
 from facilitation.unit_of_work import unit_of_work
@@ -221,6 +221,15 @@ def issue_reset_link(account_id: int):
         return redirect(url_for("auth.manage_accounts"))
     link = url_for("auth.reset_password", token=accounts.reset_token(account), _external=True)
     current_app.logger.info("password reset link issued for account %s", account.id)
+    if mail.configured():
+        try:
+            mail.send_reset_link(account.email, link, accounts.RESET_HOURS)
+        except mail.MailError as exc:
+            current_app.logger.warning("password reset mail for account %s not sent: %s", account.id, exc)
+            flash(_("The e-mail could not be sent; pass the link below on yourself."), "error")
+        else:
+            flash(_("A password reset link was e-mailed to %(email)s.", email=account.email))
+            return redirect(url_for("auth.manage_accounts"))
     return _accounts_page(reset=(account, link))
 
 

@@ -1,7 +1,7 @@
 // Bottleneck clusters: the console's board (drag and drop, or "Move to…" per card with the keyboard),
 // suggestions from the server, and the clusters on the projector, which also chooses its view here.
 import { currentPhase, fill, h, upsert } from "../live.js";
-import { reflectionCard } from "../cards.js";
+import { personalDataFlag, reflectionCard } from "../cards.js";
 import { Drafts, LEVEL_ORDER, clusterTitle, dotsLabel, latestRound, openRound, plural, publicTotals, rebuild, votesOf } from "./board.js";
 
 const $ = (id) => document.getElementById(id);
@@ -265,6 +265,8 @@ function renderConsole(state, ctx) {
       class: "column", "data-cluster-id": cluster.id, "aria-labelledby": `cluster-${cluster.id}-title`,
     },
     h("h3", { id: `cluster-${cluster.id}-title`, text: cluster.title }),
+    // flagged: rename it with the tools below before it goes to the projector (the server asks first)
+    personalDataFlag(cluster, ctx.settings),
     h("p", { class: "meta", text: clusterMeta(cluster, cards.length, totals, ctx, true) }),
     cluster.description ? h("p", { class: "description", text: cluster.description }) : null,
     h("ul", { class: "cards" }, cards.map((r) => card(r, state, ctx))),

@@ -5,6 +5,7 @@
 import { fill, h, newId, phaseAllows, upsert } from "../live.js";
 import { Drafts, LEVEL_ORDER, isParticipant, rebuild } from "./board.js";
 import { personalDataGuard } from "./pii-warning.js";
+import { personalDataFlag } from "../cards.js";
 
 const $ = (id) => document.getElementById(id);
 const drafts = new Drafts();
@@ -86,6 +87,8 @@ function summary(commitment, state, ctx, { withUpdates = true, sessionTitle = fa
   const goal = commitment.goal_id && (state.goals || []).find((g) => g.id === commitment.goal_id);
   return [
     h("p", { class: "commitment-what", text: commitment.what }),
+    // flagged on the console, where the edit panel below can rewrite it (facilitation/live/flags.py)
+    ctx.audience === "console" ? personalDataFlag(commitment, s) : null,
     h("p", { class: "meta" }, meta, commitment.overdue ? h("strong", { class: "overdue", text: ` · ${w.overdue}` }) : null),
     sessionTitle && commitment.session_title ? h("p", { class: "hint", text: fill(w.made_in, { title: commitment.session_title }) }) : null,
     answers.length ? h("p", { class: "hint", text: fill(w.answers, { titles: answers.join("; ") }) }) : null,

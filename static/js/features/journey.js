@@ -4,7 +4,7 @@
 import { fill, h } from "../live.js";
 import { Drafts, rebuild } from "./board.js";
 import { projectorView } from "./clustering.js";
-import { reflectionCard } from "../cards.js";
+import { personalDataFlag, reflectionCard } from "../cards.js";
 
 const $ = (id) => document.getElementById(id);
 const drafts = new Drafts();
@@ -99,6 +99,7 @@ function timeline(state, ctx, extra) {
       h("h3", { id: `moment-${ctx.audience}-${m.id}`, text: m.title }),
       ctx.audience === "console" ? facts(m, ctx) : null, // the projector keeps to what fits the room's screen
       m.description ? h("p", { class: "description", text: m.description }) : null,
+      ctx.audience === "console" ? personalDataFlag(m, ctx.settings) : null,
       pinned.length ? h("ul", { class: "cards", "aria-label": ctx.settings.method.pinned }, pinned.map((r) => reflectionCard(r, ctx.settings))) : null,
       extra ? extra(m, index) : null);
   });
