@@ -33,7 +33,7 @@ from facilitation.live import (
     sessions,
     voting,
 )
-from facilitation.models import Account, Event, Participant, Session, Status, utcnow
+from facilitation.models import Account, Event, Participant, Reflection, Session, Status, utcnow
 from facilitation.people import access
 from facilitation.privacy import retention
 from facilitation.validation import CommandError
@@ -246,6 +246,10 @@ def _previous(session_id: int, actor: Actor, client_id: str) -> Result | None:
     if event.actor != actor.label:
         # someone else's id: never reveal or reuse their event
         return Result(False, error="duplicate_client_id")
+    if event.name == "reflection.post" and db.session.get(Reflection, event.payload.get("id")) is None:
+        # its author withdrew it since: answering with the (blanked) post would put an empty card back on the
+        # phone that resent it
+        return Result(False, error="withdrawn")
     return Result(True, seq=event.seq, data=event.payload, duplicate=True)
 
 

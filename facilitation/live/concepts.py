@@ -44,6 +44,12 @@ def capitalised_inside_sentence(text: str) -> list[bool]:
     return out
 
 
+def shouted(written: list[str]) -> bool:
+    """Whether a text is typed (mostly) in capitals: more than half of its words, when it has a few."""
+    words = [w for w in written if any(c.isalpha() for c in w)]
+    return len(words) >= 3 and sum(w.isupper() for w in words) * 2 > len(words)
+
+
 @dataclass(frozen=True)
 class Concept:
     key: str
@@ -120,7 +126,8 @@ class Lexicon:
         where forms overlap; tokens of a concept or of a theme-less phrase are not remaining words."""
         written = cased_tokens(text)
         words = [w.lower() for w in written]
-        upper = self._by_kind["upper"]
+        # in a text typed in capitals, capitals say nothing: "WE GINGEN OM 9 UUR" is no Openbaar Ministerie
+        upper = {} if shouted(written) else self._by_kind["upper"]
         matched = [
             self._matches(w) | {upper[w]} if w in upper and c.isupper() else self._matches(w)
             for w, c in zip(words, written)

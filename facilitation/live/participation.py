@@ -234,29 +234,59 @@ def _own_loose_reflection(ctx, payload: dict) -> Reflection:
     return reflection
 
 
-def _rewrite_history(session_id: int, reflection_id: int, changes: dict) -> None:
+#: staff moderation of a reflection's words: after it, its author may withdraw it but not reword it (the
+#: facilitator may have taken personal data out, or kept it off the reports; a correction would undo that)
+STAFF_MODERATION = ("reflection.edit", "reflection.set_room_only")
+
+
+def _events_of(session_id: int, reflection_id: int, names) -> sa.Select:
+    """The session's events of these names about one reflection, found in SQL by the id in their payload (a
+    JSON path on SQLite and PostgreSQL alike) rather than by reading every event of the session under the
+    session's lock."""
+    return sa.select(Event).where(
+        Event.session_id == session_id,
+        Event.name.in_(names),
+        # compared as text: a cast to a number would fail on PostgreSQL for another event whose id is no number
+        sa.cast(Event.payload["id"].as_string(), sa.Text) == str(reflection_id),
+    )
+
+
+def _moderated_by_staff(session_id: int, reflection_id: int) -> bool:
+    found = _events_of(session_id, reflection_id, STAFF_MODERATION).with_only_columns(Event.id).limit(1)
+    return db.session.scalar(found) is not None
+
+
+def _rewrite_history(session_id: int, reflection_id: int, changes: dict, names=REFLECTION_TEXT_EVENTS) -> None:
     """The earlier events of a reflection its author changed or withdrew carry its present text (an empty one
     once withdrawn), so no replay, on a phone or a staff screen, shows what the author took back. The log still
-    records that something was posted and changed, and when; only the words are the author's to take back."""
-    events = db.session.scalars(
-        sa.select(Event).where(Event.session_id == session_id, Event.name.in_(REFLECTION_TEXT_EVENTS))
-    )
-    for event in events:
+    records that something was posted and changed, and when; only the words are the author's to take back.
+    `names`: the events to rewrite (a correction leaves the facilitator's moderation alone)."""
+    for event in db.session.scalars(_events_of(session_id, reflection_id, names)):
         payload = event.payload
-        if isinstance(payload, dict) and payload.get("id") == reflection_id and "text" in payload:
+        if isinstance(payload, dict) and "text" in payload:
             # a new dict: SQLAlchemy notices an assignment, not a change inside the JSON
             event.payload = {**payload, **changes}
 
 
+#: the events a correction rewrites: those that hold the author's words (their post and corrections, and a
+#: pin or unhide that carried them), never the facilitator's rewording, which would then credit the
+#: facilitator with the author's text (the refusal in edit_own_reflection keeps it from coming to that)
+AUTHOR_TEXT_EVENTS = REFLECTION_TEXT_EVENTS - frozenset(STAFF_MODERATION)
+
+
 def edit_own_reflection(ctx, payload: dict) -> dict:
-    """Its author corrects a reflection from their phone; the server checks the new text for personal data."""
+    """Its author corrects a reflection from their phone; the server checks the new text for personal data.
+    Not once the facilitator has reworded it or marked it for the room only (withdrawing it stays possible)."""
     reflection = _own_loose_reflection(ctx, payload)
+    if _moderated_by_staff(ctx.session.id, reflection.id):
+        raise CommandError("reflection_moderated")
     text = v.text(payload, "text", max_length=config.setting("REFLECTION_MAX_LENGTH"))
     if text == reflection.text:
         raise CommandError("no_change")
     reflection.text = text
     reflection.personal_data = personal_data_kinds(text)
-    _rewrite_history(ctx.session.id, reflection.id, {"text": text, "personal_data": reflection.personal_data})
+    changes = {"text": text, "personal_data": reflection.personal_data}
+    _rewrite_history(ctx.session.id, reflection.id, changes, AUTHOR_TEXT_EVENTS)
     _changed_for(ctx, reflection)
     # the same view as any change, with no mark of who changed it: nobody is singled out for correcting
     return reflection_view(reflection, ctx.participant)
@@ -264,7 +294,8 @@ def edit_own_reflection(ctx, payload: dict) -> dict:
 
 def withdraw_reflection(ctx, payload: dict) -> dict:
     """Its author takes a reflection back: the row goes (out of every screen, report and export) and its
-    text goes from the event log; the event says only which card to take off the screens."""
+    text goes from the event log, whoever's event held it; the event says only which card to take off the
+    screens."""
     reflection = _own_loose_reflection(ctx, payload)
     reflection_id = reflection.id
     _rewrite_history(ctx.session.id, reflection_id, {"text": "", "personal_data": []})

@@ -38,6 +38,11 @@ ERRORS = {
     "reflection_in_cluster": N_(
         "This reflection is already in a cluster the group works with; ask the facilitator to change it."
     ),
+    "reflection_moderated": N_(
+        "The facilitator has already changed this reflection, so it cannot be corrected any more; you can "
+        "still withdraw it, or ask the facilitator."
+    ),
+    "withdrawn": N_("You have withdrawn this reflection."),
     "not_in_cluster": N_("That reflection is not in this cluster."),
     "vote_open": N_("Close the voting round first: the clusters on the ballot cannot change while people vote."),
     "no_clusters": N_("Make at least one cluster before voting."),

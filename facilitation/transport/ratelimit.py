@@ -33,6 +33,9 @@ LIMITS = (
     "LOGIN_ADDRESS_RATE_LIMIT",
 )
 
+#: commands that write a reflection's text: they count against REFLECTION_RATE_LIMIT too
+TEXT_COMMANDS = frozenset({"reflection.post", "reflection.edit_own"})
+
 
 class Limiter:
     def __init__(self, app: Flask):
@@ -147,7 +150,8 @@ def join_allowed() -> bool:
 
 def command_allowed(name, actor: Actor) -> bool:
     """Every command of a phone counts per participant (a burst, then a few a second), posting reflections
-    also against its own stricter limit; joining counts per address. Facilitators are not limited."""
+    and correcting them also against their own stricter limit; joining counts per address. Facilitators are
+    not limited."""
     if name == "participant.join":
         return join_allowed()
     if actor.account_id is not None:
@@ -155,7 +159,8 @@ def command_allowed(name, actor: Actor) -> bool:
     who = actor.label if actor.participant_id is not None else f"address:{client()}"
     if not limiter().hit("PARTICIPANT_COMMAND_RATE_LIMIT", who):
         return False
-    return name != "reflection.post" or limiter().hit("REFLECTION_RATE_LIMIT", actor.label)
+    # a correction stores and broadcasts a new text as a post does, so it counts against the same limit
+    return name not in TEXT_COMMANDS or limiter().hit("REFLECTION_RATE_LIMIT", actor.label)
 
 
 def resume_allowed(actor: Actor) -> bool:

@@ -14,7 +14,7 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
 
 from facilitation.extensions import db, socketio
-from facilitation.live import commands, fishbowl, sessions, snapshots
+from facilitation.live import commands, fishbowl, participation, sessions, snapshots
 from facilitation.models import Event, Session
 from facilitation.people import access
 from facilitation.text.messages import error_message
@@ -187,8 +187,8 @@ BATCHED = frozenset(
         "reflection.withdraw",
     }
 )
-#: batched events that carry a reflection's text
-TEXT_EVENTS = frozenset({"reflection.post", "reflection.edit", "reflection.edit_own", "reflection.unhide"})
+#: events that carry a reflection's text, batched (a post, an edit) or not (a pin, a room-only mark)
+CARRY_TEXT = participation.REFLECTION_TEXT_EVENTS
 #: batched events after which the phones must not get the reflection's text any more
 TAKES_TEXT_BACK = frozenset({"reflection.hide", "reflection.withdraw"})
 
@@ -314,11 +314,16 @@ def batch_message(events: list[dict], skip: list[int]) -> dict:
 
 
 def _withhold(items: list, reflection_id) -> None:
-    """A reflection hidden or withdrawn before its batch went out: its text stays here, the phones get its seq
-    only."""
+    """A reflection hidden or withdrawn before its events went out: its text stays here, the phones get their
+    seqs only. Any queued event carrying its text counts, a batched one or another (a pin, a room-only mark)."""
     for index, item in enumerate(items):
-        if item[0] == "batch" and item[1]["name"] in TEXT_EVENTS and item[1]["data"].get("id") == reflection_id:
+        if item[0] in ("batch", "event") and _carries_text_of(item[1], reflection_id):
             items[index] = ("skip", item[1]["seq"])
+
+
+def _carries_text_of(envelope: dict, reflection_id) -> bool:
+    data = envelope["data"] if isinstance(envelope["data"], dict) else {}
+    return envelope["name"] in CARRY_TEXT and "text" in data and data.get("id") == reflection_id
 
 
 phone_outbox = PhoneOutbox()

@@ -33,8 +33,9 @@ const mine = new Set(); // client ids of my confirmed reflections
 let flushing = false;
 let lastSent = null; // the reflection sent last from this screen: its state shows right under the send button
 // Correcting or taking back one's own reflection: the one whose text is in the box ({id, kind, client_id, text}
-// of the attempt on its way, so a resend after a timeout is the same command), and the one whose withdrawal
-// waits for a yes.
+// of the attempt on its way, so a resend after a timeout is the same command; original: the words it had when
+// the change began; draft: what was in the box before, put back afterwards; blocked: why the change cannot be
+// saved now), and the one whose withdrawal waits for a yes.
 let editing = null;
 let confirming = null;
 const withdrawals = new Map(); // reflection id -> client id of its withdrawal, the same on a second tap
@@ -76,9 +77,9 @@ function render(state) {
   // nothing is written before the house rules are accepted (the server refuses it too)
   const canWrite = phaseAllows(state, "write") && houserules.accepted(state);
   const form = $("write");
-  form.hidden = !canWrite;
-  // the phase moved on, or the card went into a cluster meanwhile: the box is for new reflections again
-  if (editing && !(canWrite && state.reflections.some((r) => r.id === editing.id && r.cluster_id == null))) stopEdit();
+  // a change being typed stays on screen when it can no longer be saved, with the reason, until cancelled
+  form.hidden = !canWrite && !editing;
+  if (editing) blockEdit(editBlocker(state, canWrite));
   if (canWrite) renderKinds(phase);
   const text = $("text");
   text.maxLength = state.max_length;
@@ -176,19 +177,29 @@ async function withdraw(r) {
   if (ack && ack.ok) {
     live.state.reflections = live.state.reflections.filter((x) => x.id !== r.id);
     forget(r.id);
+    if (editing && editing.id === r.id) stopEdit(); // taken back by its author: the change goes with it
     say(t.withdrawn);
   }
   render(live.state);
   $("mine-heading").focus();
 }
 
-// The text box takes the reflection; the kind stays as it is, the button says what it does now.
+// The text box takes the reflection; the kind stays as it is, the button says what it does now. What was typed
+// in the box is kept and comes back once the change is saved or cancelled; a change already being typed is
+// not thrown away for another.
 function startEdit(r) {
+  const text = $("text");
+  if (editing && editing.id !== r.id && text.value !== editing.original) {
+    $("sent-status").dataset.state = "";
+    $("sent-status").textContent = t.finish_edit;
+    text.focus();
+    return;
+  }
   confirming = null;
-  editing = { id: r.id, kind: r.kind, client_id: null, text: null };
+  const draft = editing ? editing.draft : text.value;
+  editing = { id: r.id, kind: r.kind, client_id: null, text: null, original: r.text, draft, blocked: null };
   lastSent = null; // the line under the button is about this change from now on
   $("sent-status").textContent = "";
-  const text = $("text");
   text.value = r.text;
   privacy.clear();
   renderEditing();
@@ -198,17 +209,32 @@ function startEdit(r) {
 }
 
 function stopEdit() {
+  $("text").value = editing ? editing.draft : "";
   editing = null;
-  $("text").value = "";
   privacy.clear();
   renderEditing();
   updateCounter();
 }
 
-// a reflection that left (withdrawn, or hidden by the facilitator) is no longer being changed here
+// a reflection that left (withdrawn, or hidden by the facilitator) is no longer waiting for a yes; a change
+// being typed to it stays in the box, and render() says why it cannot be saved
 function forget(id) {
   if (confirming === id) confirming = null;
-  if (editing && editing.id === id) stopEdit();
+}
+
+// Why the change in the box cannot be saved now (null: it can): the card went into a cluster, left the
+// screens, or the phase takes no reflections (perhaps only for now: it can be saved once writing is back).
+function editBlocker(state, canWrite) {
+  const r = state.reflections.find((x) => x.id === editing.id && !x.hidden);
+  if (!r) return t.edit_gone;
+  if (r.cluster_id !== null && r.cluster_id !== undefined) return t.edit_in_cluster;
+  return canWrite ? null : t.edit_phase;
+}
+
+function blockEdit(reason) {
+  if (editing.blocked === reason) return;
+  editing = { ...editing, blocked: reason };
+  renderEditing();
 }
 
 function renderEditing() {
@@ -220,9 +246,11 @@ function renderEditing() {
   // "show my name" and "only for the room" are chosen when sending; a correction changes the words only
   for (const check of form.querySelectorAll("label.check")) check.hidden = Boolean(editing);
   if (editing) {
-    $("edit-notice").textContent = fill(t.editing, { kind: kindLabel(editing.kind) });
+    const notice = $("edit-notice");
+    notice.textContent = editing.blocked || fill(t.editing, { kind: kindLabel(editing.kind) });
+    notice.classList.toggle("warning", Boolean(editing.blocked));
     const button = $("send-reflection");
-    button.disabled = false;
+    button.disabled = Boolean(editing.blocked);
     button.textContent = t.save_change;
   } else {
     sendLabel();
@@ -298,6 +326,12 @@ async function flush() {
         item.state = "waiting"; // too many at once: the next flush sends it
         break;
       }
+      if (ack.error === "withdrawn") {
+        // it did arrive (the answer was lost), and was taken back since: nothing left to send or show
+        outbox = outbox.filter((x) => x.client_id !== item.client_id);
+        saveOutbox();
+        continue;
+      }
       if (ack.ok) {
         mine.add(item.client_id);
         live.state.reflections = live.state.reflections.filter((r) => r.client_id !== item.client_id);
@@ -358,7 +392,7 @@ $("write").addEventListener("submit", (event) => {
     return;
   }
   if (editing) {
-    saveEdit(value);
+    if (!editing.blocked) saveEdit(value);
     return;
   }
   const showName = $("show-name");
@@ -380,5 +414,6 @@ $("write").addEventListener("submit", (event) => {
 $("cancel-edit").addEventListener("click", () => {
   const id = editing && editing.id;
   stopEdit();
+  render(live.state); // the box goes when the phase takes no reflections
   $("mine").querySelector(`[data-key="edit:${id}"]`)?.focus();
 });

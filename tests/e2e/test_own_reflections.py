@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from facilitation.extensions import db
-from facilitation.models import Session
+from facilitation.models import Event, Reflection, Session
 from tests.e2e.a11y import assert_accessible
 from tests.e2e.conftest import log_in
 from tests.e2e.seed import Room
@@ -39,35 +39,30 @@ def _shot(page, name):
         page.screenshot(path=os.path.join(SHOTS, name))
 
 
-@pytest.mark.parametrize("language", ["nl", "en"])
-def test_a_participant_corrects_and_withdraws_and_every_screen_follows(server, new_context, language):
+def _fishbowl_screens(server, new_context, language):
+    """A fishbowl in its rounds (phones see each other's observations), its projector and two phones."""
     room = Room(server.instance, "fishbowl", "Fishbowl met de directie")
     with room.app.app_context():
         db.session.execute(sa.update(Session).where(Session.id == room.id).values(language=language))
         db.session.commit()
     room.run("session.start", {})
-    room.phase("rounds")  # the fishbowl's phones see each other's observations
-    staff = new_context(viewport={"width": 1280, "height": 720})
-    projector = staff.new_page()
+    room.phase("rounds")
+    projector = new_context(viewport={"width": 1280, "height": 720}).new_page()
     log_in(projector, server)
     projector.goto(f"{server.url}/sessions/{room.id}/projector")
     expect(projector.locator("#live-status")).to_have_attribute("data-state", "online")
-    author = _phone(new_context, server, room, "policy")
-    other = _phone(new_context, server, room, "execution")
+    return room, projector, _phone(new_context, server, room, "policy"), _phone(new_context, server, room, "execution")
 
-    author.locator(".kinds label").filter(has=author.locator("input[value=question]")).tap()
-    author.locator("#text").fill(FIRST)
+
+def _post(author, kind, text):
+    author.locator(".kinds label").filter(has=author.locator(f"input[value={kind}]")).tap()
+    author.locator("#text").fill(text)
     author.locator("#send-reflection").tap()
-    card = author.locator("#mine .reflection", has_text=FIRST)
-    expect(card.locator(".own-actions button")).to_have_count(2)
-    expect(other.locator("#others .reflection", has_text=FIRST)).to_be_visible()
-    expect(projector.locator(SHOWN, has_text=FIRST)).to_be_visible()
-    assert author.evaluate(TARGETS) == []
-    assert_accessible(author, f"phone with its own reflection ({language})")
-    card.scroll_into_view_if_needed()
-    _shot(author, f"own-list-{language}.png")
+    return author.locator("#mine .reflection", has_text=text)
 
-    # "Amend": the text goes into the box, the kind stays, the button says what it does
+
+def _correct(author, card, language):
+    """'Amend': the text goes into the box, the kind stays, the button says what it does; then saved."""
     card.locator("[data-key^=edit]").tap()
     text = author.locator("#text")
     expect(text).to_have_value(FIRST)
@@ -83,15 +78,10 @@ def test_a_participant_corrects_and_withdraws_and_every_screen_follows(server, n
     expect(author.locator("#sent-status")).not_to_be_empty()
     expect(text).to_have_value("")
     expect(author.locator("#kinds")).to_be_visible()
-    for screen in (other, projector):
-        expect(screen.locator(SHOWN, has_text=BETTER)).to_be_visible()
-        expect(screen.locator(SHOWN)).to_have_count(1)
-    # nothing on the other screens tells that it was changed, let alone by whom
-    for screen in (other, projector):
-        words = screen.locator(SHOWN).inner_text().lower()
-        assert not any(w in words for w in ("aangepast", "changed", "amended", "policy", "beleid"))
 
-    # "Withdraw" asks first, in the card; "no" keeps it
+
+def _withdraw(author, language):
+    """'Withdraw' asks first, in the card; 'no' keeps it, 'yes' takes it off every screen."""
     mine = author.locator("#mine .reflection", has_text=BETTER)
     mine.locator("[data-key^=withdraw]").tap()
     expect(mine.locator(".own-actions.confirm")).to_be_visible()
@@ -104,10 +94,33 @@ def test_a_participant_corrects_and_withdraws_and_every_screen_follows(server, n
     mine.locator("[data-key^=withdraw]").tap()
     mine.locator("[data-key^=yes]").tap()
     expect(author.locator("#mine .reflection")).to_have_count(0)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_participant_corrects_and_withdraws_and_every_screen_follows(server, new_context, language):
+    room, projector, author, other = _fishbowl_screens(server, new_context, language)
+    card = _post(author, "question", FIRST)
+    expect(card.locator(".own-actions button")).to_have_count(2)
+    expect(other.locator("#others .reflection", has_text=FIRST)).to_be_visible()
+    expect(projector.locator(SHOWN, has_text=FIRST)).to_be_visible()
+    assert author.evaluate(TARGETS) == []
+    assert_accessible(author, f"phone with its own reflection ({language})")
+    card.scroll_into_view_if_needed()
+    _shot(author, f"own-list-{language}.png")
+
+    _correct(author, card, language)
+    for screen in (other, projector):
+        expect(screen.locator(SHOWN, has_text=BETTER)).to_be_visible()
+        expect(screen.locator(SHOWN)).to_have_count(1)
+    # nothing on the other screens tells that it was changed, let alone by whom
+    for screen in (other, projector):
+        words = screen.locator(SHOWN).inner_text().lower()
+        assert not any(w in words for w in ("aangepast", "changed", "amended", "policy", "beleid"))
+
+    _withdraw(author, language)
     for screen in (other, projector):
         expect(screen.locator(".reflection")).to_have_count(0)  # shown or not: gone from the page
     assert BETTER not in other.locator("body").inner_text()
-
     # a phone that loads afresh gets nothing of it either
     other.reload()
     expect(other.locator("#live-status")).to_have_attribute("data-state", "online")
@@ -139,3 +152,70 @@ def test_the_covered_wall_counts_follow_a_withdrawal(server, new_context):
     expect(counts).to_have_text(["0", "0", "0"])
     expect(author.locator("#mine .reflection")).to_have_count(0)
     _shot(projector, "covered-after-withdraw.png")
+
+
+DRAFT = "Nog niet verstuurd: de huisarts"
+#: Room changes the session outside the server, so the phones hear of it from the heartbeat (every 5 s)
+HEARD = 20_000
+
+
+def _learning_table(server, new_context, phase):
+    room = Room(server.instance, "learning-table", "Leertafel clusteren")
+    room.run("session.start", {})
+    room.phase(phase)
+    return room, _phone(new_context, server, room, "management")
+
+
+def _reflection_id(room, text):
+    with room.app.app_context():
+        return db.session.scalar(sa.select(Reflection.id).where(Reflection.text == text))
+
+
+def test_a_correction_keeps_what_was_typed_and_says_why_it_can_no_longer_be_saved(server, new_context):
+    room, author = _learning_table(server, new_context, "cluster")
+    card = _post(author, "bottleneck", FIRST)
+    text, notice, save = author.locator("#text"), author.locator("#edit-notice"), author.locator("#send-reflection")
+    text.fill(DRAFT)  # a new reflection, half written
+    card.locator("[data-key^=edit]").tap()
+    expect(text).to_have_value(FIRST)
+    text.fill(BETTER)
+    save.tap()
+    expect(author.locator("#mine .reflection", has_text=BETTER)).to_be_visible()
+    expect(text).to_have_value(DRAFT)  # back once the correction is saved
+
+    author.locator("#mine [data-key^=edit]").tap()
+    text.fill("Bijna klaar met verbeteren")
+    room.run("cluster.create", {"title": "Regie", "reflection_ids": [_reflection_id(room, BETTER)]})
+    expect(notice).to_contain_text("in een cluster", timeout=HEARD)
+    expect(text).to_have_value("Bijna klaar met verbeteren")  # not wiped: the participant can still copy it
+    expect(save).to_be_disabled()
+    assert_accessible(author, "phone whose correction can no longer be saved")
+    _shot(author, "own-edit-blocked.png")
+    author.locator("#cancel-edit").tap()
+    expect(text).to_have_value(DRAFT)
+
+    loose = _post(author, "bottleneck", "Een los knelpunt")
+    loose.locator("[data-key^=edit]").tap()
+    text.fill("Een los knelpunt, anders gezegd")
+    room.phase("vote")
+    expect(notice).to_contain_text("In deze fase", timeout=HEARD)
+    expect(text).to_have_value("Een los knelpunt, anders gezegd")
+    expect(save).to_be_disabled()
+    author.locator("#cancel-edit").tap()
+    expect(author.locator("#write")).to_be_hidden()  # no writing in this phase once the change is given up
+
+
+def test_a_resent_post_that_was_withdrawn_leaves_the_outbox(server, new_context):
+    room, author = _learning_table(server, new_context, "write")
+    _post(author, "bottleneck", FIRST).locator("[data-key^=withdraw]").tap()
+    author.locator("#mine [data-key^=yes]").tap()
+    expect(author.locator("#mine .reflection")).to_have_count(0)
+    with room.app.app_context():
+        client_id = db.session.scalar(sa.select(Event.client_id).where(Event.name == "reflection.post"))
+    # the answer to the post got lost on the way: the outbox still holds it, and sends it again on a reload
+    item = {"client_id": client_id, "kind": "bottleneck", "text": FIRST, "state": "waiting"}
+    author.evaluate("([key, item]) => localStorage.setItem(key, JSON.stringify([item]))", [f"outbox:{room.code}", item])
+    author.reload()
+    expect(author.locator("#live-status")).to_have_attribute("data-state", "online")
+    author.wait_for_function(f"() => localStorage.getItem('outbox:{room.code}') === null")
+    expect(author.locator("#mine .reflection")).to_have_count(0)

@@ -169,3 +169,67 @@ def test_the_command_table_names_the_author_rules():
     for name in ("reflection.edit_own", "reflection.withdraw"):
         spec = commands.COMMANDS[name]
         assert spec.roles == {commands.PARTICIPANT} and spec.phase_action == "write" and spec.needs_client_id
+
+
+def test_after_the_facilitator_moderated_it_the_author_may_withdraw_it_but_not_reword_it(
+    app, facilitator, make_session, join, connect
+):
+    session_id, _, console, author, other, posted = _room(facilitator, make_session, join, connect)
+    rid = posted["data"]["id"]
+    assert command(console, "reflection.edit", {"id": rid, "text": "Het wijkteam belde de school laat"})["ok"]
+    # the facilitator took a detail out: a correction from the phone must not bring it back
+    refused = command(author, "reflection.edit_own", {"id": rid, "text": FIRST}, cid())
+    assert refused["error"] == "reflection_moderated"
+    assert "intrekken kan nog wel" in refused["message"] or "still withdraw" in refused["message"]
+    with app.app_context():
+        assert db.session.get(Reflection, rid).text == "Het wijkteam belde de school laat"
+        staff_edit = db.session.scalar(sa.select(Event).where(Event.name == "reflection.edit"))
+        assert staff_edit.payload["text"] == "Het wijkteam belde de school laat"  # still the facilitator's words
+    assert command(author, "reflection.withdraw", {"id": rid}, cid())["ok"]
+
+
+def test_a_room_only_mark_by_the_facilitator_also_ends_corrections(app, facilitator, make_session, join, connect):
+    session_id, _, console, author, other, posted = _room(facilitator, make_session, join, connect)
+    rid = posted["data"]["id"]
+    assert command(console, "reflection.set_room_only", {"id": rid, "room_only": True})["ok"]
+    assert command(console, "reflection.set_room_only", {"id": rid, "room_only": False})["ok"]
+    refused = command(author, "reflection.edit_own", {"id": rid, "text": "Anders"}, cid())
+    assert refused["error"] == "reflection_moderated"
+    # a reflection the author posted "for the room only" themselves stays theirs to correct
+    own = command(author, "reflection.post", {"kind": "question", "text": "Alleen hier", "room_only": True}, cid())
+    assert command(author, "reflection.edit_own", {"id": own["data"]["id"], "text": "Alleen hier!"}, cid())["ok"]
+
+
+def test_a_correction_rewrites_only_the_events_of_that_reflection(app, facilitator, make_session, join, connect):
+    session_id, _, console, author, other, posted = _room(facilitator, make_session, join, connect)
+    second = command(other, "reflection.post", {"kind": "question", "text": "Een andere vraag"}, cid())
+    assert command(author, "reflection.edit_own", {"id": posted["data"]["id"], "text": "Verbeterd"}, cid())["ok"]
+    with app.app_context():
+        texts = {
+            e.payload["id"]: e.payload["text"]
+            for e in db.session.scalars(sa.select(Event).where(Event.name == "reflection.post"))
+        }
+        assert texts == {posted["data"]["id"]: "Verbeterd", second["data"]["id"]: "Een andere vraag"}
+
+
+def test_corrections_count_against_the_reflection_rate_limit(app, facilitator, make_session, join, connect):
+    session_id, _, console, author, other, posted = _room(facilitator, make_session, join, connect)
+    app.config["REFLECTION_RATE_LIMIT"] = "3 per minute"  # the post in _room was not yet limited
+    rid = posted["data"]["id"]
+    answers = [command(author, "reflection.edit_own", {"id": rid, "text": f"Versie {n}"}, cid()) for n in range(4)]
+    assert [a["ok"] for a in answers] == [True, True, True, False]
+    assert answers[-1]["error"] == "rate_limited"
+    assert command(author, "reflection.post", {"kind": "question", "text": "Nog een"}, cid())["error"] == "rate_limited"
+
+
+def test_resending_a_withdrawn_post_does_not_bring_back_an_empty_card(app, facilitator, make_session, join, connect):
+    session_id, _, console, author, other, _ = _room(facilitator, make_session, join, connect)
+    post_id = cid()
+    posted = command(author, "reflection.post", {"kind": "question", "text": TAKEN_BACK}, post_id)
+    assert command(author, "reflection.withdraw", {"id": posted["data"]["id"]}, cid())["ok"]
+    # the phone's outbox resends after a timeout that came after all
+    resent = command(author, "reflection.post", {"kind": "question", "text": TAKEN_BACK}, post_id)
+    assert not resent["ok"] and resent["error"] == "withdrawn" and resent["message"]
+    assert "data" not in resent
+    with app.app_context():
+        assert db.session.scalars(sa.select(Reflection.text)).all() == [FIRST]

@@ -362,6 +362,14 @@ def test_an_acronym_that_is_a_dutch_word_counts_only_in_capitals() -> None:
     assert "mee" in lexicon.analyse("MEE ging mee naar het gesprek")[0]
 
 
+def test_in_a_text_typed_in_capitals_a_dutch_word_is_no_acronym() -> None:
+    lexicon = concepts.load("nl")
+    found = lexicon.analyse("WE BELDEN OM 9 UUR, ZE GING MEE NAAR HET GESPREK")[0]
+    assert "om" not in found and "mee" not in found
+    # a few capitals in an ordinary sentence are still the acronym
+    assert "om" in lexicon.analyse("Het OM en MEE zaten aan tafel bij de gemeente")[0]
+
+
 def test_equally_long_forms_prefer_the_one_written_literally() -> None:
     # "hulpverleners" is a form of "Te veel hulpverleners" and "hulpverlener" + s one of "Hulpverlener".
     found, _ = concepts.load("nl").analyse("zeven hulpverleners betrokken")

@@ -193,3 +193,27 @@ def test_a_reflection_hidden_before_its_batch_went_out_stays_off_the_phones(
     assert received == [("batch", {"events": [received[0][1]["events"][0]], "skip": [posted["seq"]]})]
     assert received[0][1]["events"][0]["name"] == "reflection.hide"
     assert received[0][1]["events"][0]["seq"] == hidden["seq"]
+
+
+def test_a_room_only_mark_queued_before_a_hide_does_not_carry_the_text_to_the_phones(
+    app, facilitator, make_session, join, connect, monkeypatch
+):
+    http, account_id = facilitator
+    _, code = make_session(account_id, fmt="fishbowl", phase="rounds")
+    console = connect(http, code, "console")
+    author, reader = connect(join(code), code, "participant"), connect(join(code), code, "participant")
+    # the sender task starts only when the test lets it, so all three events are queued together whatever
+    # the machine's speed (a room-only mark is not batched: it would otherwise wake the sender at once)
+    senders = []
+    monkeypatch.setattr(realtime.socketio, "start_background_task", lambda task, *args: senders.append((task, args)))
+    secret = "Jan de Vries van team Noord verzuimt"
+    posted = command(author, "reflection.post", {"kind": "question", "text": secret}, cid())
+    marked = command(console, "reflection.set_room_only", {"id": posted["data"]["id"], "room_only": True})
+    hidden = command(console, "reflection.hide", {"id": posted["data"]["id"]})
+    assert marked["ok"] and hidden["ok"] and len(senders) == 1
+    task, args = senders[0]
+    task(*args)
+    received = _items(reader)
+    assert secret not in repr(received)
+    assert [e["seq"] for _, message in received for e in message["events"]] == [hidden["seq"]]
+    assert [seq for _, message in received for seq in message.get("skip", [])] == [posted["seq"], marked["seq"]]

@@ -128,6 +128,13 @@ def _own_reflection_strings() -> dict[str, str]:
         "save_change": _("Save change"),
         "changed": _("Your reflection has been changed."),
         "in_cluster": _("In a cluster: ask the facilitator if it needs changing."),
+        "finish_edit": _("Save or cancel the change you are making first."),
+        "edit_in_cluster": _(
+            "Your reflection is now in a cluster, so this change cannot be saved. Your text stays here; ask the "
+            "facilitator if it needs changing."
+        ),
+        "edit_phase": _("This phase takes no reflections, so this change cannot be saved now. Your text stays here."),
+        "edit_gone": _("Your reflection is no longer on the screens, so this change cannot be saved."),
     }
 
 
