@@ -152,7 +152,8 @@ class Lexicon:
         """The form starting at word i: the longest; among equally long ones the one whose words are written
         exactly so in the text ("hulpverleners" is the form "hulpverleners" before "hulpverlener" + s), so that
         which concept wins does not depend on the order the lexicon files were read in."""
-        longest, ties = 0, []
+        longest = 0
+        ties: list[tuple] = []
         for pid in matched[i]:
             for ids, concept in self._forms.get(pid, ()):
                 n = len(ids)

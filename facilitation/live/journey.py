@@ -95,7 +95,7 @@ def snapshot_section(session_: Session, audience: str, participant) -> dict:
 
 
 def _fields(payload: dict, *, required: bool) -> dict:
-    values = {
+    values: dict[str, object] = {
         "kind": v.choice(payload, "kind", MOMENT_KINDS, required=required),
         "title": v.text(payload, "title", max_length=TITLE_MAX, required=required),
         "when": v.text(payload, "when", max_length=WHEN_MAX, required=False, allow_empty=True),

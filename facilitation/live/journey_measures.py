@@ -153,7 +153,8 @@ def _new_grounds(facts: Sequence[Fact]) -> int:
             continue
         # the same application's earlier rejection if it had one, else the journey's previous rejection
         same = [r for r in earlier if fact.answers is not None and r.answers == fact.answers]
-        before = (same or earlier or [None])[-1]
+        previous = same or earlier
+        before = previous[-1] if previous else None
         if before is not None and before.ground and fact.ground and before.ground != fact.ground:
             count += 1
         earlier.append(fact)
@@ -287,7 +288,7 @@ def patterns(measures: Sequence[JourneyMeasures], *, minimum: int = 3, within_da
         journeys=len(measures),
         minimum=minimum,
         within_days=within_days,
-        spread=spread((m.days_to_breakthrough for m in known), minimum),
+        spread=spread((m.days_to_breakthrough for m in known if m.days_to_breakthrough is not None), minimum),
         approximate=sum(1 for m in known if m.approximate),
         with_breakthrough=sum(1 for m in measures if m.has_breakthrough),
         after_crisis=len(crisis),

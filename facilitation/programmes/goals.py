@@ -56,7 +56,7 @@ def add_goal(programme: Programme, form: dict) -> ProgrammeGoal:
     count = db.session.scalar(
         sa.select(sa.func.count(ProgrammeGoal.id)).where(ProgrammeGoal.programme_id == programme.id)
     )
-    if count >= GOALS_MAX:
+    if (count or 0) >= GOALS_MAX:
         raise CommandError("too_many_goals", limit=GOALS_MAX)
     goal = ProgrammeGoal(programme_id=programme.id, position=_end_of(programme.id, values["level"]), **values)
     db.session.add(goal)

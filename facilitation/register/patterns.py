@@ -159,7 +159,9 @@ def _journeys(programmes: list[Programme], filters: Filters) -> list[Journey]:
         if not _keep(measures, filters):
             continue
         handed = {h.moment_id for h in measures.handovers}
-        places = {m.id: (m.kind, HANDOVER) if m.id in handed else (m.kind,) for m in moments}
+        places: dict[int, tuple[str, ...]] = {
+            m.id: (m.kind, HANDOVER) if m.id in handed else (m.kind,) for m in moments
+        }
         found.append(Journey(session_id, title, programme_id, names[programme_id], measures, places))
     # in the order they started; journeys without any date last
     return sorted(found, key=lambda j: (j.measures.start is None, j.measures.start or date.min, j.session_id))
@@ -177,7 +179,7 @@ def _pins(journeys: list[Journey]) -> list[tuple]:
         .outerjoin(RegisterEntry, RegisterEntry.id == RegisterLink.entry_id)
         .where(Reflection.hidden.is_(False), Reflection.room_only.is_(False))
     )
-    rows = []
+    rows: list[tuple] = []
     # in chunks: a thousand journeys of twenty moments pass more ids than SQLite takes in one IN
     for start in range(0, len(moment_ids), 5000):
         chunk = moment_ids[start : start + 5000]

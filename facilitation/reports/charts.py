@@ -103,7 +103,7 @@ def _fit(draw: ImageDraw.ImageDraw, text: str, face, width: int, lines: int = 2)
     return out
 
 
-def patterned(image: Image.Image, box: tuple[int, int, int, int], level: str | None) -> None:
+def patterned(image: Image.Image, box: tuple[float, float, float, float], level: str | None) -> None:
     """Fill `box` with the level's colour and pattern, outlined in ink: the outline gives the bar 3:1
     contrast against white whatever its colour (WCAG 1.4.11), the pattern tells levels apart without colour."""
     x0, y0, x1, y1 = (int(v) for v in box)

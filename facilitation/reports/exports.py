@@ -6,6 +6,7 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from typing import Any
@@ -38,7 +39,7 @@ def _cell(text: object) -> str:
     return md(text) or " "
 
 
-def _md_table(headers: list[str], rows: list[list[object]], right: tuple[int, ...] = ()) -> list[str]:
+def _md_table(headers: list[str], rows: Sequence[Sequence[object]], right: tuple[int, ...] = ()) -> list[str]:
     lines = [
         "| " + " | ".join(_cell(h) for h in headers) + " |",
         "| " + " | ".join("---:" if i in right else "---" for i in range(len(headers))) + " |",
@@ -666,7 +667,7 @@ def _moments_csv(r: SessionReport) -> tuple[list[str], list[list]]:
                 " ".join(m.organisations),
                 m.law or "",
                 m.ground or "",
-                positions.get(m.answers_id, ""),
+                positions.get(m.answers_id, "") if m.answers_id is not None else "",
             ]
             for i, m in enumerate(r.moments, 1)
         ],

@@ -137,6 +137,12 @@ def _back_to_goals(programme_id: int, level: str | None):
     return redirect(url_for("facilitator.programme", programme_id=programme_id, _anchor=anchor))
 
 
+def _updated_level(goal, form: dict) -> str:
+    """The goal's level after the edit: the page goes back to where the goal now is."""
+    goals.update_goal(goal, form)
+    return goal.level
+
+
 def _goal_write(programme_id: int, level: str | None, write, done: str):
     """Runs one goal change in a unit of work; a refusal is flashed and nothing is written."""
     try:
@@ -164,9 +170,7 @@ def add_goal(programme_id: int):
 def edit_goal(programme_id: int, goal_id: int):
     goal = _goal(_goals_programme(programme_id), goal_id)
     form = request.form.to_dict()
-    return _goal_write(
-        programme_id, goal.level, lambda: goals.update_goal(goal, form) or goal.level, _("The goal is saved.")
-    )
+    return _goal_write(programme_id, goal.level, lambda: _updated_level(goal, form), _("The goal is saved."))
 
 
 @bp.post("/programmes/<int:programme_id>/goals/<int:goal_id>/move")
