@@ -37,10 +37,15 @@ class Defaults:
     #: after both (45 s); a busy server's ping may come late, so it pings more often than the default 25 s
     SOCKETIO_PING_INTERVAL: float = 15
     SOCKETIO_PING_TIMEOUT: float = 30
-    #: seconds; phones get other participants' reflections coalesced into one message per interval (0: at once)
+    #: seconds; in a room of LIVE_BATCH_FULL_ROOM phones or more, phones get other participants' reflections
+    #: at most once per interval, coalesced into one message (0: every event at once, unbatched)
     LIVE_BATCH_INTERVAL: float = 0.3
+    #: phones (on this worker) from which a batch waits the whole LIVE_BATCH_INTERVAL after the one before;
+    #: a smaller room waits that fraction of it (100 phones: 30 ms), as sending costs per phone
+    LIVE_BATCH_FULL_ROOM: int = 1000
     #: seconds between the groups of phones a batch is sent to (1/32 of the room each), so one process
-    #: still answers commands and staff screens while it sends a batch to a thousand phones
+    #: still answers commands and staff screens while it sends a batch to a thousand phones (a smaller room:
+    #: the same fraction of it)
     LIVE_BATCH_PACE: float = 0.002
     #: seconds between the heartbeats that tell every screen its session's latest seq, so a screen that missed
     #: the last events (a message queue that was down, a batch lost in a reconnect) fetches them (0: none)
