@@ -44,8 +44,8 @@ class Defaults:
     #: a smaller room waits that fraction of it (100 phones: 30 ms), as sending costs per phone
     LIVE_BATCH_FULL_ROOM: int = 1000
     #: seconds between the groups of phones a batch is sent to (1/32 of the room each), so one process
-    #: still answers commands and staff screens while it sends a batch to a thousand phones (a smaller room:
-    #: the same fraction of it)
+    #: still answers commands and staff screens while it sends a batch to a thousand phones (a smaller room
+    #: pauses after as many phones, LIVE_BATCH_FULL_ROOM / 32, not after every group)
     LIVE_BATCH_PACE: float = 0.002
     #: seconds between the heartbeats that tell every screen its session's latest seq, so a screen that missed
     #: the last events (a message queue that was down, a batch lost in a reconnect) fetches them (0: none)

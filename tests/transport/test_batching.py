@@ -265,3 +265,10 @@ def test_in_a_small_room_a_burst_reaches_every_phone_in_seq_order_once_without_t
         assert [e["seq"] for _, batch in received for e in batch["events"]] == seqs
     time.sleep(0.2)
     assert all(_items(sio) == [] for sio in phones)  # nothing twice
+
+
+def test_a_small_room_gets_a_batch_without_the_pauses_a_full_room_needs():
+    every = realtime.pause_every
+    assert every(1000, 1000) == every(3000, 1000) == 1  # a pause after each group of ~31 phones
+    assert every(100, 1000) == 10 and every(30, 1000) >= realtime.PHONE_GROUPS  # 30 phones: none at all
+    assert every(0, 1000) >= realtime.PHONE_GROUPS and every(3, 0) == 1
