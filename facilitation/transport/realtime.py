@@ -3,6 +3,7 @@ commands.apply() calls, answers `resume`, and broadcasts every committed event. 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -156,26 +157,61 @@ class LiveNamespace(Namespace):
             return {"ok": False, "error": "not_connected"}
         if not ratelimit.resume_allowed(connection.actor):
             return {"ok": False, "error": "rate_limited"}
-        snapshots.begin_consistent_read()  # the seq and everything read after it: one moment
-        try:
-            session_ = db.session.get(Session, connection.session_id)
-            if session_ is None:
-                return {"ok": False, "error": "not_found"}
-            role, participant, _ = commands.role_of(session_, connection.actor)
-            if role == commands.ANONYMOUS:  # removed from the session, or the login has ended
-                # and the connection ends too, or the screen would ask again every second
-                socketio.start_background_task(_disconnect_later, request.sid)
-                return {"ok": False, "error": "forbidden"}
-            audience = snapshots.PARTICIPANT if participant else snapshots.STAFF
-            seq = message.get("seq") if isinstance(message, dict) else None
-            events = None
-            if isinstance(seq, int) and not isinstance(seq, bool):
-                events = snapshots.events_since(session_, seq, audience, participant)
-            if events is None:
-                return {"ok": True, "snapshot": snapshots.snapshot(session_, audience, participant)}
-            return {"ok": True, "seq": session_.last_seq, "events": [commands.event_envelope(e) for e in events]}
-        finally:
-            db.session.rollback()  # no read transaction stays open while the socket lives
+        with resume_gate(current_app.config.get("LIVE_RESUME_CONCURRENCY") or 0):
+            return _resume(connection, message)
+
+
+def _resume(connection: Connection, message) -> dict:
+    """The missed events or a snapshot, read in one transaction."""
+    snapshots.begin_consistent_read()  # the seq and everything read after it: one moment
+    try:
+        session_ = db.session.get(Session, connection.session_id)
+        if session_ is None:
+            return {"ok": False, "error": "not_found"}
+        role, participant, _ = commands.role_of(session_, connection.actor)
+        if role == commands.ANONYMOUS:  # removed from the session, or the login has ended
+            # and the connection ends too, or the screen would ask again every second
+            socketio.start_background_task(_disconnect_later, request.sid)
+            return {"ok": False, "error": "forbidden"}
+        audience = snapshots.PARTICIPANT if participant else snapshots.STAFF
+        seq = message.get("seq") if isinstance(message, dict) else None
+        events = None
+        if isinstance(seq, int) and not isinstance(seq, bool):
+            events = snapshots.events_since(session_, seq, audience, participant)
+        if events is None:
+            return {"ok": True, "snapshot": snapshots.snapshot(session_, audience, participant)}
+        return {"ok": True, "seq": session_.last_seq, "events": [commands.event_envelope(e) for e in events]}
+    finally:
+        db.session.rollback()  # no read transaction stays open while the socket lives
+
+
+class _Gate:
+    """At most `n` resumes of this process at once (0: no limit). A resume holds a database connection
+    for its whole snapshot, and a gevent worker switches to other connections at every query, so in a
+    reconnect storm hundreds of them each held a connection for seconds: the pool (5 + 10 overflow) ran out
+    and the commands behind them (a reflection, a phase change) waited up to the pool's 30-second timeout
+    and failed. The resumes beyond `n` wait here instead, holding nothing, in the order they came; commands,
+    connects and the heartbeat keep the rest of the pool."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._semaphore: threading.Semaphore | None = None
+        self._size = 0
+
+    @contextlib.contextmanager
+    def __call__(self, n: int):
+        if n <= 0:
+            yield
+            return
+        with self._lock:
+            if self._semaphore is None or self._size != n:
+                self._semaphore, self._size = threading.BoundedSemaphore(n), n
+            semaphore = self._semaphore
+        with semaphore:
+            yield
+
+
+resume_gate = _Gate()
 
 
 def _free_chair_later(app, connection: Connection, grace: float) -> None:
