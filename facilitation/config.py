@@ -49,7 +49,7 @@ class Defaults:
     LIVE_BATCH_PACE: float = 0.002
     #: resumes (missed events, snapshots) one worker answers at once; more wait their turn holding no database
     #: connection, so a reconnect storm leaves the rest of the pool (5 + 10 overflow) to commands (0: no limit)
-    LIVE_RESUME_CONCURRENCY: int = 8
+    LIVE_RESUME_CONCURRENCY: int = 10
     #: seconds between the heartbeats that tell every screen its session's latest seq, so a screen that missed
     #: the last events (a message queue that was down, a batch lost in a reconnect) fetches them (0: none)
     LIVE_HEARTBEAT_SECONDS: float = 5

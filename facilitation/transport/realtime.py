@@ -158,6 +158,8 @@ class LiveNamespace(Namespace):
         if not ratelimit.resume_allowed(connection.actor):
             return {"ok": False, "error": "rate_limited"}
         with resume_gate(current_app.config.get("LIVE_RESUME_CONCURRENCY") or 0):
+            if request.sid not in _connections:  # gone while it waited: its answer would reach nobody
+                return {"ok": False, "error": "not_connected"}
             return _resume(connection, message)
 
 
