@@ -2,6 +2,7 @@
 
     python bench/load.py --participants 1000 --rate 20 --duration 60            # one gevent worker
     python bench/load.py --participants 1000 --rate 20 --duration 60 --workers 2 # PostgreSQL + Redis
+    python bench/load.py --scenario small|rush|blip|busy|soak   # issue 22: one JSON line per room or run
 
 Starts `python app.py serve` (or `serve --workers 2`) on free loopback ports, sets up a session in a phase
 where participants write, and drives it from separate client processes (multiprocessing, each with many
