@@ -334,12 +334,15 @@ class PhoneOutbox:
                     urgent = any(item[0] == "event" for item in outgoing.items)
                     wait = 0.0 if urgent else due
                     if wait <= 0:
-                        items, outgoing.items, sent_at = outgoing.items, [], time.monotonic()
+                        items, outgoing.items = outgoing.items, []
                 if wait > 0:
                     outgoing.wake.wait(wait)  # the end of the window, or an event that may not wait
                     outgoing.wake.clear()
                     continue
                 self._deliver(session_id, items, outgoing.pace, pause_every(phones, outgoing.full_room))
+                # the window starts when the batch has gone: a busy process that takes long to send one
+                # still gets a whole window for commands and staff screens before the next
+                sent_at = time.monotonic()
         except Exception:
             logger.exception("sending to the phones of session %s failed", session_id)
             with self._lock:
