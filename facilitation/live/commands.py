@@ -3,11 +3,8 @@ writes the rows and one numbered Event in a single transaction, then signals `ev
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import threading
 import time
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -247,36 +244,10 @@ def _previous(session_id: int, actor: Actor, client_id: str) -> Result | None:
 def apply(session_id: int, actor: Actor, name: str, payload: Any, client_id: Any = None) -> Result:
     """Apply one command to one session, or refuse it with nothing changed."""
     started = time.perf_counter()
-    with _in_turn(session_id):
-        result = _apply_or_refuse(session_id, actor, name, payload, client_id)
+    result = _apply_or_refuse(session_id, actor, name, payload, client_id)
     known = name if isinstance(name, str) and name in COMMANDS else "unknown"
     command_done.send(known, ok=result.ok, error=result.error, seconds=time.perf_counter() - started)
     return result
-
-
-#: session id -> the lock its commands in this process take before any database work
-_turns: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
-_turns_lock = threading.Lock()
-
-
-@contextlib.contextmanager
-def _in_turn(session_id):
-    """Commands on one session wait for each other in this process before they take a database connection.
-
-    They are applied one at a time anyway (the session's row lock), but a command waiting for that lock
-    holds a connection: in a reconnect storm a slow lock holder (its round trips wait behind hundreds of
-    snapshots on the same gevent worker) had twenty commands queued behind it, each holding a connection for
-    up to 20 s, and the pool (5 + 10 overflow) ran out for everyone else. Waiting here holds nothing; at most
-    one connection per session and process waits for the row lock."""
-    if not isinstance(session_id, int):
-        yield
-        return
-    with _turns_lock:
-        turn = _turns.get(session_id)
-        if turn is None:
-            turn = _turns[session_id] = threading.RLock()
-    with turn:
-        yield
 
 
 def _apply_or_refuse(session_id: int, actor: Actor, name: str, payload: Any, client_id: Any) -> Result:
