@@ -2,7 +2,8 @@
 
 Same server stack and async mode as `python app.py serve` (python-socketio on gevent's WSGI server with
 simple-websocket), same namespace, rooms and delivery pattern (staff screens get each message at once,
-phones a batch every LIVE_BATCH_INTERVAL), but no HTTP pages, no database, no checks: a `command` is
+phones a batch at most once per window, which grows with the phones connected to LIVE_BATCH_INTERVAL at
+LIVE_BATCH_FULL_ROOM, as realtime.batch_window), but no HTTP pages, no database, no checks: a `command` is
 acknowledged with the next number and forwarded. Run as `python bench/relay.py PORT [share]`.
 """
 
@@ -13,12 +14,14 @@ monkey.patch_all()
 import itertools  # noqa: E402
 import sys  # noqa: E402
 import threading  # noqa: E402
+import time  # noqa: E402
 
 import socketio  # noqa: E402
 from gevent import pywsgi  # noqa: E402
 
 NAMESPACE = "/live"
 INTERVAL = 0.3
+FULL_ROOM = 1000
 
 
 def make_server(share: bool) -> socketio.WSGIApp:
@@ -33,17 +36,22 @@ def make_server(share: bool) -> socketio.WSGIApp:
     counter = itertools.count(1)
     lock = threading.Lock()
     pending: list[dict] = []
+    state = {"phones": 0, "sent_at": -1e9}
 
     def flush_later():
-        sio.sleep(INTERVAL)
+        # as the app's phone outbox: a batch goes once the window since the one before has passed
+        window = INTERVAL * min(1.0, state["phones"] / FULL_ROOM)
+        sio.sleep(max(0.0, state["sent_at"] + window - time.monotonic()))
         with lock:
             batch = pending[:]
             pending.clear()
+            state["sent_at"] = time.monotonic()
         sio.emit("batch", {"events": batch}, to="phones", namespace=NAMESPACE)
 
     @sio.on("connect", namespace=NAMESPACE)
     def connect(sid, environ, auth=None):
         audience = (auth or {}).get("audience")
+        state["phones"] += audience == "participant"
         sio.enter_room(sid, "phones" if audience == "participant" else "staff", namespace=NAMESPACE)
 
     @sio.on("command", namespace=NAMESPACE)

@@ -37,11 +37,19 @@ class Defaults:
     #: after both (45 s); a busy server's ping may come late, so it pings more often than the default 25 s
     SOCKETIO_PING_INTERVAL: float = 15
     SOCKETIO_PING_TIMEOUT: float = 30
-    #: seconds; phones get other participants' reflections coalesced into one message per interval (0: at once)
+    #: seconds; in a room of LIVE_BATCH_FULL_ROOM phones or more, phones get other participants' reflections
+    #: at most once per interval, coalesced into one message (0: every event at once, unbatched)
     LIVE_BATCH_INTERVAL: float = 0.3
+    #: phones (on this worker) from which a batch waits the whole LIVE_BATCH_INTERVAL after the one before;
+    #: a smaller room waits that fraction of it (100 phones: 30 ms), as sending costs per phone
+    LIVE_BATCH_FULL_ROOM: int = 1000
     #: seconds between the groups of phones a batch is sent to (1/32 of the room each), so one process
-    #: still answers commands and staff screens while it sends a batch to a thousand phones
+    #: still answers commands and staff screens while it sends a batch to a thousand phones (a smaller room
+    #: pauses after as many phones, LIVE_BATCH_FULL_ROOM / 32, not after every group)
     LIVE_BATCH_PACE: float = 0.002
+    #: resumes (missed events, snapshots) one worker answers at once; more wait their turn holding no database
+    #: connection, so a reconnect storm leaves the rest of the pool (5 + 10 overflow) to commands (0: no limit)
+    LIVE_RESUME_CONCURRENCY: int = 10
     #: seconds between the heartbeats that tell every screen its session's latest seq, so a screen that missed
     #: the last events (a message queue that was down, a batch lost in a reconnect) fetches them (0: none)
     LIVE_HEARTBEAT_SECONDS: float = 5

@@ -3,6 +3,7 @@ commands.apply() calls, answers `resume`, and broadcasts every committed event. 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -35,6 +36,20 @@ class Connection:
 
 # sid -> Connection, for the connections this worker process holds
 _connections: dict[str, Connection] = {}
+#: session id -> its phones connected to this worker (what a batch costs to send here)
+_phones: dict[int, int] = {}
+
+
+def phones_connected(session_id: int) -> int:
+    return _phones.get(session_id, 0)
+
+
+def _count_phone(session_id: int, change: int) -> None:
+    count = _phones.get(session_id, 0) + change
+    if count > 0:
+        _phones[session_id] = count
+    else:
+        _phones.pop(session_id, None)
 
 
 def room_all(session_id: int) -> str:
@@ -94,6 +109,8 @@ class LiveNamespace(Namespace):
             language = current_user.language or session_.language
             rooms = [room_staff(session_.id)]
         _connections[request.sid] = Connection(session_.id, audience, actor, language)
+        if audience == "participant":
+            _count_phone(session_.id, 1)
         db.session.rollback()  # no read transaction stays open while the socket lives
         # The rooms last, after everything that may wait on the database: nothing yields between the joins
         # and the connect acknowledgement, so no event or batch goes out before it. What is committed from
@@ -106,6 +123,8 @@ class LiveNamespace(Namespace):
     def on_disconnect(self, reason=None):
         """A screen went away; a phone that sits in the fishbowl keeps its chair for a grace period."""
         connection = _connections.pop(request.sid, None)
+        if connection is not None and connection.audience == "participant":
+            _count_phone(connection.session_id, -1)
         if connection is not None and connection.actor.participant_id is not None:
             grace = current_app.config.get("FISHBOWL_GRACE_SECONDS") or 0
             if grace > 0 and fishbowl.is_seated(connection.session_id, connection.actor.participant_id):
@@ -138,26 +157,64 @@ class LiveNamespace(Namespace):
             return {"ok": False, "error": "not_connected"}
         if not ratelimit.resume_allowed(connection.actor):
             return {"ok": False, "error": "rate_limited"}
-        snapshots.begin_consistent_read()  # the seq and everything read after it: one moment
-        try:
-            session_ = db.session.get(Session, connection.session_id)
-            if session_ is None:
-                return {"ok": False, "error": "not_found"}
-            role, participant, _ = commands.role_of(session_, connection.actor)
-            if role == commands.ANONYMOUS:  # removed from the session, or the login has ended
-                # and the connection ends too, or the screen would ask again every second
-                socketio.start_background_task(_disconnect_later, request.sid)
-                return {"ok": False, "error": "forbidden"}
-            audience = snapshots.PARTICIPANT if participant else snapshots.STAFF
-            seq = message.get("seq") if isinstance(message, dict) else None
-            events = None
-            if isinstance(seq, int) and not isinstance(seq, bool):
-                events = snapshots.events_since(session_, seq, audience, participant)
-            if events is None:
-                return {"ok": True, "snapshot": snapshots.snapshot(session_, audience, participant)}
-            return {"ok": True, "seq": session_.last_seq, "events": [commands.event_envelope(e) for e in events]}
-        finally:
-            db.session.rollback()  # no read transaction stays open while the socket lives
+        with resume_gate(current_app.config.get("LIVE_RESUME_CONCURRENCY") or 0):
+            if request.sid not in _connections:  # gone while it waited: its answer would reach nobody
+                return {"ok": False, "error": "not_connected"}
+            return _resume(connection, message)
+
+
+def _resume(connection: Connection, message) -> dict:
+    """The missed events or a snapshot, read in one transaction."""
+    snapshots.begin_consistent_read()  # the seq and everything read after it: one moment
+    try:
+        session_ = db.session.get(Session, connection.session_id)
+        if session_ is None:
+            return {"ok": False, "error": "not_found"}
+        role, participant, _ = commands.role_of(session_, connection.actor)
+        if role == commands.ANONYMOUS:  # removed from the session, or the login has ended
+            # and the connection ends too, or the screen would ask again every second
+            # Flask-SocketIO sets request.sid on the request it handles; Flask's Request type does not know it
+            socketio.start_background_task(_disconnect_later, request.sid)  # type: ignore[attr-defined]
+            return {"ok": False, "error": "forbidden"}
+        audience = snapshots.PARTICIPANT if participant else snapshots.STAFF
+        seq = message.get("seq") if isinstance(message, dict) else None
+        events = None
+        if isinstance(seq, int) and not isinstance(seq, bool):
+            events = snapshots.events_since(session_, seq, audience, participant)
+        if events is None:
+            return {"ok": True, "snapshot": snapshots.snapshot(session_, audience, participant)}
+        return {"ok": True, "seq": session_.last_seq, "events": [commands.event_envelope(e) for e in events]}
+    finally:
+        db.session.rollback()  # no read transaction stays open while the socket lives
+
+
+class _Gate:
+    """At most `n` resumes of this process at once (0: no limit). A resume holds a database connection
+    for its whole snapshot, and a gevent worker switches to other connections at every query, so in a
+    reconnect storm hundreds of them each held a connection for seconds: the pool (5 + 10 overflow) ran out
+    and the commands behind them (a reflection, a phase change) waited up to the pool's 30-second timeout
+    and failed. The resumes beyond `n` wait here instead, holding nothing, in the order they came; commands,
+    connects and the heartbeat keep the rest of the pool."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._semaphore: threading.Semaphore | None = None
+        self._size = 0
+
+    @contextlib.contextmanager
+    def __call__(self, n: int):
+        if n <= 0:
+            yield
+            return
+        with self._lock:
+            if self._semaphore is None or self._size != n:
+                self._semaphore, self._size = threading.BoundedSemaphore(n), n
+            semaphore = self._semaphore
+        with semaphore:
+            yield
+
+
+resume_gate = _Gate()
 
 
 def _free_chair_later(app, connection: Connection, grace: float) -> None:
@@ -193,28 +250,49 @@ CARRY_TEXT = participation.REFLECTION_TEXT_EVENTS
 TAKES_TEXT_BACK = frozenset({"reflection.hide", "reflection.withdraw"})
 
 
+def batch_window(phones: int, interval: float, full_room: int) -> float:
+    """Seconds a session's phones wait, after one batch went to them, before the next may go: the whole
+    interval in a room of `full_room` phones or more, that fraction of it in a smaller one. Sending costs per
+    phone (about 30 us each on the 2-core reference machine), so a thousand phones get at most ~3 messages a
+    second, while thirty get each reflection as it comes (a window of 9 ms) and a hundred within 30 ms."""
+    if full_room <= 0:
+        return interval
+    return interval * min(1.0, phones / full_room)
+
+
+def pause_every(phones: int, full_room: int) -> int:
+    """After how many groups of phones a batch's sender pauses: after each in a full room (about 31 phones a
+    group), after every tenth with 100 phones; thirty phones get it in one go, not 31 pauses (62 ms) later."""
+    if full_room <= 0:
+        return 1
+    return max(1, -(-full_room // max(1, phones)))
+
+
 @dataclass
 class _Outgoing:
     """What waits to go to one session's phones, in seq order, and its one sender task."""
 
     interval: float
     pace: float
+    full_room: int
     #: ("batch", envelope) for a reflection event, ("event", envelope, room) for anything else; room None is
     #: every phone of the session
     items: list = field(default_factory=list)
-    #: when the oldest reflection event in `items` came in
-    first_at: float | None = None
     wake: threading.Event = field(default_factory=threading.Event)
 
 
 class PhoneOutbox:
-    """Coalesces the reflection events for the phones of one session into one `batch` message per interval.
+    """Coalesces the reflection events for the phones of one session into `batch` messages, at most one per
+    window (`batch_window`: it grows with the phones connected, to LIVE_BATCH_INTERVAL at
+    LIVE_BATCH_FULL_ROOM).
 
     In a room of a thousand phones where everyone sees everyone's reflections, sending each one at once
     would cost participants x reflections messages; a batch every ~300 ms caps it at a few per second per
-    phone. Each session with something on its way to its phones has one sender task, so they get this
+    phone. A batch goes as soon as the window since the one before has passed: the first reflection after a
+    quiet moment goes at once, whatever the room's size, and only what comes within the window waits for
+    it. Each session with something on its way to its phones has one sender task, so they get this
     worker's events in seq order: a batch, then any other event that came after it (which wakes the
-    sender at once rather than at the end of the interval). The sender goes to the phones group by group
+    sender at once rather than at the end of the window). The sender goes to the phones group by group
     (PHONE_GROUPS rooms, LIVE_BATCH_PACE apart), so commands and staff screens get their turn in between.
     Nobody waits for it: staff screens get every event at once, and commands are acknowledged at once.
     Only the worker that committed an event sends it (through the message queue when there are several)."""
@@ -223,16 +301,14 @@ class PhoneOutbox:
         self._lock = threading.Lock()
         self._sessions: dict[int, _Outgoing] = {}
 
-    def add(self, session_id: int, item: tuple, interval: float, pace: float) -> None:
+    def add(self, session_id: int, item: tuple, interval: float, pace: float, full_room: int = 1) -> None:
         """For the session's next batch: ("batch", envelope), a reflection event for the phones, or ("skip",
         seq), the number of an event they may not see (so they can tell it from one they missed)."""
         with self._lock:
             outgoing = self._sessions.get(session_id)
             started = outgoing is None
             if outgoing is None:
-                outgoing = self._sessions[session_id] = _Outgoing(interval, pace)
-            if outgoing.first_at is None:
-                outgoing.first_at = time.monotonic()
+                outgoing = self._sessions[session_id] = _Outgoing(interval, pace, full_room)
             if item[0] == "batch" and item[1]["name"] in TAKES_TEXT_BACK:
                 _withhold(outgoing.items, item[1]["data"].get("id"))
             outgoing.items.append(item)
@@ -256,30 +332,37 @@ class PhoneOutbox:
             return bool(self._sessions)
 
     def _send(self, session_id: int, outgoing: _Outgoing) -> None:
+        # the task stays for the rest of the window after what it sent: what comes meanwhile waits for the
+        # window's end; once it has passed with nothing to send, the room is quiet and the next goes at once
+        sent_at = None
         try:
             while True:
+                phones = phones_connected(session_id)
+                window = batch_window(phones, outgoing.interval, outgoing.full_room)
                 with self._lock:
-                    if not outgoing.items:
+                    due = 0.0 if sent_at is None else sent_at + window - time.monotonic()
+                    if not outgoing.items and due <= 0:
                         del self._sessions[session_id]
                         return
                     urgent = any(item[0] == "event" for item in outgoing.items)
-                    # first_at is set with the first item (add), and items is not empty here
-                    first_at = outgoing.first_at if outgoing.first_at is not None else time.monotonic()
-                    wait = 0.0 if urgent else first_at + outgoing.interval - time.monotonic()
+                    wait = 0.0 if urgent else due
                     if wait <= 0:
-                        items, outgoing.items, outgoing.first_at = outgoing.items, [], None
+                        items, outgoing.items = outgoing.items, []
                 if wait > 0:
-                    outgoing.wake.wait(wait)  # the end of the interval, or an event that may not wait
+                    outgoing.wake.wait(wait)  # the end of the window, or an event that may not wait
                     outgoing.wake.clear()
                     continue
-                self._deliver(session_id, items, outgoing.pace)
+                self._deliver(session_id, items, outgoing.pace, pause_every(phones, outgoing.full_room))
+                # the window starts when the batch has gone: a busy process that takes long to send one
+                # still gets a whole window for commands and staff screens before the next
+                sent_at = time.monotonic()
         except Exception:
             logger.exception("sending to the phones of session %s failed", session_id)
             with self._lock:
                 if self._sessions.get(session_id) is outgoing:
                     del self._sessions[session_id]
 
-    def _deliver(self, session_id: int, items: list, pace: float) -> None:
+    def _deliver(self, session_id: int, items: list, pace: float, every: int) -> None:
         batch: list[dict] = []
         skip: list[int] = []
         for item in items + [("end",)]:
@@ -290,21 +373,21 @@ class PhoneOutbox:
                 skip.append(item[1])
                 continue
             if batch or skip:
-                self._to_phones(session_id, "batch", batch_message(batch, skip), pace)
+                self._to_phones(session_id, "batch", batch_message(batch, skip), pace, every)
                 batch, skip = [], []
             if item[0] == "event":
                 _, envelope, room = item
                 if room is None:
-                    self._to_phones(session_id, "event", envelope, pace)
+                    self._to_phones(session_id, "event", envelope, pace, every)
                 else:
                     socketio.emit("event", envelope, to=room, namespace=NAMESPACE)
 
     @staticmethod
-    def _to_phones(session_id: int, name: str, data: dict, pace: float) -> None:
+    def _to_phones(session_id: int, name: str, data: dict, pace: float, every: int = 1) -> None:
         # group by group, pausing in between: a thousand sends at once would keep this process from
         # answering commands and feeding the staff screens for tens of milliseconds
         for group in range(PHONE_GROUPS):
-            if group and pace:
+            if group and pace and group % every == 0:
                 socketio.sleep(pace)
             socketio.emit(name, data, to=room_phones(session_id, group), namespace=NAMESPACE)
 
@@ -334,11 +417,12 @@ def broadcast(app, session_id: int, events: list[Event], **_):
     to see it at once too, unless something is on its way to them (then after that, by the phone outbox)."""
     interval = app.config.get("LIVE_BATCH_INTERVAL", 0.3)
     pace = app.config.get("LIVE_BATCH_PACE", 0.0)
+    full_room = app.config.get("LIVE_BATCH_FULL_ROOM", 1000)
     for event in events:
         envelope = commands.event_envelope(event)
         if event.audience == "all" and interval and event.name in BATCHED:
             socketio.emit("event", envelope, to=room_staff(session_id), namespace=NAMESPACE)
-            phone_outbox.add(session_id, ("batch", envelope), interval, pace)
+            phone_outbox.add(session_id, ("batch", envelope), interval, pace, full_room)
         elif event.audience == "all":
             if phone_outbox.send(session_id, envelope, None):
                 socketio.emit("event", envelope, to=room_staff(session_id), namespace=NAMESPACE)
@@ -352,7 +436,7 @@ def broadcast(app, session_id: int, events: list[Event], **_):
             # every phone gets its number, after the phone it concerns got it whole (one worker sends both,
             # in this order, so that phone never takes the number for all it gets)
             if interval:
-                phone_outbox.add(session_id, ("skip", event.seq), interval, pace)
+                phone_outbox.add(session_id, ("skip", event.seq), interval, pace, full_room)
             else:  # unbatched (tests, development): one message, which staff screens ignore
                 socketio.emit("batch", batch_message([], [event.seq]), to=room_all(session_id), namespace=NAMESPACE)
 

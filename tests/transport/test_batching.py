@@ -1,5 +1,7 @@
 """Large rooms: where participants see each other's reflections, phones get them coalesced into a few
-`batch` messages per second while staff screens still get each event at once, in seq order."""
+`batch` messages per second while staff screens still get each event at once, in seq order. The window
+grows with the room (`realtime.batch_window`); most tests here make any room a full one
+(LIVE_BATCH_FULL_ROOM 1), so a test's three phones wait the whole window as a thousand would."""
 
 from __future__ import annotations
 
@@ -23,7 +25,11 @@ LONG_INTERVAL = 3.0
 @pytest.fixture
 def app(make_app, request):
     marker = request.node.get_closest_marker("batch_interval")
-    yield make_app(LIVE_BATCH_INTERVAL=marker.args[0] if marker else INTERVAL)
+    full_room = request.node.get_closest_marker("full_room")
+    yield make_app(
+        LIVE_BATCH_INTERVAL=marker.args[0] if marker else INTERVAL,
+        LIVE_BATCH_FULL_ROOM=full_room.args[0] if full_room else 1,
+    )
     # what is still on its way would go to the next test's session of the same id, after a delay
     deadline = time.monotonic() + 10
     while realtime.phone_outbox.sending() and time.monotonic() < deadline:
@@ -69,7 +75,8 @@ def test_phones_get_a_burst_of_reflections_as_one_batch_and_staff_each_at_once(
     # the projector already has all twelve, one event each, before any batch interval has passed
     staff = _items(projector)
     assert [(name, e["seq"]) for name, e in staff] == [("event", s) for s in seqs]
-    # the phones have nothing yet, then one batch (or a few, on a slow machine) with all twelve in order
+    # the phones get the first at once (the room was quiet), then one batch (or a few, on a slow machine)
+    # with the others, all in order
     received = _wait_for(reader, "batch")
     time.sleep(INTERVAL * 2)
     received += _items(reader)
@@ -151,10 +158,11 @@ def test_a_batch_goes_to_every_group_of_phones_once_and_nobody_waits_for_it(
     assert [e["seq"] for _, e in _items(projector)] == [*seqs, phase]  # staff: each event at once, in order
 
     for sio in phones:
-        received = _wait_for(sio, "event")
-        assert [name for name, _ in received] == ["batch", "event"]
-        assert [e["seq"] for e in received[0][1]["events"]] == seqs
-        assert received[1][1]["seq"] == phase
+        received = _wait_for(sio, "event", seconds=20)  # two batches and the event, each ~3 s to go round
+        # the first reflection went at once (the room was quiet), the others in the window after it
+        assert [name for name, _ in received][-1] == "event" and {name for name, _ in received[:-1]} == {"batch"}
+        assert [e["seq"] for _, batch in received[:-1] for e in batch["events"]] == seqs
+        assert received[-1][1]["seq"] == phase
     time.sleep(INTERVAL * 2)
     assert all(_items(sio) == [] for sio in phones)  # nothing came twice
 
@@ -177,6 +185,7 @@ def test_one_sessions_batch_does_not_hold_up_another_session(app, facilitator, m
     assert [name for name, _ in received] == ["event"]
 
 
+@pytest.mark.batch_interval(LONG_INTERVAL)
 def test_a_reflection_hidden_before_its_batch_went_out_stays_off_the_phones(
     app, facilitator, make_session, join, connect
 ):
@@ -184,6 +193,9 @@ def test_a_reflection_hidden_before_its_batch_went_out_stays_off_the_phones(
     _, code = make_session(account_id, fmt="fishbowl", phase="rounds")
     console = connect(http, code, "console")
     author, reader = connect(join(code), code, "participant"), connect(join(code), code, "participant")
+    # a reflection opens the window (it goes at once, the room was quiet); what follows waits for the next batch
+    command(author, "reflection.post", {"kind": "question", "text": "Eerst"}, cid())
+    assert _wait_for(reader, "batch")[0][1]["events"][0]["data"]["text"] == "Eerst"
     secret = "Jan de Vries van team Noord verzuimt"
     posted = command(author, "reflection.post", {"kind": "question", "text": secret}, cid())
     hidden = command(console, "reflection.hide", {"id": posted["data"]["id"]})
@@ -217,3 +229,70 @@ def test_a_room_only_mark_queued_before_a_hide_does_not_carry_the_text_to_the_ph
     assert secret not in repr(received)
     assert [e["seq"] for _, message in received for e in message["events"]] == [hidden["seq"]]
     assert [seq for _, message in received for seq in message.get("skip", [])] == [posted["seq"], marked["seq"]]
+
+
+@pytest.mark.batch_interval(LONG_INTERVAL)
+def test_in_a_quiet_room_a_reflection_goes_at_once_and_only_what_follows_within_the_window_waits(
+    app, facilitator, make_session, join, connect
+):
+    http, account_id = facilitator
+    _, code = make_session(account_id, fmt="fishbowl", phase="rounds")
+    author, reader = connect(join(code), code, "participant"), connect(join(code), code, "participant")
+    reader.get_received(NAMESPACE)
+    first = command(author, "reflection.post", {"kind": "question", "text": "Een"}, cid())["seq"]
+    # the first is not held for the 3-second window: it is the batch the phone gets, alone, before the
+    # window has passed (so before the next two are even posted)
+    received = _wait_for(reader, "batch", seconds=LONG_INTERVAL / 2)
+    assert [[e["seq"] for e in batch["events"]] for _, batch in received] == [[first]]
+    later = [
+        command(author, "reflection.post", {"kind": "question", "text": t}, cid())["seq"] for t in ("Twee", "Drie")
+    ]
+    # those two came within the window the first opened: they wait for it, and go together
+    received = _wait_for(reader, "batch", seconds=LONG_INTERVAL * 2)
+    assert [[e["seq"] for e in batch["events"]] for _, batch in received] == [later]
+
+
+def test_the_window_grows_with_the_phones_connected_up_to_the_interval():
+    window = realtime.batch_window
+    assert window(0, 0.3, 1000) == 0
+    assert window(30, 0.3, 1000) == pytest.approx(0.009)
+    assert window(100, 0.3, 1000) == pytest.approx(0.03)
+    assert window(1000, 0.3, 1000) == window(2500, 0.3, 1000) == 0.3
+    assert window(5, 0.3, 0) == 0.3  # no full room set: every room waits the whole interval
+
+
+@pytest.mark.batch_interval(LONG_INTERVAL)
+@pytest.mark.full_room(1000)
+def test_in_a_small_room_a_burst_reaches_every_phone_in_seq_order_once_without_the_long_window(
+    app, facilitator, make_session, join, connect
+):
+    """Three phones of a thousand: a window of 9 ms, not 3 s; order and exactly-once as in a full room."""
+    http, account_id = facilitator
+    session_id, code = make_session(account_id, fmt="fishbowl", phase="rounds")
+    console = connect(http, code, "console")
+    phones = [connect(join(code), code, "participant") for _ in range(3)]
+    assert realtime.phones_connected(session_id) == 3
+    for sio in [console, *phones]:
+        sio.get_received(NAMESPACE)
+    seqs = []
+    for i in range(10):  # from the three phones in turn, a hide among them
+        posted = command(phones[i % 3], "reflection.post", {"kind": "question", "text": f"Punt {i}"}, cid())
+        seqs.append(posted["seq"])
+        if i == 4:
+            seqs.append(command(console, "reflection.hide", {"id": posted["data"]["id"]})["seq"])
+    for sio in phones:
+        received, deadline = [], time.monotonic() + LONG_INTERVAL / 2
+        while time.monotonic() < deadline and len([e for _, b in received for e in b["events"]]) < len(seqs):
+            received += _items(sio)
+            time.sleep(0.01)
+        assert {name for name, _ in received} == {"batch"}
+        assert [e["seq"] for _, batch in received for e in batch["events"]] == seqs
+    time.sleep(0.2)
+    assert all(_items(sio) == [] for sio in phones)  # nothing twice
+
+
+def test_a_small_room_gets_a_batch_without_the_pauses_a_full_room_needs():
+    every = realtime.pause_every
+    assert every(1000, 1000) == every(3000, 1000) == 1  # a pause after each group of ~31 phones
+    assert every(100, 1000) == 10 and every(30, 1000) >= realtime.PHONE_GROUPS  # 30 phones: none at all
+    assert every(0, 1000) >= realtime.PHONE_GROUPS and every(3, 0) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from facilitation.extensions import db
 from facilitation.live import commands, disciplines, houserules, sessions
 from facilitation.models import Session, Status
 from facilitation.text.labels import LEVELS, translated
@@ -79,12 +80,15 @@ def join(code: str):
         return redirect(url_for("participant.screen", code=code))
     error = None
     if request.method == "POST":
+        session_id = session_.id
+        # the reads above are done: no database connection waits on the limit's storage (Redis) meanwhile
+        db.session.rollback()
         if not ratelimit.command_allowed("participant.join", commands.Actor()):
             message = _("Too many people joined from this network just now. Wait a minute and try again.")
             return render_template("participant/code.html", error=message, code=""), 429
         # the join button says "agree and join", under the house rules shown on this page
         result = commands.apply(
-            session_.id,
+            session_id,
             commands.Actor(),
             "participant.join",
             {
