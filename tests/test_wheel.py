@@ -233,7 +233,9 @@ def _runs_from_another_folder_with_a_read_only_package(venv: Path, package: Path
 
         instance = tmp_path / "data" / "leertafels"
         with sqlite3.connect(instance / "facilitation.sqlite") as database:
-            (code,) = database.execute("SELECT join_code FROM sessions ORDER BY id LIMIT 1").fetchone()
+            # a session phones may join: the demo also holds closed ones
+            open_sessions = "SELECT join_code FROM sessions WHERE status != 'closed' ORDER BY id LIMIT 1"
+            (code,) = database.execute(open_sessions).fetchone()
         ack = _join_and_post(base, code)
         assert isinstance(ack, dict) and "ok" in ack, ack
     finally:

@@ -274,19 +274,24 @@ def test_in_a_small_room_a_burst_reaches_every_phone_in_seq_order_once_without_t
     assert realtime.phones_connected(session_id) == 3
     for sio in [console, *phones]:
         sio.get_received(NAMESPACE)
-    seqs = []
+    seqs, hidden_post = [], None
     for i in range(10):  # from the three phones in turn, a hide among them
         posted = command(phones[i % 3], "reflection.post", {"kind": "question", "text": f"Punt {i}"}, cid())
         seqs.append(posted["seq"])
         if i == 4:
+            hidden_post = posted["seq"]
             seqs.append(command(console, "reflection.hide", {"id": posted["data"]["id"]})["seq"])
     for sio in phones:
         received, deadline = [], time.monotonic() + LONG_INTERVAL / 2
-        while time.monotonic() < deadline and len([e for _, b in received for e in b["events"]]) < len(seqs):
+        while time.monotonic() < deadline and len(_seqs_heard(received)) < len(seqs):
             received += _items(sio)
             time.sleep(0.01)
         assert {name for name, _ in received} == {"batch"}
-        assert [e["seq"] for _, batch in received for e in batch["events"]] == seqs
+        # every seq once and in order; the hidden post either went out before the hide or, still queued when
+        # the hide came (a busy machine), was held back and only its number sent (`skip`)
+        assert _seqs_heard(received) == seqs
+        delivered = [e["seq"] for _, batch in received for e in batch["events"]]
+        assert delivered == [seq for seq in seqs if seq in delivered] and set(seqs) - set(delivered) <= {hidden_post}
     time.sleep(0.2)
     assert all(_items(sio) == [] for sio in phones)  # nothing twice
 
@@ -296,3 +301,11 @@ def test_a_small_room_gets_a_batch_without_the_pauses_a_full_room_needs():
     assert every(1000, 1000) == every(3000, 1000) == 1  # a pause after each group of ~31 phones
     assert every(100, 1000) == 10 and every(30, 1000) >= realtime.PHONE_GROUPS  # 30 phones: none at all
     assert every(0, 1000) >= realtime.PHONE_GROUPS and every(3, 0) == 1
+
+
+def _seqs_heard(received: list) -> list[int]:
+    """The seq numbers a phone heard of, delivered as events or only as numbers it may not see, in order."""
+    return sorted(
+        [e["seq"] for _, batch in received for e in batch["events"]]
+        + [seq for _, batch in received for seq in batch.get("skip", [])]
+    )

@@ -27,7 +27,7 @@ def test_the_screens_words_are_made_once_per_language_and_each_screen_gets_its_o
     assert other["t"]["connecting"] == "Connecting…" and other["code"] == english
     assert other["join_url"].endswith(english) and first["join_url"].endswith(dutch)
     # one copy per language, whatever the number of phones
-    assert set(app.extensions["screen_words"]) == {"nl", "en"}
+    assert set(app.extensions["screen_words"]) == {("nl", False), ("en", False)}  # (language, console)
 
 
 def test_no_more_resumes_than_the_gate_allows_hold_the_database_at_once():
