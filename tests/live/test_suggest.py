@@ -328,6 +328,25 @@ def test_the_dutch_lexicon_has_300_concepts_with_names_forms_and_themes_and_engl
     assert nl.concepts["gi"].nl.startswith("GI") and nl.concepts["wsnp"].nl == "Wsnp"
 
 
+def test_every_theme_has_a_family_and_both_languages_agree_on_them() -> None:
+    """Families (money, school, health ...) are a weaker shared feature of the suggestions: a theme without one would
+    silently count as a family of its own, and an English session should group as a Dutch one does."""
+    nl, en = concepts.load("nl"), concepts.load("en")
+    families = {key: theme.get("family") for key, theme in nl.themes.items()}
+    assert all(families.values()) and len(set(families.values())) < len(families)
+    assert {key: theme.get("family") for key, theme in en.themes.items()}.items() <= families.items()
+    # different concepts of one family, no shared word: a debt and an income reflection are alike, a school one is not
+    money = suggest_clusters(
+        [
+            (1, "de deurwaarder staat weer voor de deur"),
+            (2, "de bijstandsuitkering is stopgezet"),
+            (3, "de leerplichtambtenaar belt over verzuim"),
+        ],
+        min_size=2,
+    )
+    assert [s.reflection_ids for s in money] == [(1, 2)]
+
+
 def test_no_word_form_belongs_to_two_concepts() -> None:
     for language in ("nl", "en"):
         owner: dict[str, str] = {}
