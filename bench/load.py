@@ -649,7 +649,12 @@ def parse(argv=None):
     parser.add_argument("--participants", type=int, help="phones (default: the scenario's)")
     parser.add_argument("--rate", type=float, help="reflections per second, over all participants")
     parser.add_argument("--duration", type=float, help="seconds of posting")
-    parser.add_argument("--sessions", type=int, default=4, help="busy: sessions of 50 phones each")
+    parser.add_argument(
+        "--sessions",
+        default="4",
+        help="busy: sessions of 50 phones each; a list (5,10,20) runs each size and ends with the largest that "
+        "met every target",
+    )
     parser.add_argument("--spread", type=float, help="rush: seconds over which the phones start joining (0: at once)")
     parser.add_argument(
         "--workers",
@@ -710,7 +715,9 @@ def main(argv=None) -> int:
             summary["targets_met"]["phone_fanout_p95"] = (summary["phone_fanout_p95_ms"] or 1e9) <= 100
             emit(summary)
         return 0
-    if args.scenario in ("rush", "blip", "busy"):
+    if args.scenario == "busy":
+        return busy_sizes(args)
+    if args.scenario in ("rush", "blip"):
         emit(SCENARIOS[args.scenario](args))
         return 0
     summary = room(args)
@@ -1296,6 +1303,23 @@ def _busy_summary(args, results, join_seconds, monitor, mode) -> dict:
         "rss": summary["server_peak_rss_mb"] <= 400,
     }
     return summary
+
+
+def busy_sizes(args) -> int:
+    """Each number of sessions in --sessions, smallest first, until one misses a target; with more than one,
+    a last line names the largest that met every target (issue 22: the largest number on one worker)."""
+    sizes = sorted({int(n) for n in str(args.sessions).split(",")})
+    largest = None
+    for size in sizes:
+        args.sessions = size
+        summary = scenario_busy(args)
+        emit(summary)
+        if not all(summary["targets_met"].values()):
+            break
+        largest = size
+    if len(sizes) > 1:
+        emit({"scenario": "busy", "sizes_tried": sizes, "largest_within_targets": largest, "workers": args.workers})
+    return 0
 
 
 SCENARIOS: dict = {}
