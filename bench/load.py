@@ -649,7 +649,12 @@ def parse(argv=None):
     parser.add_argument("--participants", type=int, help="phones (default: the scenario's)")
     parser.add_argument("--rate", type=float, help="reflections per second, over all participants")
     parser.add_argument("--duration", type=float, help="seconds of posting")
-    parser.add_argument("--sessions", type=int, default=4, help="busy: sessions of 50 phones each")
+    parser.add_argument(
+        "--sessions",
+        default="4",
+        help="busy: sessions of 50 phones each; a list (5,10,20) runs each size and ends with the largest that "
+        "met every target",
+    )
     parser.add_argument("--spread", type=float, help="rush: seconds over which the phones start joining (0: at once)")
     parser.add_argument(
         "--workers",
@@ -710,7 +715,9 @@ def main(argv=None) -> int:
             summary["targets_met"]["phone_fanout_p95"] = (summary["phone_fanout_p95_ms"] or 1e9) <= 100
             emit(summary)
         return 0
-    if args.scenario in ("rush", "blip", "busy"):
+    if args.scenario == "busy":
+        return busy_sizes(args)
+    if args.scenario in ("rush", "blip"):
         emit(SCENARIOS[args.scenario](args))
         return 0
     summary = room(args)
@@ -857,6 +864,11 @@ class Phone:
         return "events"
 
 
+def _share_of_a_core(cpu_start: float, wall_start: float) -> float:
+    """This client process's CPU since the starts, as a percentage of one core."""
+    return round(100 * (time.process_time() - cpu_start) / max(0.001, time.time() - wall_start), 1)
+
+
 async def _timed(label: str, coroutine, errors: Counter):
     try:
         await coroutine
@@ -875,7 +887,7 @@ async def _rush_phones(bases, code, count, first, starts, out):
     errors: Counter = Counter()
     times: list[float] = []
     phones = [Phone(bases[(first + i) % len(bases)], code) for i in range(count)]
-    go = time.time()
+    go, cpu_start = time.time(), time.process_time()
 
     async def one(phone, start):
         await asyncio.sleep(max(0.0, go + start - time.time()))
@@ -888,7 +900,7 @@ async def _rush_phones(bases, code, count, first, starts, out):
             times.append(time.time() - began)
 
     await asyncio.gather(*(one(phone, start) for phone, start in zip(phones, starts)))
-    out.put(("rushed", times, dict(errors), time.time() - go))
+    out.put(("rushed", times, dict(errors), time.time() - go, _share_of_a_core(cpu_start, go)))
     for phone in phones:
         if phone.sio is not None:
             await phone.sio.disconnect()
@@ -917,12 +929,13 @@ def scenario_rush(args) -> dict:
         monitor.start_load()
         for child in children:
             child.start()
-        times, errors, seconds = [], Counter(), 0.0
+        times, errors, seconds, generator = [], Counter(), 0.0, []
         for _ in children:
-            _, got, failed, took = out.get(timeout=900)
+            _, got, failed, took, load = out.get(timeout=900)
             times += got
             errors.update(failed)
             seconds = max(seconds, took)
+            generator.append(load)
         monitor.end_load()
         for child in children:
             child.join(timeout=60)
@@ -940,6 +953,8 @@ def scenario_rush(args) -> dict:
         "server_cpu_ms_per_join": round(1000 * cpu / max(1, len(times)), 1),
         "server_cpu_percent": round(100 * cpu / max(0.001, monitor.window[1] - monitor.window[0]), 1),
         "server_peak_rss_mb": round(monitor.peak_rss / 2**20, 1),
+        # per client process: near 100 % it, not the server, is what the phones wait for
+        "generator_cpu_percent": generator,
         "workers": args.workers,
         "mode": monitor.mode,
     }
@@ -1020,6 +1035,7 @@ async def _blip_phones(bases, code, kind, cookies, first, rate, duration, go, ou
     out.put(("ready", len([p for p in phones if p.sio]), dict(errors)))
     await asyncio.get_running_loop().run_in_executor(None, go.get)
     started, times, posted = time.time(), [], []
+    cpu_start = time.process_time()
     await asyncio.gather(*(p.sio.disconnect() for p in phones if p.sio), return_exceptions=True)
     for phone in phones:
         phone.sio = None
@@ -1042,8 +1058,9 @@ async def _blip_phones(bases, code, kind, cookies, first, rate, duration, go, ou
                     posted.append(ack.get("seq") if ack.get("ok") else None)
 
     await asyncio.gather(write(), *(back(p) for p in phones))
+    load = _share_of_a_core(cpu_start, started)
     await asyncio.sleep(DRAIN_SECONDS + 6)  # the last batch, and a heartbeat (5 s) for a phone behind
-    out.put(("done", times, dict(errors), posted, [p.seq for p in phones if p.sio]))
+    out.put(("done", times, dict(errors), posted, [p.seq for p in phones if p.sio], load))
     await asyncio.gather(*(p.sio.disconnect() for p in phones if p.sio), return_exceptions=True)
 
 
@@ -1074,14 +1091,16 @@ def scenario_blip(args) -> dict:
             _, ready, failed = out.get(timeout=900)
             connected += ready
             errors.update(failed)
+        print(f"[blip] {connected} phones drop now", file=sys.stderr, flush=True)
         monitor.start_load()
         for go in gos:
             go.put(True)
-        times, seqs, posted = [], [], []
+        times, seqs, posted, generator = [], [], [], []
         for _ in children:
-            _, got, failed, sent, final = out.get(timeout=args.duration + 600)
+            _, got, failed, sent, final, load = out.get(timeout=args.duration + 600)
             times, seqs, posted = times + got, seqs + final, posted + sent
             errors.update(failed)
+            generator.append(load)
         monitor.end_load()
         cpu = monitor.cpu_end - monitor.cpu_start
         for child in children:
@@ -1102,6 +1121,8 @@ def scenario_blip(args) -> dict:
         "over_5s": sum(1 for t in times if t > 5),
         "behind_at_end": sum(1 for s in seqs if last is not None and s < last),
         "server_cpu_ms_per_reconnect": round(1000 * cpu / max(1, len(times)), 1),
+        # a client process near 100 % of a core is itself what the phones wait for
+        "generator_cpu_percent": generator,
         "server_cpu_percent": round(100 * cpu / max(0.001, monitor.window[1] - monitor.window[0]), 1),
         "server_peak_rss_mb": round(monitor.peak_rss / 2**20, 1),
         "workers": args.workers,
@@ -1282,6 +1303,23 @@ def _busy_summary(args, results, join_seconds, monitor, mode) -> dict:
         "rss": summary["server_peak_rss_mb"] <= 400,
     }
     return summary
+
+
+def busy_sizes(args) -> int:
+    """Each number of sessions in --sessions, smallest first, until one misses a target; with more than one,
+    a last line names the largest that met every target (issue 22: the largest number on one worker)."""
+    sizes = sorted({int(n) for n in str(args.sessions).split(",")})
+    largest = None
+    for size in sizes:
+        args.sessions = size
+        summary = scenario_busy(args)
+        emit(summary)
+        if not all(summary["targets_met"].values()):
+            break
+        largest = size
+    if len(sizes) > 1:
+        emit({"scenario": "busy", "sizes_tried": sizes, "largest_within_targets": largest, "workers": args.workers})
+    return 0
 
 
 SCENARIOS: dict = {}

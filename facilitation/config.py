@@ -48,8 +48,14 @@ class Defaults:
     #: pauses after as many phones, LIVE_BATCH_FULL_ROOM / 32, not after every group)
     LIVE_BATCH_PACE: float = 0.002
     #: resumes (missed events, snapshots) one worker answers at once; more wait their turn holding no database
-    #: connection, so a reconnect storm leaves the rest of the pool (5 + 10 overflow) to commands (0: no limit)
+    #: connection, so a reconnect storm leaves the rest of the pool to commands (0: no limit)
     LIVE_RESUME_CONCURRENCY: int = 10
+    #: database connections a worker keeps open (PostgreSQL), and how many more it may open for a moment. The
+    #: library's 5 made a gevent worker open and close a new connection (several ms of CPU each) for most
+    #: reconnects and commands of a busy room; 15 + 5 per worker keeps four workers within PostgreSQL's
+    #: default 100 connections. FACILITATION_DATABASE_POOL_SIZE and _MAX_OVERFLOW set them.
+    DATABASE_POOL_SIZE: int = 15
+    DATABASE_MAX_OVERFLOW: int = 5
     #: seconds between the heartbeats that tell every screen its session's latest seq, so a screen that missed
     #: the last events (a message queue that was down, a batch lost in a reconnect) fetches them (0: none)
     LIVE_HEARTBEAT_SECONDS: float = 5
