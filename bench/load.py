@@ -354,6 +354,7 @@ async def _phones(index, bases, code, kind, count, first_number, relay, rate, go
     connected = [i for i in range(count) if clients[i] is not None]
     out.put(("ready", index, len(connected), time.time() - started, dict(errors)))
     start_at, duration = await asyncio.get_running_loop().run_in_executor(None, go.get)
+    cpu_start, wall_start = time.process_time(), time.time()
 
     posts: list[tuple] = []
     tasks = []
@@ -393,6 +394,7 @@ async def _phones(index, bases, code, kind, count, first_number, relay, rate, go
         await asyncio.gather(*tasks)
     votes = await voting if voting else []
     await asyncio.sleep(max(0.0, start_at + duration + DRAIN_SECONDS - time.time()))
+    load = _share_of_a_core(cpu_start, wall_start)
 
     seen: Counter = Counter()
     duplicates = 0
@@ -414,6 +416,7 @@ async def _phones(index, bases, code, kind, count, first_number, relay, rate, go
                 "latencies": latencies,
                 "phones": len(connected),
                 "votes": votes,
+                "cpu_percent": load,
             },
         )
     )
@@ -626,6 +629,8 @@ def drive(kind: str, args, database_url: str | None, redis_url: str | None, inst
         "server_peak_rss_mb": round(monitor.peak_rss / 2**20, 1),
         "server_idle_rss_mb": round(rss_idle / 2**20, 1),
         "server_cpu_percent": round(100 * (monitor.cpu_end - monitor.cpu_start) / max(0.001, end - start), 1),
+        # per phone process, a share of one core: near 100 % the generator, not the server, is the limit
+        "generator_cpu_percent": [results[i]["cpu_percent"] for i in range(processes_n)],
         "server_rss_after_warmup_mb": round(rss_warm / 2**20, 1),
         "server_rss_end_mb": round(rss_end / 2**20, 1),
         "rss_growth_percent": round(100 * (rss_end - rss_warm) / rss_warm, 1) if rss_warm else None,
@@ -1288,6 +1293,7 @@ def _busy_summary(args, results, join_seconds, monitor, mode) -> dict:
         "phone_fanout_p50_ms": _r(percentile(phone_ms, 50)),
         "phone_fanout_p95_ms": _r(percentile(phone_ms, 95)),
         "server_cpu_percent": round(100 * (monitor.cpu_end - monitor.cpu_start) / max(0.001, end - start), 1),
+        "generator_cpu_percent_max": max((got[0]["cpu_percent"] for got in results), default=None),
         "server_peak_rss_mb": round(monitor.peak_rss / 2**20, 1),
         "rate_per_session": args.rate,
         "duration": args.duration,
