@@ -108,15 +108,16 @@ class LiveNamespace(Namespace):
             actor = commands.Actor(account_id=current_user.id, session_version=current_user.session_version)
             language = current_user.language or session_.language
             rooms = [room_staff(session_.id)]
-        _connections[request.sid] = Connection(session_.id, audience, actor, language)
+        session_id = session_.id  # read before the rollback, which expires the row (no SELECT again)
+        _connections[request.sid] = Connection(session_id, audience, actor, language)
         if audience == "participant":
-            _count_phone(session_.id, 1)
+            _count_phone(session_id, 1)
         db.session.rollback()  # no read transaction stays open while the socket lives
         # The rooms last, after everything that may wait on the database: nothing yields between the joins
         # and the connect acknowledgement, so no event or batch goes out before it. What is committed from
         # here on reaches the screen; what came before is in the answer to the resume it sends next (and the
         # screen orders the two by seq).
-        for room in [*rooms, room_all(session_.id)]:
+        for room in [*rooms, room_all(session_id)]:
             join_room(room)
         heartbeat.start(current_app._get_current_object())
 
@@ -233,9 +234,13 @@ def _free_chair_later(app, connection: Connection, grace: float) -> None:
             db.session.remove()
 
 
-#: events phones get in batches when participants see each other's reflections (audience "all")
+#: events phones get in batches (audience "all"): reflections, and joins. In a QR-scan rush every join went to
+#: every phone in at once, a message per phone already in per join: 300 phones joining cost 45,000 sends (1,000:
+#: half a million) and the process had little time left for the joins themselves; in batches a phone gets
+#: the joins of one window together (its count of participants, the fishbowl's list of people)
 BATCHED = frozenset(
     {
+        "participant.join",
         "reflection.post",
         "reflection.edit",
         "reflection.edit_own",
