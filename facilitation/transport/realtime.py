@@ -86,6 +86,11 @@ class LiveNamespace(Namespace):
             raise ConnectionRefusedError("bad_request")
         if not ratelimit.code_attempts_allowed(auth["code"]):
             raise ConnectionRefusedError("rate_limited")
+        # phones take their turn at the database with the resumes (a rush connects hundreds at once)
+        with phone_gate() if auth["audience"] == "participant" else contextlib.nullcontext():
+            self._connect(auth)
+
+    def _connect(self, auth):
         session_ = sessions.find_by_code(auth["code"])
         if session_ is None:
             ratelimit.failed_code("socket")
@@ -158,7 +163,7 @@ class LiveNamespace(Namespace):
             return {"ok": False, "error": "not_connected"}
         if not ratelimit.resume_allowed(connection.actor):
             return {"ok": False, "error": "rate_limited"}
-        with resume_gate(current_app.config.get("LIVE_RESUME_CONCURRENCY") or 0):
+        with phone_gate():
             if request.sid not in _connections:  # gone while it waited: its answer would reach nobody
                 return {"ok": False, "error": "not_connected"}
             return _resume(connection, message)
@@ -216,6 +221,15 @@ class _Gate:
 
 
 resume_gate = _Gate()
+
+
+def phone_gate():
+    """The turn at the database of a phone's resume, connect, join page, join or writing screen: at most
+    LIVE_RESUME_CONCURRENCY of them at once in this process. In a QR-scan rush of 1,000 phones at once,
+    hundreds of requests each held a pooled connection while they waited for the processor between their
+    queries, and those beyond the pool (5 + 10) failed after its 30-second timeout (HTTP 500); now they wait
+    here, holding nothing, in the order they came."""
+    return resume_gate(current_app.config.get("LIVE_RESUME_CONCURRENCY") or 0)
 
 
 def _free_chair_later(app, connection: Connection, grace: float) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable
 
@@ -17,7 +18,7 @@ from facilitation.models import Session, Status
 from facilitation.text.labels import LEVELS, translated
 from facilitation.text.markdown import render_markdown
 from facilitation.text.messages import error_message
-from facilitation.transport import identity, ratelimit
+from facilitation.transport import identity, ratelimit, realtime
 from facilitation.transport.identity import participant_cookie
 from facilitation.transport.web.live import live_boot
 
@@ -28,6 +29,21 @@ COOKIE_DAYS = 14
 TOKEN_MARK = f"csrf-{uuid.uuid4().hex}"
 #: pages kept per app at most (a few per session and language)
 SHARED_PAGES = 500
+
+
+def _gated(view):
+    """A phone's page takes its turn at the database (realtime.phone_gate), and gives its connection back
+    before the next one's turn."""
+
+    @functools.wraps(view)
+    def gated(*args, **kwargs):
+        with realtime.phone_gate():
+            try:
+                return view(*args, **kwargs)
+            finally:
+                db.session.rollback()
+
+    return gated
 
 
 def _shared_page(template: str, key: tuple, context: Callable[[], dict]) -> str:
@@ -92,6 +108,7 @@ def enter_code():
 
 
 @bp.route("/j/<code>", methods=["GET", "POST"])
+@_gated
 def join(code: str):
     session_ = _session_for(code)
     if session_ is None or session_.status == Status.CLOSED.value:
@@ -160,6 +177,7 @@ def join(code: str):
 
 
 @bp.get("/p/<code>")
+@_gated
 def screen(code: str):
     session_ = _session_for(code)
     if session_ is None:
