@@ -47,8 +47,9 @@ class Defaults:
     #: still answers commands and staff screens while it sends a batch to a thousand phones (a smaller room
     #: pauses after as many phones, LIVE_BATCH_FULL_ROOM / 32, not after every group)
     LIVE_BATCH_PACE: float = 0.002
-    #: resumes (missed events, snapshots) one worker answers at once; more wait their turn holding no database
-    #: connection, so a reconnect storm leaves the rest of the pool (5 + 10 overflow) to commands (0: no limit)
+    #: resumes (missed events, snapshots) one worker answers at once, phones' join pages, joins, writing screens
+    #: and connects included; more wait their turn holding no database connection, so a reconnect storm or a
+    #: QR-scan rush leaves the rest of the pool (5 + 10 overflow) to commands (0: no limit)
     LIVE_RESUME_CONCURRENCY: int = 10
     #: seconds between the heartbeats that tell every screen its session's latest seq, so a screen that missed
     #: the last events (a message queue that was down, a batch lost in a reconnect) fetches them (0: none)
