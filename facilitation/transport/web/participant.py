@@ -160,9 +160,13 @@ def join(code: str):
             if result.error == "invalid_choice" and result.params.get("field") == "level"
             else error_message(result.error, result.params)
         )
+    return _join_page(session_, error)
+
+
+def _join_page(session_: Session, error: str | None):
     rules = houserules.rules_lines(session_)
 
-    def page(error=None) -> dict:
+    def page() -> dict:
         return {
             "session": session_,
             "levels": translated(LEVELS),
@@ -172,7 +176,7 @@ def join(code: str):
         }
 
     if error:  # the form as it was sent, with what is wrong
-        return render_template("participant/join.html", **page(error)), 400
+        return render_template("participant/join.html", **page()), 400
     return _shared_page("participant/join.html", (session_.title, *rules), page)
 
 
