@@ -139,6 +139,7 @@ def _init_web(app: Flask) -> None:
         logger=False,
         engineio_logger=False,
         json=bounds.SocketJSON,
+        serializer=bounds.TextPacket,
     )
     # after init_app, which put Socket.IO's middleware in front: this one goes in front of that
     # Flask documents replacing wsgi_app to add middleware; mypy sees a method being overwritten

@@ -47,8 +47,9 @@ class Defaults:
     #: still answers commands and staff screens while it sends a batch to a thousand phones (a smaller room
     #: pauses after as many phones, LIVE_BATCH_FULL_ROOM / 32, not after every group)
     LIVE_BATCH_PACE: float = 0.002
-    #: resumes (missed events, snapshots) one worker answers at once; more wait their turn holding no database
-    #: connection, so a reconnect storm leaves the rest of the pool to commands (0: no limit)
+    #: resumes (missed events, snapshots) one worker answers at once, phones' join pages, joins, writing screens
+    #: and connects included; more wait their turn holding no database connection, so a reconnect storm or a
+    #: QR-scan rush leaves the rest of the pool to commands (0: no limit)
     LIVE_RESUME_CONCURRENCY: int = 10
     #: database connections a worker keeps open (PostgreSQL), and how many more it may open for a moment. The
     #: library's 5 made a gevent worker open and close a new connection (several ms of CPU each) for most

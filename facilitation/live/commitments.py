@@ -126,6 +126,35 @@ def session_commitments(session_id: int, *, participant_id: int | None = None, s
     return views(commitments, participant_id=None if staff else participant_id)
 
 
+def phone_section(session_: Session) -> tuple[dict, list[tuple[dict, int | None]], frozenset[int]]:
+    """What every phone of the session sees alike: the confirmed commitments (with their proposers' ids, for
+    each phone's `mine`) and the follow-up; and who has proposals waiting (those phones read their own list,
+    as session_commitments gives it)."""
+    confirmed = list(
+        db.session.scalars(
+            sa.select(Commitment)
+            .where(Commitment.session_id == session_.id, Commitment.pending.is_(False))
+            .order_by(Commitment.created_at, Commitment.id)
+        )
+    )
+    proposers: frozenset[int] = frozenset(
+        db.session.scalars(
+            sa.select(Commitment.participant_id)
+            .where(
+                Commitment.session_id == session_.id,
+                Commitment.pending.is_(True),
+                Commitment.participant_id.is_not(None),
+            )
+            .distinct()
+        )
+    )
+    section: dict = {}
+    fmt = formats.installed().get(session_.format_key)
+    if fmt is not None and has_followup(fmt):
+        section["followup"] = programme_followup(session_)
+    return section, list(zip(views(confirmed), [c.participant_id for c in confirmed])), proposers
+
+
 def programme_followup(session_: Session) -> list[dict]:
     """Confirmed commitments of the programme's other sessions, with the title of the session they were made in:
     what a follow-up session looks back on. Open and in-progress ones first, then by due date."""

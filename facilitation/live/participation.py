@@ -327,7 +327,12 @@ def reportable_reflections(session_id: int) -> sa.Select:
 
 
 def list_reflections(
-    session_id: int, *, include_hidden: bool, participant_id: int | None = None, only_own: bool = False
+    session_id: int,
+    *,
+    include_hidden: bool,
+    participant_id: int | None = None,
+    only_own: bool = False,
+    small: frozenset[str] | None = None,
 ) -> list[dict]:
     query = (
         sa.select(Reflection, Participant)
@@ -340,13 +345,28 @@ def list_reflections(
     if only_own:
         query = query.where(Reflection.participant_id == participant_id)
     rows = []
-    small = disciplines.session_small_levels(session_id)
+    small = disciplines.session_small_levels(session_id) if small is None else small
     for reflection, author in db.session.execute(query):
         view = reflection_view(reflection, author, small)
         if participant_id is not None:
             view["mine"] = reflection.participant_id == participant_id
         rows.append(view)
     return rows
+
+
+def phone_reflections(session_id: int, small: frozenset[str]) -> list[tuple[dict, int | None]]:
+    """The reflections every phone of a session that shares them sees (none hidden), each with its author's
+    id, so each phone can mark its own (`mine`) without reading them again."""
+    query = (
+        sa.select(Reflection, Participant)
+        .outerjoin(Participant, Participant.id == Reflection.participant_id)
+        .where(Reflection.session_id == session_id, Reflection.hidden.is_(False))
+        .order_by(Reflection.id)
+    )
+    return [
+        (reflection_view(reflection, author, small), reflection.participant_id)
+        for reflection, author in db.session.execute(query)
+    ]
 
 
 def pin(ctx, payload: dict) -> dict:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import time
+from collections import Counter
+from dataclasses import dataclass
+
 import sqlalchemy as sa
+from flask import current_app
 
 from facilitation import config, formats
 from facilitation.extensions import db
@@ -97,10 +102,22 @@ def begin_consistent_read() -> None:
 
 
 def snapshot(session_: Session, audience: str, participant: Participant | None = None) -> dict:
-    fmt = formats.of(session_)
-    state = {
+    if audience != STAFF:
+        if participant is None:
+            raise ValueError("a phone's snapshot needs its participant")
+        return phone_snapshot(session_, participant)
+    state = _common(session_, None)
+    state["server_now"] = utcnow().isoformat()
+    state["participants"] = participant_count(session_.id)
+    for section in SECTIONS:
+        state.update(section(session_, audience, participant))
+    state["reflections"] = participation.list_reflections(session_.id, include_hidden=True)
+    return state
+
+
+def _common(session_: Session, level: str | None) -> dict:
+    return {
         "seq": session_.last_seq,
-        "server_now": utcnow().isoformat(),
         "session": {
             "id": session_.id,
             "code": session_.join_code,
@@ -108,23 +125,158 @@ def snapshot(session_: Session, audience: str, participant: Participant | None =
             "language": session_.language,
             "levels": session_.levels,
         },
-        "format": format_view(session_, participant.level if participant else None),
+        "format": format_view(session_, level),
         **sessions.phase_state(session_),
-        "participants": participant_count(session_.id),
         "max_length": config.setting("REFLECTION_MAX_LENGTH"),
     }
-    for section in SECTIONS:
-        state.update(section(session_, audience, participant))
-    if audience == STAFF:
-        state["reflections"] = participation.list_reflections(session_.id, include_hidden=True)
-    else:
-        if participant is None:
-            raise ValueError("a phone's snapshot needs its participant")
-        state["me"] = participation.public_participant(participant)
+
+
+# --- a phone's snapshot: what every phone of the room gets alike is made once -----------------------------
+#
+# In a QR-scan rush hundreds of phones ask for a snapshot within seconds, and between two of the room's events
+# (a reflection, a phase, the timer) they would all get the same clusters, rounds, circle, moments and
+# reflections. That part is kept per session and level (the phase prompts are per level) and reused while
+# nothing but joins happened since it was read: a join changes only the number of participants and which
+# levels are too small to be shown (the reflections' level tags), and both are read for every phone. Each
+# phone adds its own: itself, its reflections' "mine", its dots, its proposals, its house-rules agreement.
+
+#: sections the same for every phone (they look at the participant only to know it is a phone)
+PHONE_ALIKE: list = [
+    clustering.snapshot_section,
+    fishbowl.snapshot_section,
+    carry.snapshot_section,
+    houserules.snapshot_section,
+    disciplines.snapshot_section,
+    hybrid.snapshot_section,
+    journey.snapshot_section,
+    door.snapshot_section,
+    covering.snapshot_section,
+]
+#: seconds a shared part is used at most: what changes outside this session's events (another session's
+#: commitments in a follow-up, the date that makes a commitment overdue) is at most this old
+PHONE_SHARED_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class _Shared:
+    seq: int
+    small: frozenset[str]
+    made: float
+    state: dict
+    #: the room's reflections as phones see them, with their authors' ids (None: each phone reads its own)
+    reflections: list[tuple[dict, int | None]] | None
+    #: confirmed commitments with their proposers' ids; who has proposals waiting (their phones read their own)
+    commitments: list[tuple[dict, int | None]]
+    proposers: frozenset[int]
+    open_round: int | None
+
+
+def phone_snapshot(session_: Session, participant: Participant) -> dict:
+    """A phone's snapshot, read in the caller's consistent read (begin_consistent_read)."""
+    counts = participation_counts(session_.id)
+    small = disciplines.small_levels(counts["levels"])
+    shared = _shared_part(session_, participant, small)
+    me = participant.id
+    state = {
+        **shared.state,
+        # as of this read: the shared part may have been read before joins that this one sees
+        "seq": session_.last_seq,
+        "server_now": utcnow().isoformat(),
+        "participants": counts["in"],
+        "me": participation.public_participant(participant),
+    }
+    rules = shared.state["house_rules"]
+    state["house_rules"] = {**rules, "accepted_by_me": houserules.has_accepted(session_, participant)}
+    if shared.reflections is None:  # the format shows each phone its own reflections only
         state["reflections"] = participation.list_reflections(
-            session_.id, include_hidden=False, participant_id=participant.id, only_own=not fmt.share_reflections
+            session_.id, include_hidden=False, participant_id=me, only_own=True, small=small
         )
+    else:
+        state["reflections"] = [{**view, "mine": author == me} for view, author in shared.reflections]
+    if shared.open_round is not None:
+        dots = voting.my_dots(shared.open_round, me)
+        state["voting"] = {**shared.state["voting"], "mine": {str(k): d for k, d in dots.items()}}
+    if me in shared.proposers:
+        state["commitments"] = commitments.session_commitments(session_.id, staff=False, participant_id=me)
+    else:
+        state["commitments"] = [{**view, "mine": author == me} for view, author in shared.commitments]
     return state
+
+
+def participation_counts(session_id: int) -> dict:
+    """In one query: who is in the session now (not removed), and how many joined at each level (removed or
+    not: what decides whether a level is too small to be shown)."""
+    rows = db.session.execute(
+        sa.select(
+            Participant.level,
+            sa.func.count(Participant.id),
+            sa.func.count(Participant.id).filter(Participant.removed_at.is_(None)),
+        )
+        .where(Participant.session_id == session_id)
+        .group_by(Participant.level)
+    ).all()
+    return {"in": sum(row[2] for row in rows), "levels": Counter({row[0]: row[1] for row in rows})}
+
+
+def _shared_part(session_: Session, participant: Participant, small: frozenset[str]) -> _Shared:
+    cache = current_app.extensions.setdefault("phone_snapshots", {})
+    key = (session_.id, participant.level)
+    found = cache.get(key)
+    now = time.monotonic()
+    if (
+        found is not None
+        and found.small == small
+        and now - found.made < PHONE_SHARED_SECONDS
+        and _only_joins_since(session_, found.seq)
+    ):
+        return found
+    shared = _make_shared(session_, participant, small, now)
+    if found is None or shared.seq >= found.seq:  # a read older than the one kept does not replace it
+        if len(cache) > 200:  # sessions that ended long ago leave
+            for old in [k for k, v in cache.items() if now - v.made >= PHONE_SHARED_SECONDS]:
+                cache.pop(old, None)
+        cache[key] = shared
+    return shared
+
+
+def _only_joins_since(session_: Session, seq: int) -> bool:
+    """Whether every event after `seq` up to what this read sees is a join (a read older than `seq`: no)."""
+    if seq == session_.last_seq:
+        return True
+    if seq > session_.last_seq:
+        return False
+    other = db.session.scalar(
+        sa.select(Event.seq)
+        .where(
+            Event.session_id == session_.id,
+            Event.seq > seq,
+            Event.seq <= session_.last_seq,
+            Event.name != "participant.join",
+        )
+        .limit(1)
+    )
+    return other is None
+
+
+def _make_shared(session_: Session, participant: Participant, small: frozenset[str], now: float) -> _Shared:
+    state = _common(session_, participant.level)
+    for section in PHONE_ALIKE:
+        state.update(section(session_, PARTICIPANT, participant))
+    rounds = voting.list_rounds(session_.id, staff=False)
+    state["voting"] = {"rounds": rounds}
+    section, confirmed, proposers = commitments.phone_section(session_)
+    state.update(section)
+    shares = formats.of(session_).share_reflections
+    return _Shared(
+        seq=session_.last_seq,
+        small=small,
+        made=now,
+        state=state,
+        reflections=participation.phone_reflections(session_.id, small) if shares else None,
+        commitments=confirmed,
+        proposers=proposers,
+        open_round=next((r["id"] for r in rounds if r["status"] == voting.OPEN), None),
+    )
 
 
 def events_since(

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import request
 from flask.json.provider import DefaultJSONProvider
+from socketio.packet import Packet
 from werkzeug.routing import IntegerConverter
 
 from facilitation.validation import INT_HIGH
@@ -71,6 +72,14 @@ class SocketJSON:
 
     dumps = staticmethod(json.dumps)
     loads = staticmethod(loads)
+
+
+class TextPacket(Packet):
+    """Socket.IO packets that never hold binary attachments: nothing this app sends is bytes, and looking for
+    them walked every value of every message before it was encoded (a phone's snapshot: hundreds of calls,
+    about a tenth of a resume's time). What a client sends is read as before."""
+
+    uses_binary_events = False
 
 
 class PollingGuard:

@@ -86,6 +86,11 @@ class LiveNamespace(Namespace):
             raise ConnectionRefusedError("bad_request")
         if not ratelimit.code_attempts_allowed(auth["code"]):
             raise ConnectionRefusedError("rate_limited")
+        # phones take their turn at the database with the resumes (a rush connects hundreds at once)
+        with phone_gate() if auth["audience"] == "participant" else contextlib.nullcontext():
+            self._connect(auth)
+
+    def _connect(self, auth):
         session_ = sessions.find_by_code(auth["code"])
         if session_ is None:
             ratelimit.failed_code("socket")
@@ -108,15 +113,16 @@ class LiveNamespace(Namespace):
             actor = commands.Actor(account_id=current_user.id, session_version=current_user.session_version)
             language = current_user.language or session_.language
             rooms = [room_staff(session_.id)]
-        _connections[request.sid] = Connection(session_.id, audience, actor, language)
+        session_id = session_.id  # read before the rollback, which expires the row (no SELECT again)
+        _connections[request.sid] = Connection(session_id, audience, actor, language)
         if audience == "participant":
-            _count_phone(session_.id, 1)
+            _count_phone(session_id, 1)
         db.session.rollback()  # no read transaction stays open while the socket lives
         # The rooms last, after everything that may wait on the database: nothing yields between the joins
         # and the connect acknowledgement, so no event or batch goes out before it. What is committed from
         # here on reaches the screen; what came before is in the answer to the resume it sends next (and the
         # screen orders the two by seq).
-        for room in [*rooms, room_all(session_.id)]:
+        for room in [*rooms, room_all(session_id)]:
             join_room(room)
         heartbeat.start(current_app._get_current_object())
 
@@ -157,7 +163,7 @@ class LiveNamespace(Namespace):
             return {"ok": False, "error": "not_connected"}
         if not ratelimit.resume_allowed(connection.actor):
             return {"ok": False, "error": "rate_limited"}
-        with resume_gate(current_app.config.get("LIVE_RESUME_CONCURRENCY") or 0):
+        with phone_gate():
             if request.sid not in _connections:  # gone while it waited: its answer would reach nobody
                 return {"ok": False, "error": "not_connected"}
             return _resume(connection, message)
@@ -217,6 +223,15 @@ class _Gate:
 resume_gate = _Gate()
 
 
+def phone_gate():
+    """The turn at the database of a phone's resume, connect, join page, join or writing screen: at most
+    LIVE_RESUME_CONCURRENCY of them at once in this process. In a QR-scan rush of 1,000 phones at once,
+    hundreds of requests each held a pooled connection while they waited for the processor between their
+    queries, and those beyond the pool (5 + 10) failed after its 30-second timeout (HTTP 500); now they wait
+    here, holding nothing, in the order they came."""
+    return resume_gate(current_app.config.get("LIVE_RESUME_CONCURRENCY") or 0)
+
+
 def _free_chair_later(app, connection: Connection, grace: float) -> None:
     """After the grace period, a phone that has not come back leaves the circle, through the command path."""
     socketio.sleep(grace)
@@ -233,9 +248,13 @@ def _free_chair_later(app, connection: Connection, grace: float) -> None:
             db.session.remove()
 
 
-#: events phones get in batches when participants see each other's reflections (audience "all")
+#: events phones get in batches (audience "all"): reflections, and joins. In a QR-scan rush every join went to
+#: every phone in at once, a message per phone already in per join: 300 phones joining cost 45,000 sends (1,000:
+#: half a million) and the process had little time left for the joins themselves; in batches a phone gets
+#: the joins of one window together (its count of participants, the fishbowl's list of people)
 BATCHED = frozenset(
     {
+        "participant.join",
         "reflection.post",
         "reflection.edit",
         "reflection.edit_own",

@@ -45,6 +45,16 @@ def _items(sio):
     return [(item["name"], item["args"][0]) for item in sio.get_received(NAMESPACE)]
 
 
+def _quiet(*clients) -> None:
+    """Once the joins' batch has gone out and its window has passed (joins reach phones in batches too),
+    forget what the clients received so far: the room is quiet."""
+    deadline = time.monotonic() + 10
+    while realtime.phone_outbox.sending() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    for sio in clients:
+        sio.get_received(NAMESPACE)
+
+
 def _wait_for(sio, wanted, seconds=5.0):
     """Everything a client received, once a message named `wanted` ("batch" or "event") is among it
     (phones get them from a background task)."""
@@ -65,8 +75,7 @@ def test_phones_get_a_burst_of_reflections_as_one_batch_and_staff_each_at_once(
     _, code = make_session(account_id, fmt="fishbowl", phase="rounds")
     projector = connect(http, code, "projector")
     author, reader = connect(join(code), code, "participant"), connect(join(code), code, "participant")
-    for sio in (projector, author, reader):
-        sio.get_received(NAMESPACE)
+    _quiet(projector, author, reader)
 
     # ten: the most one phone may post in a burst (REFLECTION_RATE_LIMIT)
     texts = [f"Observatie {i}" for i in range(10)]
@@ -94,8 +103,7 @@ def test_an_event_that_is_not_batched_goes_right_after_the_pending_batch(app, fa
     session_id, code = make_session(account_id, fmt="fishbowl", phase="rounds")
     console = connect(http, code, "console")
     author, reader = connect(join(code), code, "participant"), connect(join(code), code, "participant")
-    for sio in (console, reader):
-        sio.get_received(NAMESPACE)
+    _quiet(console, reader)
     first = command(author, "reflection.post", {"kind": "question", "text": "Eerst"}, cid())["seq"]
     started = time.monotonic()
     phase = run(app, session_id, account_id, "phase.goto", {"index": 2}).seq  # acknowledged at once
@@ -117,8 +125,7 @@ def test_without_shared_reflections_other_phones_get_only_the_number(app, facili
     _, code = make_session(account_id, fmt="learning-table", phase="write")
     console = connect(http, code, "console")
     author, reader = connect(join(code), code, "participant"), connect(join(code), code, "participant")
-    for sio in (console, author, reader):
-        sio.get_received(NAMESPACE)
+    _quiet(console, author, reader)
     posted = command(author, "reflection.post", {"kind": "bottleneck", "text": "Alleen voor ons"}, cid())
     time.sleep(INTERVAL * 2)
     assert _items(reader) == [("batch", {"events": [], "skip": [posted["seq"]]})]
@@ -146,8 +153,7 @@ def test_a_batch_goes_to_every_group_of_phones_once_and_nobody_waits_for_it(
         for group in range(realtime.PHONE_GROUPS)
     ]
     assert all(len(m) in (1, 2) for m in members) and len(set().union(*members)) == len(phones)
-    for sio in [projector, *phones]:
-        sio.get_received(NAMESPACE)
+    _quiet(projector, *phones)
 
     texts = ["Een", "Twee", "Drie"]
     seqs = [command(phones[0], "reflection.post", {"kind": "question", "text": t}, cid())["seq"] for t in texts]
@@ -175,7 +181,7 @@ def test_one_sessions_batch_does_not_hold_up_another_session(app, facilitator, m
     other_id, other_code = make_session(account_id, fmt="fishbowl", phase="rounds")
     author = connect(join(busy_code), busy_code, "participant")
     phone = connect(join(other_code), other_code, "participant")
-    phone.get_received(NAMESPACE)
+    _quiet(phone)
     command(author, "reflection.post", {"kind": "question", "text": "Druk"}, cid())
     time.sleep(0.1)  # the busy session's batch is on its way, group by group
     started = time.monotonic()
@@ -193,6 +199,7 @@ def test_a_reflection_hidden_before_its_batch_went_out_stays_off_the_phones(
     _, code = make_session(account_id, fmt="fishbowl", phase="rounds")
     console = connect(http, code, "console")
     author, reader = connect(join(code), code, "participant"), connect(join(code), code, "participant")
+    _quiet(console, author, reader)
     # a reflection opens the window (it goes at once, the room was quiet); what follows waits for the next batch
     command(author, "reflection.post", {"kind": "question", "text": "Eerst"}, cid())
     assert _wait_for(reader, "batch")[0][1]["events"][0]["data"]["text"] == "Eerst"
@@ -214,6 +221,7 @@ def test_a_room_only_mark_queued_before_a_hide_does_not_carry_the_text_to_the_ph
     _, code = make_session(account_id, fmt="fishbowl", phase="rounds")
     console = connect(http, code, "console")
     author, reader = connect(join(code), code, "participant"), connect(join(code), code, "participant")
+    _quiet(console, author, reader)
     # the sender task starts only when the test lets it, so all three events are queued together whatever
     # the machine's speed (a room-only mark is not batched: it would otherwise wake the sender at once)
     senders = []
@@ -238,7 +246,7 @@ def test_in_a_quiet_room_a_reflection_goes_at_once_and_only_what_follows_within_
     http, account_id = facilitator
     _, code = make_session(account_id, fmt="fishbowl", phase="rounds")
     author, reader = connect(join(code), code, "participant"), connect(join(code), code, "participant")
-    reader.get_received(NAMESPACE)
+    _quiet(reader)
     first = command(author, "reflection.post", {"kind": "question", "text": "Een"}, cid())["seq"]
     # the first is not held for the 3-second window: it is the batch the phone gets, alone, before the
     # window has passed (so before the next two are even posted)
@@ -272,8 +280,7 @@ def test_in_a_small_room_a_burst_reaches_every_phone_in_seq_order_once_without_t
     console = connect(http, code, "console")
     phones = [connect(join(code), code, "participant") for _ in range(3)]
     assert realtime.phones_connected(session_id) == 3
-    for sio in [console, *phones]:
-        sio.get_received(NAMESPACE)
+    _quiet(console, *phones)
     seqs, hidden_post = [], None
     for i in range(10):  # from the three phones in turn, a hide among them
         posted = command(phones[i % 3], "reflection.post", {"kind": "question", "text": f"Punt {i}"}, cid())
@@ -309,3 +316,30 @@ def _seqs_heard(received: list) -> list[int]:
         [e["seq"] for _, batch in received for e in batch["events"]]
         + [seq for _, batch in received for seq in batch.get("skip", [])]
     )
+
+
+def test_joins_reach_the_phones_in_batches_and_staff_each_at_once(
+    app, facilitator, make_session, join, connect, monkeypatch
+):
+    """A QR-scan rush: the phones already in get the joins of one window together (a message each per window,
+    not per join), with every seq in order; the console gets each join at once."""
+    http, account_id = facilitator
+    _, code = make_session(account_id, fmt="fishbowl", phase="rounds")
+    console = connect(http, code, "console")
+    first = connect(join(code), code, "participant")
+    _quiet(console, first)
+    # the sender task starts only when the test lets it: the eight joins are queued within one window
+    senders = []
+    monkeypatch.setattr(realtime.socketio, "start_background_task", lambda task, *args: senders.append((task, args)))
+    for _ in range(8):
+        connect(join(code), code, "participant")
+    staff = _items(console)
+    assert [e["name"] for _, e in staff] == ["participant.join"] * 8 and {n for n, _ in staff} == {"event"}
+    assert _items(first) == [] and len(senders) == 1
+    task, args = senders[0]
+    task(*args)
+    received = _items(first)
+    assert [name for name, _ in received] == ["batch"]
+    events = received[0][1]["events"]
+    assert [e["seq"] for e in events] == [e["seq"] for _, e in staff]
+    assert [e["data"]["count"] for e in events] == list(range(2, 10))

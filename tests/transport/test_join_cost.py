@@ -59,3 +59,64 @@ def test_no_more_resumes_than_the_gate_allows_hold_the_database_at_once():
     for thread in threads:
         thread.join(10)
     assert most[0] == 2 and inside[0] == 0 and not any(t.is_alive() for t in threads)
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def _meta_token(html: str) -> str:
+    return re.search(r'<meta name="csrf-token" content="([^"]+)">', html).group(1)
+
+
+def test_the_join_page_is_rendered_once_and_every_phone_gets_its_own_csrf_token(make_app, make_account):
+    """The page is the same for every phone but for its token: each phone's own token is in it, works for its
+    own join and for no other phone's, and a change of the house rules is on the next phone's page."""
+    from tests.conftest import run
+
+    app = make_app(WTF_CSRF_ENABLED=True)
+    account_id, _ = make_account()
+    with app.app_context():
+        from facilitation.extensions import db
+        from facilitation.live import sessions
+        from facilitation.models import Account
+        from facilitation.programmes import manage as programmes
+
+        owner = db.session.get(Account, account_id)
+        programme = programmes.create_programme(owner, "Programme")
+        db.session.flush()
+        fmt = app.extensions["formats"]["fishbowl"]
+        made = sessions.create_session(
+            programme=programme, facilitator=owner, title="Leertafel", fmt=fmt, levels=["execution"], language="nl"
+        )
+        db.session.commit()
+        session_id, code = made.id, made.join_code
+    run(app, session_id, account_id, "session.start")
+    phones = [app.test_client() for _ in range(3)]
+    pages = [phone.get(f"/j/{code}").get_data(as_text=True) for phone in phones]
+    tokens = [_token(page) for page in pages]
+    assert len(set(tokens)) == 3 and all(_meta_token(p) == t for p, t in zip(pages, tokens))
+    assert len({page.replace(token, "") for page, token in zip(pages, tokens)}) == 1
+    assert len([k for k in app.extensions["shared_pages"] if k[0] == "participant/join.html"]) == 1
+    form = {"level": "execution", "accept_rules": "1"}
+    # another phone's token is refused; each phone's own is taken
+    assert phones[0].post(f"/j/{code}", data={**form, "csrf_token": tokens[1]}).status_code == 400
+    for phone, token in zip(phones, tokens):
+        assert phone.post(f"/j/{code}", data={**form, "csrf_token": token}).status_code == 302
+
+    run(app, session_id, account_id, "session.set_house_rules", {"text": "Wij luisteren naar elkaar"})
+    page = app.test_client().get(f"/j/{code}").get_data(as_text=True)
+    assert "Wij luisteren naar elkaar" in page and "Wij luisteren naar elkaar" not in pages[0]
+
+
+def test_each_phone_s_writing_screen_shows_its_own_name_and_level_notice(app, facilitator, make_session, join):
+    _, account_id = facilitator
+    _, code = make_session(account_id, fmt="fishbowl", start=True)
+    phones = [join(code, name="Sanne"), join(code), join(code), join(code, level="management")]
+    named, anonymous, _, manager = [phone.get(f"/p/{code}").get_data(as_text=True) for phone in phones]
+    assert "Sanne" in named and "Sanne" not in anonymous and "show-name" not in anonymous
+    # three at their level, one alone at the other: the notice is on the manager's screen only
+    assert 'id="level-notice"' in manager and 'id="level-notice"' not in anonymous
+    assert _meta_token(named) != _meta_token(anonymous)
+    again = join(code).get(f"/p/{code}").get_data(as_text=True)
+    assert again.replace(_meta_token(again), "") == anonymous.replace(_meta_token(anonymous), "")

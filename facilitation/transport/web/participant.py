@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import uuid
+from collections.abc import Callable
+
 from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
+from flask import session as cookie_session
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 
 from facilitation.extensions import db
 from facilitation.live import commands, disciplines, houserules, sessions
@@ -11,13 +18,50 @@ from facilitation.models import Session, Status
 from facilitation.text.labels import LEVELS, translated
 from facilitation.text.markdown import render_markdown
 from facilitation.text.messages import error_message
-from facilitation.transport import identity, ratelimit
+from facilitation.transport import identity, ratelimit, realtime
 from facilitation.transport.identity import participant_cookie
 from facilitation.transport.web.live import live_boot
 
 bp = Blueprint("participant", __name__)
 
 COOKIE_DAYS = 14
+#: stands for the CSRF token in a page rendered once for many phones (each gets its own token in its place)
+TOKEN_MARK = f"csrf-{uuid.uuid4().hex}"
+#: pages kept per app at most (a few per session and language)
+SHARED_PAGES = 500
+
+
+def _gated(view):
+    """A phone's page takes its turn at the database (realtime.phone_gate), and gives its connection back
+    before the next one's turn."""
+
+    @functools.wraps(view)
+    def gated(*args, **kwargs):
+        with realtime.phone_gate():
+            try:
+                return view(*args, **kwargs)
+            finally:
+                db.session.rollback()
+
+    return gated
+
+
+def _shared_page(template: str, key: tuple, context: Callable[[], dict]) -> str:
+    """A phone page rendered once for every phone it is the same for, and given each its own CSRF token: in a
+    QR-scan rush the join page and the writing screen were rendered for every phone (a third of a join's
+    time). `key` holds everything the page shows besides what is the same for the whole app and language
+    (the words, the levels, the disciplines); `context` makes the template's variables when it is rendered."""
+    if cookie_session.get("_flashes"):  # a message for this browser alone
+        return render_template(template, **context())
+    pages = current_app.extensions.setdefault("shared_pages", {})
+    full_key = (template, str(get_locale()), request.path, *key)
+    page = pages.get(full_key)
+    if page is None:
+        page = render_template(template, **context(), csrf_token=lambda: TOKEN_MARK)
+        if len(pages) >= SHARED_PAGES:
+            pages.clear()
+        pages[full_key] = page
+    return page.replace(TOKEN_MARK, generate_csrf())
 
 
 def _session_for(code: str) -> Session | None:
@@ -64,6 +108,7 @@ def enter_code():
 
 
 @bp.route("/j/<code>", methods=["GET", "POST"])
+@_gated
 def join(code: str):
     session_ = _session_for(code)
     if session_ is None or session_.status == Status.CLOSED.value:
@@ -115,17 +160,28 @@ def join(code: str):
             if result.error == "invalid_choice" and result.params.get("field") == "level"
             else error_message(result.error, result.params)
         )
-    return render_template(
-        "participant/join.html",
-        session=session_,
-        levels=translated(LEVELS),
-        error=error,
-        disciplines=disciplines.options(),
-        rules=houserules.rules_lines(session_),
-    ), (400 if error else 200)
+    return _join_page(session_, error)
+
+
+def _join_page(session_: Session, error: str | None):
+    rules = houserules.rules_lines(session_)
+
+    def page() -> dict:
+        return {
+            "session": session_,
+            "levels": translated(LEVELS),
+            "error": error,
+            "disciplines": disciplines.options(),
+            "rules": rules,
+        }
+
+    if error:  # the form as it was sent, with what is wrong
+        return render_template("participant/join.html", **page()), 400
+    return _shared_page("participant/join.html", (session_.title, *rules), page)
 
 
 @bp.get("/p/<code>")
+@_gated
 def screen(code: str):
     session_ = _session_for(code)
     if session_ is None:
@@ -135,14 +191,31 @@ def screen(code: str):
         if session_.status == Status.CLOSED.value or identity.cookie_removed(session_):
             return _unavailable(session_, code)
         return redirect(url_for("participant.join", code=session_.join_code))
-    return render_template(
+    rules = houserules.rules_lines(session_)
+    boot = live_boot(session_, "participant")
+    # fewer than the threshold at their level: told that their level is not shown with what they write
+    level_alone = participant.level in disciplines.session_small_levels(session_.id)
+    case = session_.case
+    shown = (
+        session_.title,
+        case.title if case else None,
+        case.description if case else None,
+        participant.display_name,
+        level_alone,
+        disciplines.min_group(),
+        boot["join_url"],
+        *rules,
+    )
+    return _shared_page(
         "participant/session.html",
-        session=session_,
-        participant=participant,
-        rules=houserules.rules_lines(session_),
-        boot=live_boot(session_, "participant"),
-        # fewer than the threshold at their level: told that their level is not shown with what they write
-        level_alone=participant.level in disciplines.session_small_levels(session_.id),
-        min_group=disciplines.min_group(),
-        case_html=render_markdown(session_.case.description) if session_.case else None,
+        shown,
+        lambda: {
+            "session": session_,
+            "participant": participant,
+            "rules": rules,
+            "boot": boot,
+            "level_alone": level_alone,
+            "min_group": disciplines.min_group(),
+            "case_html": render_markdown(case.description) if case else None,
+        },
     )
