@@ -339,7 +339,7 @@ def test_everyday_phrasings_of_the_social_domain_are_concepts_and_bare_generic_w
     assert nl.analyse("de dochter moest tolken, haar kind als tolk")[0][-1] == "taal"
     # "wachten" alone is waiting for anything; "op elkaar wachten" is its own concept
     assert nl.analyse("dan maar wachten")[0] == []
-    assert nl.analyse("iedereen bleef op elkaar wachten")[0] == ["wachten_op_elkaar"]
+    assert nl.analyse("we gingen op elkaar wachten")[0] == ["wachten_op_elkaar"]
     for word in ("hulp", "zorg", "probleem", "gesprek"):
         assert nl.analyse(word)[0] == [], word
 
