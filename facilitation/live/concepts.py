@@ -72,6 +72,10 @@ class Lexicon:
     _patterns: dict[tuple[str, str], int] = field(default_factory=dict)
     # first pattern id -> forms starting with it: (pattern ids, concept key or None for a theme-less phrase)
     _forms: dict[int, list[tuple[tuple[int, ...], str | None]]] = field(default_factory=dict)
+    # the same forms indexed for lookup (finish()): one-word forms by their word, longer ones by their first two
+    # words, so a common first word ("geen", "niet", "van") does not make every one of its forms be tried
+    _single: dict[int, list[tuple[tuple[int, ...], str | None]]] = field(default_factory=dict)
+    _pairs: dict[tuple[int, int], list[tuple[tuple[int, ...], str | None]]] = field(default_factory=dict)
     _memo: dict[str, frozenset[int]] = field(default_factory=dict)
 
     def _pattern(self, word: str) -> int:
@@ -98,6 +102,11 @@ class Lexicon:
     def finish(self) -> None:
         for forms in self._forms.values():
             forms.sort(key=lambda f: -len(f[0]))  # longest match first
+            for ids, concept in forms:
+                if len(ids) == 1:
+                    self._single.setdefault(ids[0], []).append((ids, concept))
+                else:
+                    self._pairs.setdefault((ids[0], ids[1]), []).append((ids, concept))
         by_kind: dict[str, dict[str, int]] = {"exact": {}, "prefix": {}, "suffix": {}, "infix": {}, "upper": {}}
         for (kind, word), pid in self._patterns.items():
             by_kind[kind][word] = pid
@@ -154,16 +163,22 @@ class Lexicon:
         which concept wins does not depend on the order the lexicon files were read in."""
         longest = 0
         ties: list[tuple] = []
+        following = matched[i + 1] if i + 1 < len(matched) else frozenset()
         for pid in matched[i]:
-            for ids, concept in self._forms.get(pid, ()):
-                n = len(ids)
-                if n < longest:
-                    break  # forms are sorted longest first
-                if i + n > len(matched) or not all(ids[j] in matched[i + j] for j in range(1, n)):
-                    continue
-                if n > longest:
-                    longest, ties = n, []
-                ties.append((ids, concept))
+            for second in following:
+                for ids, concept in self._pairs.get((pid, second), ()):
+                    n = len(ids)
+                    if n < longest:
+                        break  # forms are sorted longest first
+                    if i + n > len(matched) or not all(ids[j] in matched[i + j] for j in range(2, n)):
+                        continue
+                    if n > longest:
+                        longest, ties = n, []
+                    ties.append((ids, concept))
+        if not ties:
+            longest = 1
+            for pid in matched[i]:
+                ties.extend(self._single.get(pid, ()))
         if len(ties) <= 1:
             return ties[0] if ties else None
         return max(ties, key=lambda f: (sum(f[0][j] == literal[i + j] for j in range(longest)), f[1] or ""))

@@ -328,6 +328,22 @@ def test_the_dutch_lexicon_has_300_concepts_with_names_forms_and_themes_and_engl
     assert nl.concepts["gi"].nl.startswith("GI") and nl.concepts["wsnp"].nl == "Wsnp"
 
 
+def test_everyday_phrasings_of_the_social_domain_are_concepts_and_bare_generic_words_are_not() -> None:
+    """The fourth round of #19 broadened the lexicon with how professionals write (lexicon/README.md)."""
+    nl = concepts.load("nl")
+    assert nl.analyse("er zit geen schot in")[0] == ["lang_duren"]
+    assert nl.analyse("de zorg stokt")[0] == ["lang_duren"]
+    assert nl.analyse("hij viel tussen wal en schip")[0] == ["tussen_wal_schip"]
+    assert nl.analyse("ze stuurden hem van hot naar her")[0] == ["heen_en_weer"]
+    assert nl.analyse("na zijn vrijlating")[0] == ["nazorg_detentie"]
+    assert nl.analyse("de dochter moest tolken, haar kind als tolk")[0][-1] == "taal"
+    # "wachten" alone is waiting for anything; "op elkaar wachten" is its own concept
+    assert nl.analyse("dan maar wachten")[0] == []
+    assert nl.analyse("we gingen op elkaar wachten")[0] == ["wachten_op_elkaar"]
+    for word in ("hulp", "zorg", "probleem", "gesprek"):
+        assert nl.analyse(word)[0] == [], word
+
+
 def test_every_theme_has_a_family_and_both_languages_agree_on_them() -> None:
     """Families (money, school, health ...) are a weaker shared feature of the suggestions: a theme without one would
     silently count as a family of its own, and an English session should group as a Dutch one does."""
