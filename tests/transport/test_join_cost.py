@@ -120,3 +120,24 @@ def test_each_phone_s_writing_screen_shows_its_own_name_and_level_notice(app, fa
     assert _meta_token(named) != _meta_token(anonymous)
     again = join(code).get(f"/p/{code}").get_data(as_text=True)
     assert again.replace(_meta_token(again), "") == anonymous.replace(_meta_token(anonymous), "")
+
+
+def test_a_get_with_a_form_body_fills_in_nothing_on_the_page_every_phone_gets(app, facilitator, make_session):
+    """The shared join page is never made from what one request sent: a GET may carry a form body too (found in
+    review: the first GET's name was prefilled on every phone's join page)."""
+    _, account_id = facilitator
+    _, code = make_session(account_id, start=True)
+    app.test_client().open(f"/j/{code}", method="GET", data={"name": "Ik ben Piet", "level": "management"})
+    page = app.test_client().get(f"/j/{code}").get_data(as_text=True)
+    assert "Ik ben Piet" not in page and "checked" not in page and " open" not in page.split('id="join-optional"')[1][:5]
+
+
+def test_a_refused_join_shows_the_phone_its_own_choices_again(app, facilitator, make_session):
+    _, account_id = facilitator
+    _, code = make_session(account_id, start=True)
+    phone = app.test_client()
+    phone.get(f"/j/{code}")
+    refused = phone.post(f"/j/{code}", data={"name": "Sanne", "level": "nonsense"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and 'value="Sanne"' in html
+    assert "Sanne" not in app.test_client().get(f"/j/{code}").get_data(as_text=True)

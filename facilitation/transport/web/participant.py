@@ -173,6 +173,9 @@ def _join_page(session_: Session, error: str | None):
             "error": error,
             "disciplines": disciplines.options(),
             "rules": rules,
+            # what the phone sent, shown again with what is wrong; never in the page shared by every phone (a GET
+            # may carry a form body too, and would otherwise fill in one person's name for everyone)
+            "form": request.form if error else {},
         }
 
     if error:  # the form as it was sent, with what is wrong
