@@ -47,6 +47,11 @@ MEMBER_FACTOR = 2.0
 # coherent subgroups: otherwise a diffuse session (few shared concepts) came back as one big group of unrelated
 # reflections, which the outlier rule then dissolved entirely, leaving nothing suggested.
 COHESION_FACTOR = 3.0
+# ... but never above the fixed values these replaced: in a session where most reflections are alike (everyone
+# writes about the waiting list) the baseline is high, and 3 x it went above 1: every group was split and every
+# member detached, so identical reflections came back as no suggestion at all (found in review).
+MAX_MEMBER_SIMILARITY = 0.08
+MAX_GROUP_COHESION = 0.15
 # Pseudo-pairs at a typical baseline mixed into a session's own: among a handful of reflections the mean similarity
 # is mostly the very pairs being judged, and would push two alike ones apart.
 BASELINE_PRIOR_PAIRS = 100
@@ -471,8 +476,8 @@ def _cluster(rest, matrix, docs, an, idf, granularity, min_size) -> list[Group]:
     tree = linkage(squareform(distance, checks=False), method="average")
     k = _choose_k(tree, len(rest), granularity, distance)
     baseline = _baseline(sim)
-    labels = _refine(tree, _cut(tree, k), sim, COHESION_FACTOR * baseline)
-    labels = _detach_outliers(labels, sim, MEMBER_FACTOR * baseline)
+    labels = _refine(tree, _cut(tree, k), sim, min(COHESION_FACTOR * baseline, MAX_GROUP_COHESION))
+    labels = _detach_outliers(labels, sim, min(MEMBER_FACTOR * baseline, MAX_MEMBER_SIMILARITY))
     out = []
     for label in np.unique(labels):
         local = np.flatnonzero(labels == label).tolist()

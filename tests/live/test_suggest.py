@@ -442,3 +442,25 @@ def test_cuts_of_the_tree_are_scipys() -> None:
     ours, theirs = _cuts(tree, ks), cut_tree(tree, n_clusters=ks)
     for column in range(len(ks)):
         assert adjusted_rand_score(ours[:, column], theirs[:, column]) == 1.0
+
+
+def test_a_session_where_everyone_writes_about_one_thing_is_one_suggestion():
+    """Found in review: thresholds relative to the session's baseline went above 1 when most reflections were
+    alike, and identical reflections came back as no suggestion at all."""
+    from facilitation.live import grouping
+
+    same = [(i, "de wachttijd voor jeugdhulp is te lang") for i in range(12)]
+    groups = grouping.suggest_groups(same, "nl", min_size=2)
+    assert len(groups) == 1 and len(groups[0].reflection_ids) >= 11
+    alike = [
+        "de wachttijd voor de jeugdhulp is veel te lang",
+        "wachtlijst bij de ggz duurt maanden",
+        "de wachtlijsten voor jeugdhulp zijn te lang",
+        "lange wachttijd bij de wijkteam intake",
+        "maanden op de wachtlijst voor behandeling",
+        "het gezin staat al een jaar op de wachtlijst",
+        "wachttijden voor de ggz zijn onacceptabel",
+        "de wachtlijst voor de jeugd-ggz is lang",
+    ]
+    groups = grouping.suggest_groups(list(enumerate(alike)), "nl", min_size=2)
+    assert sum(len(g.reflection_ids) for g in groups) >= 6  # not shattered into single cards
