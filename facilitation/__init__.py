@@ -56,7 +56,7 @@ def _init_database(app: Flask) -> None:
     if url.startswith("sqlite"):
         # one writer at a time, readers alongside (WAL); wait for the lock rather than fail at once
         options["connect_args"].setdefault("timeout", 15)
-    else:
+    elif "poolclass" not in options:  # an operator's own pool (NullPool behind PgBouncer) takes no sizes
         options.setdefault("pool_size", app.config["DATABASE_POOL_SIZE"])
         options.setdefault("max_overflow", app.config["DATABASE_MAX_OVERFLOW"])
     db.init_app(app)

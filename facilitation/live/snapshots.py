@@ -232,8 +232,8 @@ def _shared_part(session_: Session, participant: Participant, small: frozenset[s
         return found
     shared = _make_shared(session_, participant, small, now)
     if found is None or shared.seq >= found.seq:  # a read older than the one kept does not replace it
-        if len(cache) > 200:  # sessions that ended long ago leave
-            for old in [k for k, v in cache.items() if now - v.made >= PHONE_SHARED_SECONDS]:
+        if len(cache) > 200:  # sessions that ended long ago leave (a copy: another thread may add one meanwhile)
+            for old in [k for k, v in list(cache.items()) if now - v.made >= PHONE_SHARED_SECONDS]:
                 cache.pop(old, None)
         cache[key] = shared
     return shared

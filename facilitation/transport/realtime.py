@@ -114,10 +114,14 @@ class LiveNamespace(Namespace):
             language = current_user.language or session_.language
             rooms = [room_staff(session_.id)]
         session_id = session_.id  # read before the rollback, which expires the row (no SELECT again)
+        db.session.rollback()  # no read transaction stays open while the socket lives
+        if not _still_connected():
+            # gone while it waited at the gate or for the database: the library runs no disconnect handler for
+            # a connect still in progress, so registering it now would leave a phone counted and seated forever
+            raise ConnectionRefusedError("gone")
         _connections[request.sid] = Connection(session_id, audience, actor, language)
         if audience == "participant":
             _count_phone(session_id, 1)
-        db.session.rollback()  # no read transaction stays open while the socket lives
         # The rooms last, after everything that may wait on the database: nothing yields between the joins
         # and the connect acknowledgement, so no event or batch goes out before it. What is committed from
         # here on reaches the screen; what came before is in the answer to the resume it sends next (and the
@@ -163,10 +167,18 @@ class LiveNamespace(Namespace):
             return {"ok": False, "error": "not_connected"}
         if not ratelimit.resume_allowed(connection.actor):
             return {"ok": False, "error": "rate_limited"}
-        with phone_gate():
+        # staff screens skip the phones' queue: in a rush the console must not wait behind hundreds of joins
+        with phone_gate() if connection.audience == "participant" else contextlib.nullcontext():
             if request.sid not in _connections:  # gone while it waited: its answer would reach nobody
                 return {"ok": False, "error": "not_connected"}
             return _resume(connection, message)
+
+
+def _still_connected() -> bool:
+    """Whether the transport under this Socket.IO connection is still there (Flask-SocketIO sets request.sid)."""
+    server = socketio.server
+    eio_sid = server.manager.eio_sid_from_sid(request.sid, NAMESPACE)  # type: ignore[attr-defined]
+    return eio_sid is not None and eio_sid in server.environ
 
 
 def _resume(connection: Connection, message) -> dict:

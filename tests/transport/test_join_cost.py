@@ -142,3 +142,37 @@ def test_a_refused_join_shows_the_phone_its_own_choices_again(app, facilitator, 
     html = refused.get_data(as_text=True)
     assert refused.status_code == 400 and 'value="Sanne"' in html
     assert "Sanne" not in app.test_client().get(f"/j/{code}").get_data(as_text=True)
+
+
+def test_a_phone_gone_while_its_connect_waited_at_the_gate_is_not_counted(
+    app, facilitator, make_session, join, connect
+):
+    """The library runs no disconnect handler for a connect still in progress, so a phone that went away while
+    it waited at the gate (seconds in a rush) must not be registered when its turn comes (found in review)."""
+    import threading
+
+    from facilitation.extensions import socketio
+    from facilitation.transport import realtime
+
+    app.config["LIVE_RESUME_CONCURRENCY"] = 1
+    _, account_id = facilitator
+    session_id, code = make_session(account_id, fmt="fishbowl", start=True)
+    phone = join(code)
+    before = set(socketio.server.environ)
+    with app.app_context(), realtime.phone_gate():  # the only turn is taken: the connect waits
+        thread = threading.Thread(target=connect, args=(phone, code, "participant"))
+        thread.start()
+        for _ in range(500):
+            new = set(socketio.server.environ) - before
+            if new:
+                break
+            time.sleep(0.01)
+        (eio_sid,) = new
+        socketio.server._handle_eio_disconnect(eio_sid, "transport close")  # what a closed WebSocket does
+    thread.join(10)
+    assert not thread.is_alive()
+    assert realtime.phones_connected(session_id) == 0
+    assert not [c for c in realtime._connections.values() if c.session_id == session_id]
+    # a phone that stays is counted as before
+    connect(join(code), code, "participant")
+    assert realtime.phones_connected(session_id) == 1
