@@ -97,8 +97,10 @@ def test_facilitator_sets_retention_and_deletes_a_session(server, new_context):
     page = new_context().new_page()
     log_in(page, server)
     create_session(page, server, title="Weg ermee")
+    # the console wires its tabs once it has loaded its state (a slow machine took longer than the click)
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "online")
     page.click("#tab-more")  # one click away on the console
-    page.click("text=Gegevens en bewaartermijn")
+    page.locator("text=Gegevens en bewaartermijn").click()
     page.wait_for_url("**/data")
     assert_accessible(page, "data and retention page")
     page.fill("#retention-days", "30")
