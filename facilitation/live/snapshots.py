@@ -140,18 +140,11 @@ def _common(session_: Session, level: str | None) -> dict:
 # levels are too small to be shown (the reflections' level tags), and both are read for every phone. Each
 # phone adds its own: itself, its reflections' "mine", its dots, its proposals, its house-rules agreement.
 
-#: sections the same for every phone (they look at the participant only to know it is a phone)
-PHONE_ALIKE: list = [
-    clustering.snapshot_section,
-    fishbowl.snapshot_section,
-    carry.snapshot_section,
-    houserules.snapshot_section,
-    disciplines.snapshot_section,
-    hybrid.snapshot_section,
-    journey.snapshot_section,
-    door.snapshot_section,
-    covering.snapshot_section,
-]
+#: sections each phone gets its own of (its dots, its proposals): phone_snapshot adds them itself
+PHONE_OWN: tuple = (voting.snapshot_section, commitments.snapshot_section)
+#: sections the same for every phone (they look at the participant only to know it is a phone); derived from
+#: SECTIONS so that a section added there reaches the phones without a second list to remember
+PHONE_ALIKE: list = [section for section in SECTIONS if section not in PHONE_OWN]
 #: seconds a shared part is used at most: what changes outside this session's events (another session's
 #: commitments in a follow-up, the date that makes a commitment overdue) is at most this old
 PHONE_SHARED_SECONDS = 5.0
