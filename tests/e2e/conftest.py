@@ -100,9 +100,11 @@ class Server:
                 self.process.wait()
 
 
-@pytest.fixture
-def server(tmp_path):
-    srv = Server(tmp_path / "instance")
+@pytest.fixture(scope="session")
+def instance_template(tmp_path_factory) -> Path:
+    """An instance folder with its database migrated and the facilitator's account, made once per run: each
+    test's server starts from a copy (the command-line step costs seconds per test, over 50 browser tests)."""
+    srv = Server(tmp_path_factory.mktemp("template") / "instance")
     srv.instance.mkdir()
     srv.cli(
         "create-account",
@@ -115,6 +117,19 @@ def server(tmp_path):
         "--password",
         PASSWORD,
     )
+    return srv.instance
+
+
+def fresh_instance(template: Path, tmp_path: Path) -> Path:
+    """A copy of the template instance for one test (its own database file and secret)."""
+    instance = tmp_path / "instance"
+    shutil.copytree(template, instance)
+    return instance
+
+
+@pytest.fixture
+def server(tmp_path, instance_template):
+    srv = Server(fresh_instance(instance_template, tmp_path))
     srv.start()
     yield srv
     srv.stop()

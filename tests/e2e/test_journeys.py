@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.a11y import assert_accessible
-from tests.e2e.conftest import PASSWORD, ROOT, Server, create_session, log_in
+from tests.e2e.conftest import ROOT, Server, create_session, fresh_instance, log_in
 
 SHOTS = os.environ.get("JOURNEY_SHOTS")
 
@@ -25,12 +25,9 @@ def shot(page, name: str, full_page: bool = False) -> None:
 
 
 @pytest.fixture
-def demo_server(tmp_path):
+def demo_server(tmp_path, instance_template):
     """The app with the demo programme loaded, as `python app.py --demo` starts it."""
-    srv = Server(tmp_path / "instance")
-    srv.instance.mkdir()
-    srv.cli("create-account", "--email", "fac@example.org", "--name", "Fenna Facilitator", "--role", "admin",
-            "--password", PASSWORD)  # fmt: skip
+    srv = Server(fresh_instance(instance_template, tmp_path))
     log = srv.log.open("a")
     srv.process = subprocess.Popen(
         [sys.executable, "app.py", "--instance", str(srv.instance), "--port", str(srv.port), "--demo"],
