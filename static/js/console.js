@@ -80,6 +80,7 @@ async function goToPhase(index) {
 
 const tabs = () => [...document.querySelectorAll(".workspace-tab")];
 let phaseSeen = undefined; // the phase (or status) the workspace was last chosen for
+let pickedEarly = false; // a tab clicked before the first state arrived (a slow network): the first render keeps it
 
 function phaseWorkspace(state) {
   if (state.status === "closed") return "report";
@@ -99,8 +100,8 @@ function renderWorkspace(state) {
   const key = phaseWorkspace(state);
   const moment = `${state.status}:${state.phase_index}`;
   if (moment !== phaseSeen) {
+    if (!(phaseSeen === undefined && pickedEarly)) showWorkspace(key);
     phaseSeen = moment;
-    showWorkspace(key);
   }
   for (const tab of tabs()) {
     const now = tab.dataset.workspace === key && state.status === "live";
@@ -236,7 +237,12 @@ $("timer-plus5").addEventListener("click", () => send("timer.extend", { minutes:
 $("close-session").addEventListener("click", () => {
   if (window.confirm(JSON.parse($("confirm-close").textContent))) send("session.close");
 });
-for (const tab of tabs()) tab.addEventListener("click", () => showWorkspace(tab.dataset.workspace));
+for (const tab of tabs()) {
+  tab.addEventListener("click", () => {
+    pickedEarly = phaseSeen === undefined;
+    showWorkspace(tab.dataset.workspace);
+  });
+}
 $("open-projector").addEventListener("click", (event) => {
   // a window of its own, to drag to the second screen; the projector page says how to go full screen
   const opened = window.open($("open-projector").href, "leertafels-projector", "popup,width=1280,height=720");

@@ -344,3 +344,31 @@ def test_set_up_from_login_to_a_projected_qr_code_takes_at_most_six_actions(serv
     english.keyboard.press("?")
     expect(english.locator("#shortcuts-heading")).to_have_text("Keyboard shortcuts")
     assert_accessible(english, "shortcuts list (en)")
+
+
+def test_a_tab_clicked_before_the_console_is_online_stays_open(server, new_context):
+    """On a slow network the facilitator may pick a tab before the session's state arrives; the first render
+    (which opens the current phase's own tab) must not undo that choice."""
+    console = new_context(viewport=LAPTOP).new_page()
+    log_in(console, server)
+    console_url = create_session(console, server)
+    console.click("#start-session")
+    expect(console.locator(".workspace-tab .now-marker").first).not_to_have_text("", timeout=10_000)
+
+    slow = console.context.new_page()  # logged in: the same browser context
+    held = []  # the console's WebSocket, kept from the server until the tab has been clicked
+    slow.route_web_socket(re.compile(r".*/socket\.io/.*"), lambda ws: held.append(ws))
+    slow.goto(console_url)
+    for _ in range(200):
+        if held:
+            break
+        slow.wait_for_timeout(50)
+    assert held, "the console opened no WebSocket"
+    expect(slow.locator("#live-status")).not_to_have_attribute("data-state", "online")
+    slow.click("#tab-more")
+    held[0].connect_to_server()
+    expect(slow.locator("#live-status")).to_have_attribute("data-state", "online")
+    # the first render has happened once the current phase's tab carries its marker
+    expect(slow.locator(".workspace-tab .now-marker").filter(has_text=re.compile(r"\S"))).to_have_count(1)
+    expect(slow.locator("#tab-more")).to_have_attribute("aria-pressed", "true")
+    expect(slow.locator(".workspace[data-workspace=more]")).to_be_visible()
