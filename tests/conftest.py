@@ -6,12 +6,14 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
+import subprocess
 import uuid
 
 import pytest
 import sqlalchemy as sa
 
-from facilitation import create_app
+from facilitation import create_app, migrations
 from facilitation.extensions import db, socketio
 from facilitation.transport.realtime import NAMESPACE
 
@@ -24,14 +26,14 @@ def _postgres_schema_url(base_url: str, schema: str) -> str:
 
 
 @contextlib.contextmanager
-def _fresh_schema(base: str, prefix: str, where: str):
-    """A new PostgreSQL schema on `base` for one test, dropped afterwards; skips (fails in CI) when unreachable."""
+def _fresh_schema(base: str, prefix: str, where: str, template: bool = False):
+    """A new PostgreSQL schema on `base` for one test, dropped afterwards; skips (fails in CI) when unreachable.
+    With `template`, it starts at the newest migration (tables made from a dump of a migrated schema)."""
     base = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", base)
     schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
     engine = sa.create_engine(base, connect_args={"connect_timeout": 3})
     try:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        _create_schema(engine, base, schema, template)
     except sa.exc.OperationalError as exc:
         engine.dispose()
         _missing(f"PostgreSQL {where} not reachable: {exc.orig}".splitlines()[0])
@@ -57,14 +59,74 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
-def database_url(tmp_path):
-    """SQLite file per test by default; with TEST_DATABASE_URL, a fresh PostgreSQL schema per test."""
+def database_url(tmp_path, tmp_path_factory):
+    """SQLite file per test by default; with TEST_DATABASE_URL, a fresh PostgreSQL schema per test. Both start
+    at the newest migration, copied from one migrated once per test process (running the migrations for every
+    test cost most of a second each, minutes over the suite); the app's own upgrade then finds nothing to do."""
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
-        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
+        path = tmp_path / "test.sqlite"
+        shutil.copyfile(_migrated_sqlite(tmp_path_factory), path)
+        yield f"sqlite:///{path}"
         return
-    with _fresh_schema(base, "t", "of TEST_DATABASE_URL") as url:
+    with _fresh_schema(base, "t", "of TEST_DATABASE_URL", template=True) as url:
         yield url
+
+
+_MIGRATED: dict[str, object] = {}  # per test process: the migrated SQLite file, the migrated schema's DDL
+
+
+def _migrated_sqlite(tmp_path_factory) -> str:
+    if "sqlite" not in _MIGRATED:
+        path = tmp_path_factory.mktemp("migrated") / "head.sqlite"
+        engine = sa.create_engine(f"sqlite:///{path}")
+        migrations.upgrade(engine)
+        engine.dispose()
+        _MIGRATED["sqlite"] = str(path)
+    return str(_MIGRATED["sqlite"])
+
+
+def _migrated_ddl(engine: sa.Engine, base: str) -> tuple[str, str, str] | None:
+    """(DDL, its schema name, alembic revision) of a schema migrated to the newest revision, from pg_dump;
+    None without pg_dump (each test then migrates its own schema)."""
+    if "postgresql" in _MIGRATED:
+        return _MIGRATED["postgresql"]  # type: ignore[return-value]
+    pg_dump = shutil.which("pg_dump")
+    found = None
+    if pg_dump:
+        schema = f"head_{uuid.uuid4().hex[:12]}"
+        with engine.begin() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            migrated = sa.create_engine(_postgres_schema_url(base, schema))
+            migrations.upgrade(migrated)
+            with migrated.connect() as connection:
+                revision = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
+            migrated.dispose()
+            dsn = re.sub(r"^postgresql\+psycopg://", "postgresql://", base)
+            dump = subprocess.run(
+                [pg_dump, "--schema-only", "--no-owner", "--no-privileges", "-n", schema, dsn],
+                capture_output=True, text=True, check=True, timeout=60,
+            ).stdout  # fmt: skip
+            # psql's meta-commands (\restrict) are not SQL
+            ddl = "\n".join(line for line in dump.splitlines() if not line.startswith("\\"))
+            found = (ddl, schema, revision)
+        finally:
+            with engine.begin() as connection:
+                connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    _MIGRATED["postgresql"] = found
+    return found
+
+
+def _create_schema(engine: sa.Engine, base: str, schema: str, template: bool) -> None:
+    migrated = _migrated_ddl(engine, base) if template else None
+    with engine.begin() as connection:
+        if migrated is None:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+            return
+        ddl, name, revision = migrated
+        connection.exec_driver_sql(ddl.replace(name, schema))
+        connection.execute(sa.text(f'INSERT INTO "{schema}".alembic_version VALUES (:r)'), {"r": revision})
 
 
 @pytest.fixture
