@@ -143,7 +143,8 @@ def _features(doc: _Doc, lexicon: lex.Lexicon) -> Counter[str]:
         features["c:" + key] += concept.weight  # type: ignore[assignment]
         features["t:" + concept.theme] += concept.weight  # type: ignore[assignment]
         family = lexicon.themes[concept.theme].get("family", concept.theme)
-        features["f:" + family] += concept.weight  # type: ignore[assignment]
+        for name in dict.fromkeys((family, *concept.also)):
+            features["f:" + name] += concept.weight  # type: ignore[assignment]
     for stem in doc.stems:
         features["w:" + stem] += 1
     if GRAM_WEIGHT:
