@@ -58,6 +58,8 @@ class Concept:
     theme: str
     proper: bool  # keeps its case inside a title (acronyms, laws, organisations)
     weight: float = 1.0  # below 1 for words every case uses (moeder, school, gemeente): they say little alone
+    # Families besides its theme's: a cost under the Wmo (eigen bijdrage) is a money matter as well (grouping.py).
+    also: tuple[str, ...] = ()
 
     def name(self, language: str) -> str:
         return self.en if language.startswith("en") else self.nl
@@ -217,8 +219,16 @@ def load(language: str) -> Lexicon:
                 raise ValueError(f"concept {key!r} defined twice ({path.name})")
             if entry["theme"] not in themes:
                 raise ValueError(f"concept {key!r}: unknown theme {entry['theme']!r}")
+            if unknown := set(entry.get("also", ())) - {t.get("family", k) for k, t in themes.items()}:
+                raise ValueError(f"concept {key!r}: unknown family {sorted(unknown)}")
             lexicon.concepts[key] = Concept(
-                key, entry["nl"], entry["en"], entry["theme"], entry.get("proper", False), entry.get("weight", 1.0)
+                key,
+                entry["nl"],
+                entry["en"],
+                entry["theme"],
+                entry.get("proper", False),
+                entry.get("weight", 1.0),
+                tuple(entry.get("also", ())),
             )
             for form in entry["forms"]:
                 lexicon.add_form(form, key)

@@ -344,6 +344,25 @@ def test_everyday_phrasings_of_the_social_domain_are_concepts_and_bare_generic_w
         assert nl.analyse(word)[0] == [], word
 
 
+def test_a_concept_can_belong_to_a_second_family_that_exists() -> None:
+    """A cost under the Wmo is a money matter too: its `also` family is one of the themes' families, so it meets
+    a reflection about income through the money family while it keeps its own theme."""
+    nl = concepts.load("nl")
+    families = {theme.get("family") for theme in nl.themes.values()}
+    extra = {key: c.also for key, c in nl.concepts.items() if c.also}
+    assert extra["eigen_bijdrage"] == ("geld",) and nl.concepts["eigen_bijdrage"].theme == "wmo"
+    assert all(set(also) <= families for also in extra.values()), extra
+    pair = suggest_clusters(
+        [
+            (1, "de eigen bijdrage is te hoog"),
+            (2, "de bijstandsuitkering is stopgezet"),
+            (3, "de leerplichtambtenaar belt"),
+        ],
+        min_size=2,
+    )
+    assert [s.reflection_ids for s in pair] == [(1, 2)]
+
+
 def test_every_theme_has_a_family_and_both_languages_agree_on_them() -> None:
     """Families (money, school, health ...) are a weaker shared feature of the suggestions: a theme without one would
     silently count as a family of its own, and an English session should group as a Dutch one does."""
