@@ -76,6 +76,9 @@ class Defaults:
     #: dates and times in reports
     TIMEZONE = "Europe/Amsterdam"
     LANGUAGES = ("nl", "en")
+    #: how passwords are hashed (werkzeug's method string); None: werkzeug's default, scrypt. The test suite sets
+    #: a cheap one, as its hundreds of accounts spent minutes hashing; an installation keeps the default
+    PASSWORD_HASH_METHOD: str | None = None
     #: the SMTP server password-reset links are mailed through (facilitation/people/mail.py); None: no mail,
     #: the link is shown to the administrator to pass on. FACILITATION_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM,
     #: _STARTTLS (false only for a server on the same machine; port 465 is TLS from the start)

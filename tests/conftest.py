@@ -148,6 +148,9 @@ def make_app(tmp_path, database_url):
             "LIVE_BATCH_INTERVAL": 0,
             # no heartbeat messages in the middle of what a test counts; tests/transport/test_resync.py turns it on
             "LIVE_HEARTBEAT_SECONDS": 0,
+            # hundreds of accounts: a cheap hash (scrypt took 0.2 s each); tests/people/test_account_lifecycle.py
+            # checks that an installation hashes with scrypt
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             **config,
         }
         app = create_app(settings)

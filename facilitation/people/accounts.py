@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from functools import cache
 
 import sqlalchemy as sa
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -38,9 +40,7 @@ def create_account(email: str, name: str, password: str, role: Role | str = Role
     role = Role(role)
     if db.session.scalar(sa.select(Account.id).where(Account.email == email)):
         raise AccountError("email_taken")
-    account = Account(
-        email=email, name=(name or email).strip()[:120], role=role.value, password_hash=generate_password_hash(password)
-    )
+    account = Account(email=email, name=(name or email).strip()[:120], role=role.value, password_hash=_hash(password))
     db.session.add(account)
     return account
 
@@ -76,14 +76,26 @@ def authenticate(email: str, password: str) -> Account | None:
     account = db.session.scalar(sa.select(Account).where(Account.email == (email or "").strip().lower()))
     if account is None:
         # spend the same time as a real check so timing does not reveal which e-mails exist
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(current_app.config.get("PASSWORD_HASH_METHOD")), password or "")
         return None
     if not account.active or not check_password_hash(account.password_hash, password or ""):
         return None
     return account
 
 
-_DUMMY_HASH = generate_password_hash("not a real password")
+def _hash(password: str) -> str:
+    return _with(current_app.config.get("PASSWORD_HASH_METHOD"), password)
+
+
+def _with(method: str | None, password: str) -> str:
+    return generate_password_hash(password, method) if method else generate_password_hash(password)
+
+
+@cache
+def _dummy_hash(method: str | None) -> str:
+    """A hash made the way real ones are, so an unknown e-mail costs as much time as a wrong password."""
+    return _with(method, "not a real password")
+
 
 #: hours a password-reset link stays valid
 RESET_HOURS = 24
@@ -157,5 +169,5 @@ def set_password(account: Account, password: str) -> None:
     """A new password (a reset link, the command line, or change_password); every earlier login ends."""
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise AccountError("password_too_short")
-    account.password_hash = generate_password_hash(password)
+    account.password_hash = _hash(password)
     end_sessions(account)

@@ -111,3 +111,21 @@ def test_the_command_line_does_the_same(tmp_path):
     deleted = cli("account", "delete", "fenna@example.org", "--yes")
     assert deleted.returncode == 0 and "fenna@example.org: deleted" in deleted.stdout
     assert cli("account", "delete", "fenna@example.org", "--yes").returncode == 2
+
+
+def test_an_installation_hashes_passwords_with_scrypt_and_the_test_suite_setting_is_honoured(make_app):
+    """The suite hashes cheaply (tests/conftest.py); an installation's default stays werkzeug's scrypt, for a new
+    password, a changed one and the dummy check that keeps unknown e-mails as slow as known ones."""
+    from facilitation.people import accounts
+
+    for method, prefix in ((None, "scrypt:"), ("pbkdf2:sha256:1000", "pbkdf2:sha256:1000$")):
+        app = make_app(PASSWORD_HASH_METHOD=method)
+        with app.app_context():
+            account = accounts.create_account(f"{prefix[:4]}@example.org", "Iemand", PASSWORD)
+            assert account.password_hash.startswith(prefix)
+            accounts.set_password(account, NEW_PASSWORD)
+            assert account.password_hash.startswith(prefix)
+            db.session.commit()
+            assert accounts.authenticate(account.email, NEW_PASSWORD) is not None
+            assert accounts.authenticate("nobody@example.org", NEW_PASSWORD) is None
+            assert accounts._dummy_hash(method).startswith(prefix)
