@@ -91,6 +91,7 @@ class LiveNamespace(Namespace):
             self._connect(auth)
 
     def _connect(self, auth):
+        snapshots.begin_single_reads()  # who is connecting: reads that need no transaction
         session_ = sessions.find_by_code(auth["code"])
         if session_ is None:
             ratelimit.failed_code("socket")
