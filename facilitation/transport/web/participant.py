@@ -67,7 +67,7 @@ def _shared_page(template: str, key: tuple, context: Callable[[], dict]) -> str:
 
 
 def _session_for(code: str) -> Session | None:
-    session_ = sessions.find_by_code(code)
+    session_ = identity.session_by_code(code)
     if session_ is not None:
         g.locale = session_.language  # participants read the session's language
     else:
