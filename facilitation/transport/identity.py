@@ -3,6 +3,8 @@ commands.apply() checks. The one place HTTP and Socket.IO work this out."""
 
 from __future__ import annotations
 
+import functools
+
 import sqlalchemy as sa
 from flask import g, request
 from flask_login import current_user
@@ -26,18 +28,24 @@ def session_by_code(code: str) -> Session | None:
     token = request.cookies.get(participant_cookie(code))
     if not token or len(token) > participation.TOKEN_MAX:
         return sessions.find_by_code(code)
-    row = db.session.execute(
-        sa.select(Session, Participant)
-        .outerjoin(
-            Participant,
-            sa.and_(Participant.session_id == Session.id, Participant.token_hash == participation.token_hash(token)),
-        )
-        .where(Session.join_code == code)
-    ).first()
+    row = db.session.execute(_with_holder(), {"code": code, "token_hash": participation.token_hash(token)}).first()
     if row is None:
         return None
     g.cookie_holder = (row[0].id, token, row[1])
     return row[0]
+
+
+@functools.cache
+def _with_holder() -> sa.Select:
+    # built once (as sessions.find_by_code's): a phone's every page and connect runs it
+    return (
+        sa.select(Session, Participant)
+        .outerjoin(
+            Participant,
+            sa.and_(Participant.session_id == Session.id, Participant.token_hash == sa.bindparam("token_hash")),
+        )
+        .where(Session.join_code == sa.bindparam("code"))
+    )
 
 
 def cookie_participant(session_: Session) -> Participant | None:

@@ -4,6 +4,7 @@ commands.apply() calls, answers `resume`, and broadcasts every committed event. 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import threading
 import time
@@ -215,11 +216,22 @@ def _session_and_participant(connection: Connection) -> tuple[Session | None, Pa
     if participant_id is None:
         return db.session.get(Session, connection.session_id), None
     row = db.session.execute(
-        sa.select(Session, Participant)
-        .outerjoin(Participant, sa.and_(Participant.id == participant_id, Participant.session_id == Session.id))
-        .where(Session.id == connection.session_id)
+        _session_and_participant_query(), {"session_id": connection.session_id, "participant_id": participant_id}
     ).first()
     return (row[0], row[1]) if row is not None else (None, None)
+
+
+@functools.cache
+def _session_and_participant_query() -> sa.Select:
+    # built once, as sessions.find_by_code's: every phone's resume runs it
+    return (
+        sa.select(Session, Participant)
+        .outerjoin(
+            Participant,
+            sa.and_(Participant.id == sa.bindparam("participant_id"), Participant.session_id == Session.id),
+        )
+        .where(Session.id == sa.bindparam("session_id"))
+    )
 
 
 class _Gate:
