@@ -9,8 +9,9 @@ already holds some reflections. Each phone does what bench/load.py's rush does: 
 the join (POST with the CSRF token), the writing screen (GET /p/<code>), the Socket.IO connect and its first
 `resume` (a snapshot). A facilitator's command every few joins makes the room change meanwhile, as it does
 in a real rush. Per step it prints the CPU milliseconds of this process (mean and median over the joins, the
-test clients' own work included, so an upper bound of the server's) and the database statements; the last
-line is a JSON object. CPU time, not wall time: it stays steady on a shared machine.
+test clients' own work included, so an upper bound of the server's), the database statements, and the round
+trips to the database (the statements plus the BEGIN, COMMIT and ROLLBACK psycopg sends); the last line is a
+JSON object. CPU time, not wall time: it stays steady on a shared machine.
 """
 
 from __future__ import annotations
@@ -147,17 +148,33 @@ def prepare(app, reflections: int) -> tuple[int, str, commands.Actor]:
 
 
 class Counter:
-    """Database statements, counted per step."""
+    """Database statements, counted per step; and round trips to the database: the statements plus the
+    transaction commands psycopg sends on its own (BEGIN, COMMIT, ROLLBACK), each a wait and a few syscalls."""
 
     def __init__(self, engine):
         self.count = 0
+        self.commands = 0
         sa.event.listen(engine, "before_cursor_execute", self._one)
+        if engine.dialect.name == "postgresql":
+            from psycopg._connection_base import BaseConnection
+
+            original = BaseConnection._exec_command
+
+            def counted(connection, command, *args, **kwargs):
+                self.commands += 1
+                return original(connection, command, *args, **kwargs)
+
+            BaseConnection._exec_command = counted  # a bench's own process: nothing else uses psycopg here
+
+    @property
+    def trips(self) -> int:
+        return self.count + self.commands
 
     def _one(self, *_args, **_kwargs):
         self.count += 1
 
 
-def one_phone(app, code: str, cpu: dict, statements: dict, counter: Counter, profiler=None, profiled=()):
+def one_phone(app, code: str, cpu: dict, statements: dict, trips: dict, counter: Counter, profiler=None, profiled=()):
     """The five steps of one phone; adds each step's CPU seconds and statements."""
     http = app.test_client()
     headers = {"Accept-Encoding": ACCEPT_ENCODING}
@@ -166,10 +183,11 @@ def one_phone(app, code: str, cpu: dict, statements: dict, counter: Counter, pro
     def step(name, work):
         if profiler is not None and name in profiled:
             profiler.enable()
-        before, count = time.process_time(), counter.count
+        before, count, trip = time.process_time(), counter.count, counter.trips
         result = work()
         cpu[name].append(time.process_time() - before)
         statements[name].append(counter.count - count)
+        trips[name].append(counter.trips - trip)
         if profiler is not None and name in profiled:
             profiler.disable()
         return result
@@ -202,6 +220,7 @@ def run(args, database_url: str, instance: Path) -> dict:
         counter = Counter(db.engine)
     cpu: dict = defaultdict(list)
     statements: dict = defaultdict(list)
+    trips: dict = defaultdict(list)
     profiler = cProfile.Profile(time.process_time) if args.profile else None  # CPU, not waits
     profiled = set(args.profile.split("+")) if args.profile else set()
     connected = []
@@ -211,6 +230,7 @@ def run(args, database_url: str, instance: Path) -> dict:
         if i == args.warmup:
             cpu.clear()
             statements.clear()
+            trips.clear()
             started = time.process_time()
             for sio in connected:
                 sio.get_received(NAMESPACE)
@@ -220,7 +240,7 @@ def run(args, database_url: str, instance: Path) -> dict:
                 assert commands.apply(session_id, staff, "timer.extend", {"minutes": 1}).ok
                 db.session.remove()
         sio, screen_bytes, page_bytes = one_phone(
-            app, code, cpu, statements, counter, profiler if i >= args.warmup else None, profiled
+            app, code, cpu, statements, trips, counter, profiler if i >= args.warmup else None, profiled
         )
         sizes = (page_bytes, screen_bytes)
         if args.stay:
@@ -248,6 +268,7 @@ def run(args, database_url: str, instance: Path) -> dict:
             "cpu_ms_mean": round(1000 * statistics.fmean(cpu[step]), 2),
             "cpu_ms_median": round(1000 * statistics.median(cpu[step]), 2),
             "statements": round(statistics.fmean(statements[step]), 1),
+            "round_trips": round(statistics.fmean(trips[step]), 1),
         }
         for step in STEPS
     } | {
@@ -285,12 +306,13 @@ def main(argv=None) -> int:
         "cpu_ms_mean": round(sum(steps[s]["cpu_ms_mean"] for s in STEPS), 2),
         "cpu_ms_median": round(sum(steps[s]["cpu_ms_median"] for s in STEPS), 2),
         "statements": round(sum(steps[s]["statements"] for s in STEPS), 1),
+        "round_trips": round(sum(steps[s]["round_trips"] for s in STEPS), 1),
     }
     for step in (*STEPS, "total"):
         figures = total if step == "total" else steps[step]
         print(
             f"{step:>15}: {figures['cpu_ms_mean']:6.2f} ms CPU mean, {figures['cpu_ms_median']:6.2f} median, "
-            f"{figures['statements']:5.1f} statements",
+            f"{figures['statements']:5.1f} statements, {figures['round_trips']:5.1f} round trips",
             file=sys.stderr,
         )
     summary = {

@@ -43,6 +43,10 @@ class Defaults:
     #: phones (on this worker) from which a batch waits the whole LIVE_BATCH_INTERVAL after the one before;
     #: a smaller room waits that fraction of it (100 phones: 30 ms), as sending costs per phone
     LIVE_BATCH_FULL_ROOM: int = 1000
+    #: seconds; a batch with nothing but joins in it waits at least this long after the one before. Phones
+    #: only count the joins, and in a QR-scan rush every join went to every phone in within a few ms: 300
+    #: phones in 10 s made thousands of messages a second, a sixth of the server's time
+    LIVE_JOIN_BATCH_INTERVAL: float = 1.0
     #: seconds between the groups of phones a batch is sent to (1/32 of the room each), so one process
     #: still answers commands and staff screens while it sends a batch to a thousand phones (a smaller room
     #: pauses after as many phones, LIVE_BATCH_FULL_ROOM / 32, not after every group)

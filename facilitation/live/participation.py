@@ -33,8 +33,12 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
+#: longer than any token join() makes: not looked up
+TOKEN_MAX = 100
+
+
 def find_participant(session_id: int, token: str | None) -> Participant | None:
-    if not token or len(token) > 100:
+    if not token or len(token) > TOKEN_MAX:
         return None
     return db.session.scalar(
         sa.select(Participant).where(Participant.session_id == session_id, Participant.token_hash == token_hash(token))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import secrets
 from datetime import datetime, timedelta
@@ -35,8 +36,15 @@ def normalise_code(typed: str) -> str:
     return code.translate(str.maketrans("01", "OI"))[:12]
 
 
+@functools.cache
+def _by_code() -> sa.Select:
+    # built once: making the SELECT and its cache key anew cost about as much CPU as running it, four times
+    # over in every phone's join
+    return sa.select(Session).where(Session.join_code == sa.bindparam("code"))
+
+
 def find_by_code(code: str) -> Session | None:
-    return db.session.scalar(sa.select(Session).where(Session.join_code == normalise_code(code)))
+    return db.session.scalar(_by_code(), {"code": normalise_code(code)})
 
 
 def create_session(

@@ -101,6 +101,18 @@ def begin_consistent_read() -> None:
         db.session.connection().exec_driver_sql("BEGIN")
 
 
+def begin_single_reads() -> None:
+    """Run the reads that follow each on its own, outside a transaction (PostgreSQL's autocommit), until the
+    session's next rollback or commit: for a request that only reads rows that need not agree with each
+    other as of one moment (a phone's page, its connect). A transaction cost two round trips more (BEGIN and
+    ROLLBACK), a tenth of a phone's join in a QR-scan rush. Anything that writes starts its own transaction
+    after a rollback (commands.apply() does). SQLite: unchanged (its BEGIN costs no round trip). A request
+    that has read already (a logged-in account's row) keeps its transaction: ending it would expire that row,
+    and read it again."""
+    if db.engine.dialect.name == "postgresql" and not db.session().in_transaction():
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 def snapshot(session_: Session, audience: str, participant: Participant | None = None) -> dict:
     if audience != STAFF:
         if participant is None:

@@ -17,7 +17,6 @@ from limits import parse_many
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-from facilitation.live import sessions
 from facilitation.live.commands import Actor
 from facilitation.transport import identity
 
@@ -110,7 +109,7 @@ def code_attempts_allowed(code: object = None) -> bool:
         return limiter().allowed("JOIN_CODE_RATE_LIMIT", "account", current_user.id)
     if limiter().allowed("JOIN_CODE_RATE_LIMIT", client()):
         return True
-    session_ = sessions.find_by_code(code) if isinstance(code, str) else None
+    session_ = identity.session_by_code(code) if isinstance(code, str) else None
     return session_ is not None and identity.cookie_participant(session_) is not None
 
 

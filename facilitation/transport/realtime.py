@@ -4,6 +4,7 @@ commands.apply() calls, answers `resume`, and broadcasts every committed event. 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import threading
 import time
@@ -15,8 +16,8 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
 
 from facilitation.extensions import db, socketio
-from facilitation.live import commands, fishbowl, participation, sessions, snapshots
-from facilitation.models import Event, Session
+from facilitation.live import commands, fishbowl, participation, snapshots
+from facilitation.models import Event, Participant, Session
 from facilitation.people import access
 from facilitation.text.messages import error_message
 from facilitation.transport import identity, ratelimit
@@ -91,7 +92,8 @@ class LiveNamespace(Namespace):
             self._connect(auth)
 
     def _connect(self, auth):
-        session_ = sessions.find_by_code(auth["code"])
+        snapshots.begin_single_reads()  # who is connecting: reads that need no transaction
+        session_ = identity.session_by_code(auth["code"])
         if session_ is None:
             ratelimit.failed_code("socket")
             raise ConnectionRefusedError("not_found")
@@ -185,7 +187,8 @@ def _resume(connection: Connection, message) -> dict:
     """The missed events or a snapshot, read in one transaction."""
     snapshots.begin_consistent_read()  # the seq and everything read after it: one moment
     try:
-        session_ = db.session.get(Session, connection.session_id)
+        # the participant is held here: the identity map keeps rows only while something refers to them
+        session_, _participant = _session_and_participant(connection)
         if session_ is None:
             return {"ok": False, "error": "not_found"}
         role, participant, _ = commands.role_of(session_, connection.actor)
@@ -204,6 +207,31 @@ def _resume(connection: Connection, message) -> dict:
         return {"ok": True, "seq": session_.last_seq, "events": [commands.event_envelope(e) for e in events]}
     finally:
         db.session.rollback()  # no read transaction stays open while the socket lives
+
+
+def _session_and_participant(connection: Connection) -> tuple[Session | None, Participant | None]:
+    """The connection's session, with a phone's own participant row in the same query (commands.role_of then
+    finds it in the session's identity map): one round trip less for every phone's resume."""
+    participant_id = connection.actor.participant_id
+    if participant_id is None:
+        return db.session.get(Session, connection.session_id), None
+    row = db.session.execute(
+        _session_and_participant_query(), {"session_id": connection.session_id, "participant_id": participant_id}
+    ).first()
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
+@functools.cache
+def _session_and_participant_query() -> sa.Select:
+    # built once, as sessions.find_by_code's: every phone's resume runs it
+    return (
+        sa.select(Session, Participant)
+        .outerjoin(
+            Participant,
+            sa.and_(Participant.id == sa.bindparam("participant_id"), Participant.session_id == Session.id),
+        )
+        .where(Session.id == sa.bindparam("session_id"))
+    )
 
 
 class _Gate:
@@ -306,6 +334,8 @@ class _Outgoing:
     interval: float
     pace: float
     full_room: int
+    #: seconds between batches that hold nothing but joins (what phones make of them is a count)
+    join_interval: float = 0.0
     #: ("batch", envelope) for a reflection event, ("event", envelope, room) for anything else; room None is
     #: every phone of the session
     items: list = field(default_factory=list)
@@ -332,19 +362,23 @@ class PhoneOutbox:
         self._lock = threading.Lock()
         self._sessions: dict[int, _Outgoing] = {}
 
-    def add(self, session_id: int, item: tuple, interval: float, pace: float, full_room: int = 1) -> None:
+    def add(
+        self, session_id: int, item: tuple, interval: float, pace: float, full_room: int = 1, join_interval: float = 0
+    ) -> None:
         """For the session's next batch: ("batch", envelope), a reflection event for the phones, or ("skip",
         seq), the number of an event they may not see (so they can tell it from one they missed)."""
         with self._lock:
             outgoing = self._sessions.get(session_id)
             started = outgoing is None
             if outgoing is None:
-                outgoing = self._sessions[session_id] = _Outgoing(interval, pace, full_room)
+                outgoing = self._sessions[session_id] = _Outgoing(interval, pace, full_room, join_interval)
             if item[0] == "batch" and item[1]["name"] in TAKES_TEXT_BACK:
                 _withhold(outgoing.items, item[1]["data"].get("id"))
             outgoing.items.append(item)
         if started:
             socketio.start_background_task(self._send, session_id, outgoing)
+        elif not _is_join(item):
+            outgoing.wake.set()  # the sender may be waiting out a joins' window: this one waits the usual one
 
     def send(self, session_id: int, envelope: dict, room: str | None) -> bool:
         """Any other event for phones (room None: all of them), after what is on its way to them. False when
@@ -371,6 +405,9 @@ class PhoneOutbox:
                 phones = phones_connected(session_id)
                 window = batch_window(phones, outgoing.interval, outgoing.full_room)
                 with self._lock:
+                    if outgoing.items and all(_is_join(item) for item in outgoing.items):
+                        # a QR-scan rush: phones learn the new count once a join window, not every few ms
+                        window = max(window, outgoing.join_interval)
                     due = 0.0 if sent_at is None else sent_at + window - time.monotonic()
                     if not outgoing.items and due <= 0:
                         del self._sessions[session_id]
@@ -423,6 +460,10 @@ class PhoneOutbox:
             socketio.emit(name, data, to=room_phones(session_id, group), namespace=NAMESPACE)
 
 
+def _is_join(item: tuple) -> bool:
+    return item[0] == "batch" and item[1]["name"] == "participant.join"
+
+
 def batch_message(events: list[dict], skip: list[int]) -> dict:
     return {"events": events, "skip": skip} if skip else {"events": events}
 
@@ -449,11 +490,12 @@ def broadcast(app, session_id: int, events: list[Event], **_):
     interval = app.config.get("LIVE_BATCH_INTERVAL", 0.3)
     pace = app.config.get("LIVE_BATCH_PACE", 0.0)
     full_room = app.config.get("LIVE_BATCH_FULL_ROOM", 1000)
+    joins = app.config.get("LIVE_JOIN_BATCH_INTERVAL", 0.0)
     for event in events:
         envelope = commands.event_envelope(event)
         if event.audience == "all" and interval and event.name in BATCHED:
             socketio.emit("event", envelope, to=room_staff(session_id), namespace=NAMESPACE)
-            phone_outbox.add(session_id, ("batch", envelope), interval, pace, full_room)
+            phone_outbox.add(session_id, ("batch", envelope), interval, pace, full_room, joins)
         elif event.audience == "all":
             if phone_outbox.send(session_id, envelope, None):
                 socketio.emit("event", envelope, to=room_staff(session_id), namespace=NAMESPACE)

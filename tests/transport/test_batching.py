@@ -26,9 +26,12 @@ LONG_INTERVAL = 3.0
 def app(make_app, request):
     marker = request.node.get_closest_marker("batch_interval")
     full_room = request.node.get_closest_marker("full_room")
+    joins = request.node.get_closest_marker("join_interval")
     yield make_app(
         LIVE_BATCH_INTERVAL=marker.args[0] if marker else INTERVAL,
         LIVE_BATCH_FULL_ROOM=full_room.args[0] if full_room else 1,
+        # joins wait the usual window here unless a test says otherwise
+        LIVE_JOIN_BATCH_INTERVAL=joins.args[0] if joins else 0,
     )
     # what is still on its way would go to the next test's session of the same id, after a delay
     deadline = time.monotonic() + 10
@@ -343,3 +346,27 @@ def test_joins_reach_the_phones_in_batches_and_staff_each_at_once(
     events = received[0][1]["events"]
     assert [e["seq"] for e in events] == [e["seq"] for _, e in staff]
     assert [e["data"]["count"] for e in events] == list(range(2, 10))
+
+
+@pytest.mark.join_interval(LONG_INTERVAL)
+def test_joins_alone_wait_the_join_window_and_a_reflection_takes_them_along_in_the_usual_one(
+    app, facilitator, make_session, join, connect
+):
+    """In a QR-scan rush phones get the count of people in once per join window rather than every few ms;
+    a reflection posted meanwhile does not wait for that window, and takes the joins queued before it along."""
+    http, account_id = facilitator
+    _, code = make_session(account_id, fmt="fishbowl", phase="rounds")
+    console = connect(http, code, "console")
+    author, reader = connect(join(code), code, "participant"), connect(join(code), code, "participant")
+    _quiet(console, author, reader)
+    # the first join after a quiet moment goes at once; the two after it wait for the join window
+    connect(join(code), code, "participant")
+    assert [name for name, _ in _wait_for(reader, "batch", seconds=LONG_INTERVAL / 2)] == ["batch"]
+    for _ in range(2):
+        connect(join(code), code, "participant")
+    time.sleep(INTERVAL * 2)  # well past the usual window
+    assert _items(reader) == []
+    joins = [e["seq"] for _, e in _items(console)]
+    posted = command(author, "reflection.post", {"kind": "question", "text": "Nu"}, cid())["seq"]
+    received = _wait_for(reader, "batch", seconds=LONG_INTERVAL / 2)
+    assert [[e["seq"] for e in batch["events"]] for _, batch in received] == [[*joins[-2:], posted]]

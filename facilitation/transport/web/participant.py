@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
 from facilitation.extensions import db
-from facilitation.live import commands, disciplines, houserules, sessions
+from facilitation.live import commands, disciplines, houserules, sessions, snapshots
 from facilitation.models import Session, Status
 from facilitation.text.labels import LEVELS, translated
 from facilitation.text.markdown import render_markdown
@@ -39,6 +39,8 @@ def _gated(view):
     def gated(*args, **kwargs):
         with realtime.phone_gate():
             try:
+                # the page's reads need no transaction; a join's writes make their own (commands.apply)
+                snapshots.begin_single_reads()
                 return view(*args, **kwargs)
             finally:
                 db.session.rollback()
@@ -65,7 +67,7 @@ def _shared_page(template: str, key: tuple, context: Callable[[], dict]) -> str:
 
 
 def _session_for(code: str) -> Session | None:
-    session_ = sessions.find_by_code(code)
+    session_ = identity.session_by_code(code)
     if session_ is not None:
         g.locale = session_.language  # participants read the session's language
     else:
