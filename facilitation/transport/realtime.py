@@ -400,13 +400,17 @@ class PhoneOutbox:
         # the task stays for the rest of the window after what it sent: what comes meanwhile waits for the
         # window's end; once it has passed with nothing to send, the room is quiet and the next goes at once
         sent_at = None
+        joins_sent = False  # the last batch held nothing but joins
         try:
             while True:
                 phones = phones_connected(session_id)
                 window = batch_window(phones, outgoing.interval, outgoing.full_room)
                 with self._lock:
-                    if outgoing.items and all(_is_join(item) for item in outgoing.items):
-                        # a QR-scan rush: phones learn the new count once a join window, not every few ms
+                    if all(_is_join(item) for item in outgoing.items) and (outgoing.items or joins_sent):
+                        # a QR-scan rush: phones learn the new count once a join window, not every few ms. The
+                        # task stays that long after a batch of joins: in a small room the usual window (a few
+                        # ms) is shorter than the time between two scans, and a join after the task had gone
+                        # would start a new one and go at once
                         window = max(window, outgoing.join_interval)
                     due = 0.0 if sent_at is None else sent_at + window - time.monotonic()
                     if not outgoing.items and due <= 0:
@@ -421,6 +425,7 @@ class PhoneOutbox:
                     outgoing.wake.clear()
                     continue
                 self._deliver(session_id, items, outgoing.pace, pause_every(phones, outgoing.full_room))
+                joins_sent = all(_is_join(item) for item in items)
                 # the window starts when the batch has gone: a busy process that takes long to send one
                 # still gets a whole window for commands and staff screens before the next
                 sent_at = time.monotonic()
@@ -509,7 +514,7 @@ def broadcast(app, session_id: int, events: list[Event], **_):
             # every phone gets its number, after the phone it concerns got it whole (one worker sends both,
             # in this order, so that phone never takes the number for all it gets)
             if interval:
-                phone_outbox.add(session_id, ("skip", event.seq), interval, pace, full_room)
+                phone_outbox.add(session_id, ("skip", event.seq), interval, pace, full_room, joins)
             else:  # unbatched (tests, development): one message, which staff screens ignore
                 socketio.emit("batch", batch_message([], [event.seq]), to=room_all(session_id), namespace=NAMESPACE)
 

@@ -370,3 +370,26 @@ def test_joins_alone_wait_the_join_window_and_a_reflection_takes_them_along_in_t
     posted = command(author, "reflection.post", {"kind": "question", "text": "Nu"}, cid())["seq"]
     received = _wait_for(reader, "batch", seconds=LONG_INTERVAL / 2)
     assert [[e["seq"] for e in batch["events"]] for _, batch in received] == [[*joins[-2:], posted]]
+
+
+@pytest.mark.full_room(1000)
+@pytest.mark.join_interval(LONG_INTERVAL)
+def test_in_a_small_room_a_join_soon_after_the_last_batch_of_joins_still_waits_the_join_window(
+    app, facilitator, make_session, join, connect
+):
+    """A small room's usual window is a few ms (here 0.25 s x 3 / 1000), shorter than the time between two phones
+    scanning the QR code: the join window still holds from one batch of joins to the next, or every join of a
+    rush would go to every phone at once."""
+    http, account_id = facilitator
+    _, code = make_session(account_id, fmt="fishbowl", phase="rounds")
+    console = connect(http, code, "console")
+    reader = connect(join(code), code, "participant")
+    _quiet(console, reader)
+    connect(join(code), code, "participant")  # the first join after a quiet moment goes at once
+    assert [name for name, _ in _wait_for(reader, "batch", seconds=LONG_INTERVAL / 2)] == ["batch"]
+    time.sleep(INTERVAL)  # far past the small room's window, well within the join window
+    connect(join(code), code, "participant")
+    time.sleep(INTERVAL)
+    assert _items(reader) == []
+    received = _wait_for(reader, "batch", seconds=LONG_INTERVAL * 2)
+    assert [[e["name"] for e in batch["events"]] for _, batch in received] == [["participant.join"]]
